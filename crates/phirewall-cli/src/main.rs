@@ -1,0 +1,2 @@
+//! The `phirewall` command-line tool (being written).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Synthetic clinical notes (being written).

@@ -1,0 +1,341 @@
+//! The compiled scanner: one multi-pattern regex, one cue automaton, and overlap resolution.
+//!
+//! Every pattern-shaped detector contributes [`Pattern`]s, and all of them are compiled into a
+//! single `regex_automata::meta::Regex` so the text is scanned once, not once per detector. A
+//! pattern's `PatternID` leads back to its kind, base score and validator ([`Check`]). Cue phrases
+//! ("fax", "MRN", "BP", ...) from every family go into one ASCII case-insensitive Aho-Corasick
+//! automaton, scanned once; validators ask the [`Context`] whether a cue is near a match.
+//!
+//! # Writing patterns
+//! Patterns are compiled with Unicode mode off: `\d`, `\w`, `\b` and `(?i)` are ASCII-only, which
+//! keeps the lazy DFA on its fast path. Detectors see the [folded](crate::text::Normalized) text,
+//! where full-width digits and look-alike letters are already ASCII. Character classes must not
+//! match non-ASCII bytes (`[^\s]` would), or the set fails to compile. A pattern may name one
+//! capture group `v`: the finding then covers only that group (the value after a cue), and only
+//! such patterns pay for a capture search.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+use regex_automata::Input;
+
+use crate::error::{Error, ErrorKind};
+use crate::{Finding, Kind, Span};
+
+pub(crate) mod checksum;
+mod context;
+
+mod ages;
+mod contact;
+mod dates;
+mod geo;
+mod ids;
+mod other_ids;
+
+pub(crate) use context::Context;
+
+/// A validator: given a raw match, accept it (possibly changing kind, span or score) or reject it.
+pub(crate) type Check = fn(&Context<'_>, Hit) -> Option<Finding>;
+
+/// One regex detector.
+pub(crate) struct Pattern {
+    /// The regex source (Unicode mode off; see the module docs).
+    pub(crate) regex: String,
+    /// The kind reported when the check does not change it.
+    pub(crate) kind: Kind,
+    /// Stable rule name, reported in [`Finding::detector`].
+    pub(crate) detector: &'static str,
+    /// Base score before the check adjusts it.
+    pub(crate) score: f32,
+    /// The validator.
+    pub(crate) check: Check,
+}
+
+impl Pattern {
+    /// A pattern whose matches are accepted as they are, unless `check` says otherwise.
+    pub(crate) fn new(
+        detector: &'static str,
+        kind: Kind,
+        score: f32,
+        regex: impl Into<String>,
+        check: Check,
+    ) -> Pattern {
+        Pattern {
+            regex: regex.into(),
+            kind,
+            detector,
+            score,
+            check,
+        }
+    }
+}
+
+/// A raw regex match handed to a [`Check`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hit {
+    /// The whole match, including any cue before the value.
+    pub(crate) whole: Span,
+    /// The proposed finding: the pattern's kind, detector and score, spanning group `v` if the
+    /// pattern has one, else the whole match.
+    pub(crate) found: Finding,
+}
+
+/// A check that accepts every match as proposed.
+pub(crate) fn accept(_: &Context<'_>, hit: Hit) -> Option<Finding> {
+    Some(hit.found)
+}
+
+/// Classes of cue phrases. Validators ask whether a cue of some class is near a match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Cue {
+    /// "fax", "facsimile", "f:".
+    Fax,
+    /// "phone", "tel", "call", "pager", "cell", "beeper".
+    Phone,
+    /// "SSN", "social security".
+    Ssn,
+    /// "routing", "ABA", "RTN".
+    Routing,
+    /// "NPI".
+    Npi,
+    /// "zip", "zip code", "postal code".
+    Zip,
+    /// "version", "v", "ver": numbers after it are not addresses.
+    Version,
+    /// Vital signs and lab names whose values look like dates or ratios: "BP", "HR", "Apgar", "GCS".
+    Measure,
+    /// Muscle strength and pain scales: "strength", "motor", "pain".
+    Scale,
+}
+
+/// The compiled scanner shared by all engine clones.
+pub(crate) struct Scanner {
+    regex: Regex,
+    patterns: Vec<Pattern>,
+    /// For each pattern, the capture group index of `v`, if the pattern has one.
+    value_groups: Vec<Option<usize>>,
+    cues: AhoCorasick,
+    cue_classes: Vec<Cue>,
+    /// Whether each cue phrase ends in a word character (and so needs a word boundary after it).
+    cue_word_end: Vec<bool>,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("patterns", &self.patterns.len())
+            .field("cues", &self.cue_classes.len())
+            .finish()
+    }
+}
+
+/// Every family's patterns, in priority order: earlier patterns win ties at the same position.
+fn all_patterns() -> Vec<Pattern> {
+    let mut p = Vec::new();
+    p.extend(contact::patterns());
+    p.extend(ids::patterns());
+    p.extend(other_ids::patterns());
+    p.extend(geo::patterns());
+    p.extend(dates::patterns());
+    p.extend(ages::patterns());
+    p
+}
+
+/// Every family's cue phrases.
+fn all_cues() -> Vec<(&'static str, Cue)> {
+    let mut c = Vec::new();
+    for family in [
+        contact::CUES,
+        ids::CUES,
+        other_ids::CUES,
+        geo::CUES,
+        dates::CUES,
+        ages::CUES,
+    ] {
+        c.extend_from_slice(family);
+    }
+    c
+}
+
+impl Scanner {
+    pub(crate) fn new() -> Result<Scanner, Error> {
+        const BUILD: Error = Error::new(ErrorKind::Build, "a built-in detector failed to compile");
+        let patterns = all_patterns();
+        let regex = Regex::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(true))
+            .build_many(
+                &patterns
+                    .iter()
+                    .map(|p| p.regex.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|_| BUILD)?;
+        let info = regex.group_info();
+        let value_groups = (0..patterns.len())
+            .map(|i| {
+                let pid = regex_automata::PatternID::new(i).ok()?;
+                info.to_index(pid, "v")
+            })
+            .collect();
+        let cue_list = all_cues();
+        let cues = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(cue_list.iter().map(|c| c.0))
+            .map_err(|_| BUILD)?;
+        let cue_classes = cue_list.iter().map(|c| c.1).collect();
+        let cue_word_end = cue_list
+            .iter()
+            .map(|c| c.0.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric))
+            .collect();
+        Ok(Scanner {
+            regex,
+            patterns,
+            value_groups,
+            cues,
+            cue_classes,
+            cue_word_end,
+        })
+    }
+
+    /// Finds cue phrases that stand as whole words.
+    fn scan_cues(&self, text: &str) -> Vec<(Span, Cue)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        for m in self.cues.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let i = m.pattern().as_usize();
+            let before_ok = s == 0
+                || !bytes[s - 1].is_ascii_alphanumeric()
+                || !bytes[s].is_ascii_alphanumeric();
+            let after_ok =
+                !self.cue_word_end[i] || e == bytes.len() || !bytes[e].is_ascii_alphanumeric();
+            if before_ok && after_ok {
+                out.push((Span::new(s, e), self.cue_classes[i]));
+            }
+        }
+        out
+    }
+
+    /// Runs every pattern over `text` (already folded) and returns validated, non-overlapping
+    /// findings sorted by position.
+    pub(crate) fn scan(&self, text: &str) -> Vec<Finding> {
+        let ctx = Context::new(text, self.scan_cues(text));
+        let mut found = Vec::new();
+        let mut caps = None;
+        let mut at = 0;
+        while at < text.len() {
+            let Some(m) = self.regex.search(&Input::new(text).range(at..)) else {
+                break;
+            };
+            let pid = m.pattern().as_usize();
+            let pattern = &self.patterns[pid];
+            let whole = Span::new(m.start(), m.end());
+            let mut value = whole;
+            if let Some(group) = self.value_groups[pid] {
+                let caps = caps.get_or_insert_with(|| self.regex.create_captures());
+                let input = Input::new(text)
+                    .range(m.range())
+                    .anchored(regex_automata::Anchored::Yes);
+                self.regex.search_captures(&input, caps);
+                if caps.pattern() == Some(m.pattern()) {
+                    if let Some(g) = caps.get_group(group) {
+                        value = Span::new(g.start, g.end);
+                    }
+                }
+            }
+            let hit = Hit {
+                whole,
+                found: Finding {
+                    kind: pattern.kind,
+                    span: value,
+                    score: pattern.score,
+                    detector: pattern.detector,
+                },
+            };
+            match (pattern.check)(&ctx, hit)
+                .filter(|f| !f.span.is_empty() && f.span.end <= text.len())
+            {
+                Some(f) => {
+                    found.push(f);
+                    at = whole.end.max(f.span.end).max(m.start() + 1);
+                }
+                None => at = next_char_boundary(text, m.start() + 1),
+            }
+        }
+        resolve(found)
+    }
+}
+
+fn next_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Turns candidates into sorted, non-overlapping findings.
+///
+/// Where candidates overlap, the higher score wins, then the longer span, then the earlier one.
+/// Candidates are considered best first, so a weak candidate never displaces a strong one.
+pub(crate) fn resolve(mut candidates: Vec<Finding>) -> Vec<Finding> {
+    if candidates.len() < 2 {
+        return candidates;
+    }
+    candidates.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.span.len().cmp(&a.span.len()))
+            .then(a.span.start.cmp(&b.span.start))
+    });
+    let mut kept: Vec<Finding> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        // `kept` stays sorted by start; find where `c` would go and check its neighbours.
+        let i = kept.partition_point(|k| k.span.start < c.span.start);
+        let clash_prev = i > 0 && kept[i - 1].span.overlaps(c.span);
+        let clash_next = i < kept.len() && kept[i].span.overlaps(c.span);
+        if !clash_prev && !clash_next {
+            kept.insert(i, c);
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(start: usize, end: usize, score: f32) -> Finding {
+        Finding {
+            kind: Kind::Date,
+            span: Span::new(start, end),
+            score,
+            detector: "t",
+        }
+    }
+
+    #[test]
+    fn resolve_keeps_best_and_sorts() {
+        let out = resolve(vec![
+            f(10, 20, 0.5),
+            f(0, 5, 0.9),
+            f(15, 30, 0.9),
+            f(4, 12, 0.1),
+        ]);
+        let spans: Vec<_> = out.iter().map(|f| (f.span.start, f.span.end)).collect();
+        assert_eq!(spans, [(0, 5), (15, 30)]);
+    }
+
+    #[test]
+    fn resolve_prefers_longer_on_equal_score() {
+        let out = resolve(vec![f(0, 5, 0.8), f(0, 9, 0.8)]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].span, Span::new(0, 9));
+    }
+
+    #[test]
+    fn scanner_compiles() {
+        let s = Scanner::new().expect("built-in patterns compile");
+        assert_eq!(s.value_groups.len(), s.patterns.len());
+    }
+}

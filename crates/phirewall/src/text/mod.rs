@@ -1,0 +1,9 @@
+//! Text handling: tokens, the folded detection view, and offset conversion.
+
+mod normalize;
+mod offsets;
+mod tokenize;
+
+pub use normalize::Normalized;
+pub use offsets::OffsetIndex;
+pub use tokenize::{shape_of, tokenize, Shape, Token, Tokens};

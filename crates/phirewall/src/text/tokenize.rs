@@ -1,0 +1,279 @@
+//! A zero-copy tokenizer: words, numbers and punctuation as slices of the input.
+//!
+//! Clinical notes are overwhelmingly ASCII, so ASCII runs are split by a plain byte scanner and
+//! only stretches that contain non-ASCII characters go through Unicode word segmentation (UAX #29),
+//! which is several times slower. Tokens never own text and carry byte offsets into the input.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::Span;
+
+/// The orthographic shape of a token: the signal name and identifier detectors use most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// Only lowercase letters: `stool`.
+    Lower,
+    /// An uppercase letter followed by lowercase ones, or a single uppercase letter: `Smith`, `J`.
+    Capitalized,
+    /// Two or more letters, all uppercase: `SMITH`, `MRN`.
+    AllCaps,
+    /// Letters in any other mix of case: `McDonald`, `iPhone`.
+    MixedCase,
+    /// Only decimal digits: `2021`.
+    Digits,
+    /// Letters and digits together: `3rd`, `A1c`, `x4123`.
+    Alphanumeric,
+    /// A single punctuation or symbol character: `/`, `-`, `#`.
+    Punct,
+}
+
+/// One token: a slice of the input with its position, shape and line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Token<'t> {
+    /// The token's text, borrowed from the input.
+    pub text: &'t str,
+    /// Where it is, in bytes of the input.
+    pub span: Span,
+    /// Its shape.
+    pub shape: Shape,
+    /// Zero-based line number (lines end at `\n`; a `\r\n` pair counts once).
+    pub line: u32,
+}
+
+impl std::fmt::Debug for Token<'_> {
+    /// Shows position and shape, never the token's text (which may be PHI).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field("span", &self.span)
+            .field("shape", &self.shape)
+            .field("line", &self.line)
+            .finish()
+    }
+}
+
+/// Splits `text` into tokens. Whitespace separates tokens and is not returned.
+///
+/// Rules: a run of ASCII letters and digits is one token, and so is a word with inner apostrophes
+/// (`O'Brien`, `don't`); every other ASCII character is a one-character [`Shape::Punct`] token.
+/// A word that contains non-ASCII characters is split by UAX #29 word boundaries.
+///
+/// ```
+/// use phirewall::text::{tokenize, Shape};
+///
+/// let tokens: Vec<_> = tokenize("Dr. O'Brien saw pt 3/4").collect();
+/// let texts: Vec<&str> = tokens.iter().map(|t| t.text).collect();
+/// assert_eq!(texts, ["Dr", ".", "O'Brien", "saw", "pt", "3", "/", "4"]);
+/// assert_eq!(tokens[2].shape, Shape::Capitalized);
+/// ```
+pub fn tokenize(text: &str) -> Tokens<'_> {
+    Tokens {
+        text,
+        pos: 0,
+        line: 0,
+        pending: Vec::new(),
+    }
+}
+
+/// The iterator returned by [`tokenize`].
+#[derive(Clone)]
+pub struct Tokens<'t> {
+    text: &'t str,
+    pos: usize,
+    line: u32,
+    /// Tokens of a segmented non-ASCII stretch, in reverse order.
+    pending: Vec<Token<'t>>,
+}
+
+impl std::fmt::Debug for Tokens<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("pos", &self.pos)
+            .field("line", &self.line)
+            .finish()
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+impl<'t> Iterator for Tokens<'t> {
+    type Item = Token<'t>;
+
+    fn next(&mut self) -> Option<Token<'t>> {
+        if let Some(t) = self.pending.pop() {
+            return Some(t);
+        }
+        let bytes = self.text.as_bytes();
+        // Skip whitespace, counting lines.
+        while let Some(&b) = bytes.get(self.pos) {
+            match b {
+                b'\n' => self.line += 1,
+                b' ' | b'\t' | b'\r' | 0x0B | 0x0C => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let start = self.pos;
+        let &first = bytes.get(start)?;
+        if !is_word_byte(first) {
+            self.pos += 1;
+            let span = Span::new(start, start + 1);
+            return Some(Token {
+                text: &self.text[span.range()],
+                span,
+                shape: Shape::Punct,
+                line: self.line,
+            });
+        }
+        // A word: alphanumerics, non-ASCII bytes, and apostrophes between letters.
+        let mut end = start;
+        let mut ascii = true;
+        while end < bytes.len() {
+            let b = bytes[end];
+            if is_word_byte(b) {
+                ascii &= b < 0x80;
+                end += 1;
+            } else if b == b'\''
+                && end > start
+                && bytes[end - 1].is_ascii_alphabetic()
+                && bytes.get(end + 1).is_some_and(|n| n.is_ascii_alphabetic())
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        self.pos = end;
+        if ascii {
+            let text = &self.text[start..end];
+            return Some(Token {
+                text,
+                span: Span::new(start, end),
+                shape: shape_of(text),
+                line: self.line,
+            });
+        }
+        // `end` stops only at ASCII bytes, so it is a char boundary.
+        let stretch = &self.text[start..end];
+        let line = self.line;
+        let mut segs: Vec<Token<'t>> = stretch
+            .split_word_bound_indices()
+            .filter(|(_, w)| !w.chars().all(char::is_whitespace))
+            .map(|(i, w)| {
+                let span = Span::new(start + i, start + i + w.len());
+                Token {
+                    text: &self.text[span.range()],
+                    span,
+                    shape: shape_of(w),
+                    line,
+                }
+            })
+            .collect();
+        segs.reverse();
+        self.pending = segs;
+        self.pending.pop().or_else(|| self.next())
+    }
+}
+
+/// Classifies a token's text.
+pub fn shape_of(word: &str) -> Shape {
+    let (mut upper, mut lower, mut digit, mut other) = (0usize, 0usize, 0usize, 0usize);
+    let mut first_upper = false;
+    let mut prev = ' ';
+    for (i, c) in word.chars().enumerate() {
+        let after_apostrophe = std::mem::replace(&mut prev, c) == '\'';
+        if c.is_uppercase() {
+            // O'Brien is capitalized like Smith: a capital after an apostrophe is not extra.
+            upper += usize::from(!after_apostrophe);
+            first_upper |= i == 0;
+        } else if c.is_lowercase() {
+            lower += 1;
+        } else if c.is_numeric() {
+            digit += 1;
+        } else if c.is_alphabetic() {
+            // Letters without case (CJK, Arabic) count as lowercase words.
+            lower += 1;
+        } else if c != '\'' {
+            other += 1;
+        }
+    }
+    let letters = upper + lower;
+    match (letters, digit) {
+        (0, 0) => Shape::Punct,
+        (0, _) if other == 0 => Shape::Digits,
+        (0, _) => Shape::Punct,
+        (_, d) if d > 0 => Shape::Alphanumeric,
+        _ if upper == 0 => Shape::Lower,
+        _ if lower == 0 && upper >= 2 => Shape::AllCaps,
+        _ if first_upper && upper == 1 => Shape::Capitalized,
+        _ => Shape::MixedCase,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<&str> {
+        tokenize(s).map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn splits_ascii() {
+        assert_eq!(
+            texts("BP 120/80, HR 88."),
+            ["BP", "120", "/", "80", ",", "HR", "88", "."]
+        );
+        assert_eq!(
+            texts("don't  O'Brien's 'quoted'"),
+            ["don't", "O'Brien's", "'", "quoted", "'"]
+        );
+    }
+
+    #[test]
+    fn shapes() {
+        let shapes: Vec<Shape> = tokenize("Smith SMITH smith McDonald 2021 A1c - J")
+            .map(|t| t.shape)
+            .collect();
+        use Shape::*;
+        assert_eq!(
+            shapes,
+            [
+                Capitalized,
+                AllCaps,
+                Lower,
+                MixedCase,
+                Digits,
+                Alphanumeric,
+                Punct,
+                Capitalized
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_are_counted() {
+        let lines: Vec<u32> = tokenize("a\nb\r\n\nc").map(|t| t.line).collect();
+        assert_eq!(lines, [0, 1, 3]);
+    }
+
+    #[test]
+    fn non_ascii_words_are_segmented() {
+        assert_eq!(
+            texts("José Müller-Lüdenscheidt 東京"),
+            ["José", "Müller", "-", "Lüdenscheidt", "東", "京"]
+        );
+        for t in tokenize("naïve café, 😀 ok") {
+            assert!(!t.text.is_empty());
+        }
+    }
+
+    #[test]
+    fn spans_slice_the_input() {
+        let s = "Pt José  seen\n3/4 ok";
+        for t in tokenize(s) {
+            assert_eq!(&s[t.span.range()], t.text);
+        }
+    }
+}
