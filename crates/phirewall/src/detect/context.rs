@@ -130,6 +130,30 @@ impl<'t> Context<'t> {
         }
         &self.text[end..hi]
     }
+
+    /// Whether the token ending at `pos` runs into the text before it: a letter or digit right
+    /// before `pos`, or a `-`, `/` or `.` joining it to one. A number so joined is a fragment of
+    /// a longer code ("12-123-45-6789"), not an identifier of its own.
+    pub(crate) fn glued_before(&self, pos: usize) -> bool {
+        let b = self.before(pos, 2).as_bytes();
+        match b {
+            [.., last] if last.is_ascii_alphanumeric() => true,
+            [prev, b'-' | b'/' | b'.'] => prev.is_ascii_alphanumeric(),
+            _ => false,
+        }
+    }
+
+    /// Whether the token ending at `end` runs into the text after it: a letter or digit right
+    /// after `end`, or a `-`, `/` or `.` followed by one ("4111-1111-1111-1111-2", "1234567.5").
+    /// A sentence-ending period or dash followed by a space does not count.
+    pub(crate) fn glued_after(&self, end: usize) -> bool {
+        let b = self.after(end, 2).as_bytes();
+        match b {
+            [first, ..] if first.is_ascii_alphanumeric() => true,
+            [b'-' | b'/' | b'.', next] => next.is_ascii_alphanumeric(),
+            _ => false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -156,5 +180,18 @@ mod tests {
         assert!(ctx.cue_before(22, Cue::Fax, 5));
         assert!(!ctx.cue_before(22, Cue::Phone, 5));
         assert!(ctx.cue_after(13, Cue::Fax, 6));
+    }
+
+    #[test]
+    fn glued_tokens() {
+        let ctx = Context::new("A12-345 6789. x-1 9/", Vec::new());
+        assert!(ctx.glued_before(4), "dash after a digit");
+        assert!(!ctx.glued_before(8), "space");
+        assert!(ctx.glued_before(2), "letter");
+        assert!(!ctx.glued_before(0), "start of text");
+        assert!(!ctx.glued_after(12), "sentence period then space");
+        assert!(ctx.glued_after(15), "dash then digit");
+        assert!(!ctx.glued_after(20), "end of text");
+        assert!(!ctx.glued_after(19), "slash at the end");
     }
 }

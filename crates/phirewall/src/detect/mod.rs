@@ -106,6 +106,8 @@ pub(crate) enum Cue {
     Measure,
     /// Muscle strength and pain scales: "strength", "motor", "pain".
     Scale,
+    /// "DEA", "DEA #", "DEA registration".
+    Dea,
 }
 
 /// The compiled scanner shared by all engine clones.
