@@ -14,13 +14,60 @@ fn engine() -> &'static Engine {
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            " ", "\n", "\r\n", "\t", ", ", ". ", ": ", "/", "-", "(", ")", "#", "92 yo", "age 97",
-            "3/4/21", "03/04/2021", "2021-03-04", "March 4th", "Mar 2021", "BP 120/80", "Apgar 8/9",
-            "(617) 555-0123", "fax 617-555-0144", "SSN 123-45-6789", "MRN: 00123456", "x@example.org",
-            "https://example.org/a?b=1", "192.0.2.17", "2001:db8::1", "4111 1111 1111 1111",
-            "VIN 1M8GDM9AXKP042788", "S/N AB12345", "Boston, MA 02114", "25 mg", "K 3.9", "14:30",
-            "2130", "I10", "E11.9", "99213", "0002-3227-30", "1992", "José", "東京", "\u{200B}",
-            "\u{FF11}\u{FF12}", "\u{202E}", "\0", "é", "😀", "Dr.", "MAY", "may", "12/31",
+            " ",
+            "\n",
+            "\r\n",
+            "\t",
+            ", ",
+            ". ",
+            ": ",
+            "/",
+            "-",
+            "(",
+            ")",
+            "#",
+            "92 yo",
+            "age 97",
+            "3/4/21",
+            "03/04/2021",
+            "2021-03-04",
+            "March 4th",
+            "Mar 2021",
+            "BP 120/80",
+            "Apgar 8/9",
+            "(617) 555-0123",
+            "fax 617-555-0144",
+            "SSN 123-45-6789",
+            "MRN: 00123456",
+            "x@example.org",
+            "https://example.org/a?b=1",
+            "192.0.2.17",
+            "2001:db8::1",
+            "4111 1111 1111 1111",
+            "VIN 1M8GDM9AXKP042788",
+            "S/N AB12345",
+            "Boston, MA 02114",
+            "25 mg",
+            "K 3.9",
+            "14:30",
+            "2130",
+            "I10",
+            "E11.9",
+            "99213",
+            "0002-3227-30",
+            "1992",
+            "José",
+            "東京",
+            "\u{200B}",
+            "\u{FF11}\u{FF12}",
+            "\u{202E}",
+            "\0",
+            "é",
+            "😀",
+            "Dr.",
+            "MAY",
+            "may",
+            "12/31",
         ])
         .prop_map(str::to_owned),
         "[0-9]{1,12}",
@@ -41,7 +88,10 @@ fn check_well_formed(text: &str, found: &[Finding]) -> Result<(), TestCaseError>
         prop_assert!((0.0..=1.0).contains(&f.score));
     }
     for w in found.windows(2) {
-        prop_assert!(w[0].span.end <= w[1].span.start, "findings overlap or are out of order");
+        prop_assert!(
+            w[0].span.end <= w[1].span.start,
+            "findings overlap or are out of order"
+        );
     }
     Ok(())
 }
@@ -141,10 +191,19 @@ fn batch_matches_single() {
 
 #[test]
 fn builder_filters_kinds_and_rejects_bad_config() {
-    let only_dates = Engine::builder().kinds([Kind::Date]).build().expect("builds");
+    let only_dates = Engine::builder()
+        .kinds([Kind::Date])
+        .build()
+        .expect("builds");
     assert!(only_dates.detect("92 yo").is_empty());
-    let err = Engine::builder().kinds([]).build().expect_err("no kinds is an error");
+    let err = Engine::builder()
+        .kinds([])
+        .build()
+        .expect_err("no kinds is an error");
     assert_eq!(err.kind(), phirewall::ErrorKind::Config);
-    let err = Engine::builder().min_score(f32::NAN).build().expect_err("NaN is an error");
+    let err = Engine::builder()
+        .min_score(f32::NAN)
+        .build()
+        .expect_err("NaN is an error");
     assert_eq!(err.kind(), phirewall::ErrorKind::Config);
 }

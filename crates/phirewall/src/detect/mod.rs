@@ -112,7 +112,11 @@ pub(crate) enum Cue {
 
 /// The compiled scanner shared by all engine clones.
 pub(crate) struct Scanner {
+    /// All patterns, leftmost-first: the scan.
     regex: Regex,
+    /// The same patterns with `MatchKind::All`: after a rejection, which other patterns also
+    /// match at that position.
+    every: Regex,
     patterns: Vec<Pattern>,
     /// For each pattern, the capture group index of `v`, if the pattern has one.
     value_groups: Vec<Option<usize>>,
@@ -163,14 +167,16 @@ impl Scanner {
     pub(crate) fn new() -> Result<Scanner, Error> {
         const BUILD: Error = Error::new(ErrorKind::Build, "a built-in detector failed to compile");
         let patterns = all_patterns();
+        let sources: Vec<&str> = patterns.iter().map(|p| p.regex.as_str()).collect();
+        let syntax = syntax::Config::new().unicode(false).utf8(true);
         let regex = Regex::builder()
-            .syntax(syntax::Config::new().unicode(false).utf8(true))
-            .build_many(
-                &patterns
-                    .iter()
-                    .map(|p| p.regex.as_str())
-                    .collect::<Vec<_>>(),
-            )
+            .syntax(syntax)
+            .build_many(&sources)
+            .map_err(|_| BUILD)?;
+        let every = Regex::builder()
+            .syntax(syntax)
+            .configure(Regex::config().match_kind(regex_automata::MatchKind::All))
+            .build_many(&sources)
             .map_err(|_| BUILD)?;
         let info = regex.group_info();
         let value_groups = (0..patterns.len())
@@ -192,6 +198,7 @@ impl Scanner {
             .collect();
         Ok(Scanner {
             regex,
+            every,
             patterns,
             value_groups,
             cues,
@@ -221,51 +228,92 @@ impl Scanner {
 
     /// Runs every pattern over `text` (already folded) and returns validated, non-overlapping
     /// findings sorted by position.
+    ///
+    /// At each position the leftmost-first match is checked. When its check rejects it, the other
+    /// patterns that also match at that position are tried in priority order, so a rejected shape
+    /// (a bare number that is no phone) does not hide another detector's valid one (an NPI). Only
+    /// when none is accepted does the scan move on, one character later.
     pub(crate) fn scan(&self, text: &str) -> Vec<Finding> {
         let ctx = Context::new(text, self.scan_cues(text));
         let mut found = Vec::new();
-        let mut caps = None;
+        let mut caps = self.regex.create_captures();
         let mut at = 0;
         while at < text.len() {
             let Some(m) = self.regex.search(&Input::new(text).range(at..)) else {
                 break;
             };
-            let pid = m.pattern().as_usize();
-            let pattern = &self.patterns[pid];
-            let whole = Span::new(m.start(), m.end());
-            let mut value = whole;
-            if let Some(group) = self.value_groups[pid] {
-                let caps = caps.get_or_insert_with(|| self.regex.create_captures());
-                let input = Input::new(text)
-                    .range(m.range())
-                    .anchored(regex_automata::Anchored::Yes);
-                self.regex.search_captures(&input, caps);
-                if caps.pattern() == Some(m.pattern()) {
-                    if let Some(g) = caps.get_group(group) {
-                        value = Span::new(g.start, g.end);
-                    }
-                }
-            }
-            let hit = Hit {
-                whole,
-                found: Finding {
-                    kind: pattern.kind,
-                    span: value,
-                    score: pattern.score,
-                    detector: pattern.detector,
-                },
-            };
-            match (pattern.check)(&ctx, hit)
-                .filter(|f| !f.span.is_empty() && f.span.end <= text.len())
-            {
-                Some(f) => {
+            let accepted = self
+                .check(&ctx, m, &mut caps)
+                .or_else(|| self.check_others(&ctx, m, &mut caps));
+            match accepted {
+                Some((f, end)) => {
                     found.push(f);
-                    at = whole.end.max(f.span.end).max(m.start() + 1);
+                    at = end.max(f.span.end).max(m.start() + 1);
                 }
                 None => at = next_char_boundary(text, m.start() + 1),
             }
         }
         resolve(found)
+    }
+
+    /// Runs the check of the pattern that produced `m`; on acceptance returns the finding and
+    /// where the whole match ends.
+    fn check(
+        &self,
+        ctx: &Context<'_>,
+        m: regex_automata::Match,
+        caps: &mut regex_automata::util::captures::Captures,
+    ) -> Option<(Finding, usize)> {
+        let pid = m.pattern().as_usize();
+        let pattern = &self.patterns[pid];
+        let whole = Span::new(m.start(), m.end());
+        let mut value = whole;
+        if let Some(group) = self.value_groups[pid] {
+            let input = Input::new(ctx.text())
+                .range(m.range())
+                .anchored(regex_automata::Anchored::Pattern(m.pattern()));
+            self.regex.search_captures(&input, caps);
+            if let Some(g) = caps.get_group(group) {
+                value = Span::new(g.start, g.end);
+            }
+        }
+        let hit = Hit {
+            whole,
+            found: Finding {
+                kind: pattern.kind,
+                span: value,
+                score: pattern.score,
+                detector: pattern.detector,
+            },
+        };
+        (pattern.check)(ctx, hit)
+            .filter(|f| !f.span.is_empty() && f.span.end <= ctx.text().len())
+            .map(|f| (f, whole.end))
+    }
+
+    /// After `rejected` was refused, tries the lower-priority patterns that match at its start.
+    fn check_others(
+        &self,
+        ctx: &Context<'_>,
+        rejected: regex_automata::Match,
+        caps: &mut regex_automata::util::captures::Captures,
+    ) -> Option<(Finding, usize)> {
+        let text = ctx.text();
+        let start = rejected.start();
+        let mut set = regex_automata::PatternSet::new(self.patterns.len());
+        let input = Input::new(text)
+            .range(start..)
+            .anchored(regex_automata::Anchored::Yes);
+        self.every.which_overlapping_matches(&input, &mut set);
+        set.iter()
+            .filter(|pid| *pid > rejected.pattern())
+            .find_map(|pid| {
+                let input = Input::new(text)
+                    .range(start..)
+                    .anchored(regex_automata::Anchored::Pattern(pid));
+                let m = self.regex.search(&input)?;
+                self.check(ctx, m, caps)
+            })
     }
 }
 
