@@ -157,12 +157,13 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             url,
         ),
         // URL without a scheme but with "www.": "www.example.org/clinic", "WWW.EXAMPLE.COM".
+        // Any top-level domain of letters, but there must be one ("www.x" is not a host).
         Pattern::new(
             "url.www",
             Kind::Url,
             0.9,
             format!(
-                r"(?i)\bwww\d{{0,3}}\.(?:{LABEL}\.)*{LABEL}(?::\d{{1,5}})?(?:[/?#]{URL_CHARS}*)?"
+                r"(?i)\bwww\d{{0,3}}\.(?:{LABEL}\.)+[a-z]{{2,24}}\b(?::\d{{1,5}})?(?:[/?#]{URL_CHARS}*)?"
             ),
             url,
         ),
@@ -568,8 +569,8 @@ fn ipv4(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
 
 /// Checks "ip.v6_full" and "ip.v6_compressed": a valid address by `Ipv6Addr` (the zone after
 /// "%" is kept in the span but not parsed), with at least one digit ("add::bed" is not one), not
-/// glued to more address characters, and not two short decimal groups ("12::30" is a mistyped
-/// clock time, not an address).
+/// glued to more address characters. One or two decimal groups around a "::" ("12::30", "23::")
+/// are a mistyped clock time or a label, not an address; "::1" still is one.
 fn ipv6(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
     let text = ctx.slice(span);
@@ -589,12 +590,9 @@ fn ipv6(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     if prev.is_some_and(|b| b.is_ascii_alphanumeric() || b == b':') {
         return None;
     }
-    let groups: Vec<&str> = addr.split(':').filter(|g| !g.is_empty()).collect();
-    if groups.len() == 2
-        && groups
-            .iter()
-            .all(|g| g.len() <= 2 && g.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let groups = addr.split(':').filter(|g| !g.is_empty()).count();
+    let hex_letter = addr.bytes().any(|b| b.is_ascii_alphabetic());
+    if groups < 3 && !hex_letter && !addr.starts_with("::") {
         return None;
     }
     Some(hit.found)
