@@ -156,6 +156,29 @@ impl<'t> Context<'t> {
     }
 }
 
+impl Context<'_> {
+    /// The nearest cue of one of `classes` that ends at most `max_gap` bytes before `pos`, on the
+    /// same line. Use it when cue classes compete for one value ("Tel 617-... Fax 617-...": each
+    /// number belongs to the cue closest before it).
+    pub(crate) fn nearest_cue_before(
+        &self,
+        pos: usize,
+        classes: &[Cue],
+        max_gap: usize,
+    ) -> Option<(Span, Cue)> {
+        let lo = pos.saturating_sub(max_gap);
+        let i = self.cues.partition_point(|(s, _)| s.start < pos);
+        self.cues[..i]
+            .iter()
+            .rev()
+            .take_while(|(s, _)| s.end + max_gap + 64 >= pos)
+            .find(|(s, c)| {
+                classes.contains(c) && s.end >= lo && s.end <= pos && !self.has_newline(s.end, pos)
+            })
+            .copied()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
