@@ -651,7 +651,8 @@ mod tests {
     #[test]
     fn fax_labels() {
         let text = "617-555-0101 (fax) and 617-555-0100 Fax 617-555-0102\n617-555-0103 fax\nx";
-        let ctx = Context::new(text, Vec::new());
+        let cues = super::super::cues::Cues::new(&[]).expect("an empty cue set builds");
+        let ctx = Context::new(text, &cues);
         assert!(fax_label_after(&ctx, 12));
         let second = text.find("0100").map_or(0, |i| i + 4);
         assert!(!fax_label_after(&ctx, second));

@@ -1,16 +1,17 @@
 //! What a validator may look at around a match: the text, nearby cue phrases, nearby words.
 
+use super::cues::{bit, Cues};
 use super::Cue;
 use crate::Span;
 
-/// The scanned (folded) text and the cue phrases found in it, sorted by position.
+/// The scanned (folded) text, and the cue phrases to look for around matches.
 pub(crate) struct Context<'t> {
     text: &'t str,
-    cues: Vec<(Span, Cue)>,
+    cues: &'t Cues,
 }
 
 impl<'t> Context<'t> {
-    pub(crate) fn new(text: &'t str, cues: Vec<(Span, Cue)>) -> Context<'t> {
+    pub(crate) fn new(text: &'t str, cues: &'t Cues) -> Context<'t> {
         Context { text, cues }
     }
 
@@ -26,29 +27,16 @@ impl<'t> Context<'t> {
 
     /// Whether a cue of `class` ends at most `max_gap` bytes before `pos`, on the same line.
     pub(crate) fn cue_before(&self, pos: usize, class: Cue, max_gap: usize) -> bool {
-        let lo = pos.saturating_sub(max_gap);
-        // Cues ending in lo..=pos start before pos; scan back from the first cue starting at pos.
-        let i = self.cues.partition_point(|(s, _)| s.start < pos);
-        self.cues[..i]
-            .iter()
-            .rev()
-            .take_while(|(s, _)| s.end + max_gap + 64 >= pos)
-            .any(|(s, c)| {
-                *c == class && s.end >= lo && s.end <= pos && !self.has_newline(s.end, pos)
-            })
+        self.nearest_cue_before(pos, &[class], max_gap).is_some()
     }
 
     /// Whether a cue of `class` starts at most `max_gap` bytes after `pos`, on the same line.
     pub(crate) fn cue_after(&self, pos: usize, class: Cue, max_gap: usize) -> bool {
-        let i = self.cues.partition_point(|(s, _)| s.start < pos);
-        self.cues[i..]
-            .iter()
-            .take_while(|(s, _)| s.start <= pos + max_gap)
-            .any(|(s, c)| *c == class && !self.has_newline(pos, s.start))
-    }
-
-    fn has_newline(&self, from: usize, to: usize) -> bool {
-        from < to && self.text.as_bytes()[from..to].contains(&b'\n')
+        let line_end = self.line_at(pos).end;
+        let window = Span::new(pos, (pos + max_gap + self.cues.longest()).min(line_end));
+        self.cues
+            .find(self.text, window)
+            .any(|(s, classes)| classes & bit(class) != 0 && s.start <= pos + max_gap)
     }
 
     /// The line (without its newline) that contains byte `pos`.
@@ -158,8 +146,9 @@ impl<'t> Context<'t> {
 
 impl Context<'_> {
     /// The nearest cue of one of `classes` that ends at most `max_gap` bytes before `pos`, on the
-    /// same line. Use it when cue classes compete for one value ("Tel 617-... Fax 617-...": each
-    /// number belongs to the cue closest before it).
+    /// same line, with the class it was taken for (the first of `classes` it signals). Use it when
+    /// cue classes compete for one value ("Tel 617-... Fax 617-...": each number belongs to the
+    /// cue closest before it).
     pub(crate) fn nearest_cue_before(
         &self,
         pos: usize,
@@ -167,15 +156,16 @@ impl Context<'_> {
         max_gap: usize,
     ) -> Option<(Span, Cue)> {
         let lo = pos.saturating_sub(max_gap);
-        let i = self.cues.partition_point(|(s, _)| s.start < pos);
-        self.cues[..i]
-            .iter()
-            .rev()
-            .take_while(|(s, _)| s.end + max_gap + 64 >= pos)
-            .find(|(s, c)| {
-                classes.contains(c) && s.end >= lo && s.end <= pos && !self.has_newline(s.end, pos)
+        let line_start = self.line_at(pos).start;
+        let window = Span::new(lo.saturating_sub(self.cues.longest()).max(line_start), pos);
+        self.cues
+            .find(self.text, window)
+            .filter(|(s, _)| s.end >= lo)
+            .filter_map(|(s, set)| {
+                let class = classes.iter().find(|c| set & bit(**c) != 0)?;
+                Some((s, *class))
             })
-            .copied()
+            .last()
     }
 }
 
@@ -183,9 +173,14 @@ impl Context<'_> {
 mod tests {
     use super::*;
 
+    fn no_cues() -> Cues {
+        Cues::new(&[]).expect("an empty cue set builds")
+    }
+
     #[test]
     fn words_around() {
-        let ctx = Context::new("line one\nBP was 120/80 mmHg today\nnext", Vec::new());
+        let cues = no_cues();
+        let ctx = Context::new("line one\nBP was 120/80 mmHg today\nnext", &cues);
         let pos = ctx.text().find("120").unwrap_or(0);
         assert_eq!(ctx.words_before(pos, 5).collect::<Vec<_>>(), ["was", "BP"]);
         assert_eq!(
@@ -197,8 +192,8 @@ mod tests {
     #[test]
     fn cues_respect_lines_and_gaps() {
         let text = "fax\n617-555-0100 fax: 617-555-0101";
-        let cues = vec![(Span::new(0, 3), Cue::Fax), (Span::new(17, 20), Cue::Fax)];
-        let ctx = Context::new(text, cues);
+        let cues = Cues::new(&[("fax", Cue::Fax), ("fax:", Cue::Fax)]).expect("builds");
+        let ctx = Context::new(text, &cues);
         assert!(!ctx.cue_before(4, Cue::Fax, 20), "cue on the previous line");
         assert!(ctx.cue_before(22, Cue::Fax, 5));
         assert!(!ctx.cue_before(22, Cue::Phone, 5));
@@ -207,7 +202,8 @@ mod tests {
 
     #[test]
     fn glued_tokens() {
-        let ctx = Context::new("A12-345 6789. x-1 9/", Vec::new());
+        let cues = no_cues();
+        let ctx = Context::new("A12-345 6789. x-1 9/", &cues);
         assert!(ctx.glued_before(4), "dash after a digit");
         assert!(!ctx.glued_before(8), "space");
         assert!(ctx.glued_before(2), "letter");

@@ -14,7 +14,6 @@
 //! capture group `v`: the finding then covers only that group (the value after a cue), and only
 //! such patterns pay for a capture search.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use regex_automata::Input;
@@ -24,6 +23,7 @@ use crate::{Finding, Kind, Span};
 
 pub(crate) mod checksum;
 mod context;
+mod cues;
 
 mod ages;
 mod contact;
@@ -33,6 +33,7 @@ mod ids;
 mod other_ids;
 
 pub(crate) use context::Context;
+use cues::Cues;
 
 /// A validator: given a raw match, accept it (possibly changing kind, span or score) or reject it.
 pub(crate) type Check = fn(&Context<'_>, Hit) -> Option<Finding>;
@@ -120,17 +121,14 @@ pub(crate) struct Scanner {
     patterns: Vec<Pattern>,
     /// For each pattern, the capture group index of `v`, if the pattern has one.
     value_groups: Vec<Option<usize>>,
-    cues: AhoCorasick,
-    cue_classes: Vec<Cue>,
-    /// Whether each cue phrase ends in a word character (and so needs a word boundary after it).
-    cue_word_end: Vec<bool>,
+    cues: Cues,
 }
 
 impl std::fmt::Debug for Scanner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scanner")
             .field("patterns", &self.patterns.len())
-            .field("cues", &self.cue_classes.len())
+            .field("cues", &self.cues)
             .finish()
     }
 }
@@ -185,45 +183,14 @@ impl Scanner {
                 info.to_index(pid, "v")
             })
             .collect();
-        let cue_list = all_cues();
-        let cues = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(cue_list.iter().map(|c| c.0))
-            .map_err(|_| BUILD)?;
-        let cue_classes = cue_list.iter().map(|c| c.1).collect();
-        let cue_word_end = cue_list
-            .iter()
-            .map(|c| c.0.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric))
-            .collect();
+        let cues = Cues::new(&all_cues()).map_err(|_| BUILD)?;
         Ok(Scanner {
             regex,
             every,
             patterns,
             value_groups,
             cues,
-            cue_classes,
-            cue_word_end,
         })
-    }
-
-    /// Finds cue phrases that stand as whole words.
-    fn scan_cues(&self, text: &str) -> Vec<(Span, Cue)> {
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        for m in self.cues.find_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            let i = m.pattern().as_usize();
-            let before_ok = s == 0
-                || !bytes[s - 1].is_ascii_alphanumeric()
-                || !bytes[s].is_ascii_alphanumeric();
-            let after_ok =
-                !self.cue_word_end[i] || e == bytes.len() || !bytes[e].is_ascii_alphanumeric();
-            if before_ok && after_ok {
-                out.push((Span::new(s, e), self.cue_classes[i]));
-            }
-        }
-        out
     }
 
     /// Runs every pattern over `text` (already folded) and returns validated, non-overlapping
@@ -234,7 +201,7 @@ impl Scanner {
     /// (a bare number that is no phone) does not hide another detector's valid one (an NPI). Only
     /// when none is accepted does the scan move on, one character later.
     pub(crate) fn scan(&self, text: &str) -> Vec<Finding> {
-        let ctx = Context::new(text, self.scan_cues(text));
+        let ctx = Context::new(text, &self.cues);
         let mut found = Vec::new();
         let mut caps = self.regex.create_captures();
         let mut at = 0;
