@@ -230,7 +230,11 @@ impl Notes {
             // Vitals.
             "hr" => write!(out, "{}", r.range(52, 128)),
             "hr_hi" => write!(out, "{}", r.range(11, 15) * 10),
-            "bp" => write!(out, "{}/{}", r.range(86, 172), r.range(40, 96)),
+            "bp" => {
+                let systolic = r.range(86, 172);
+                write!(out, "{systolic}/{}", r.range(40, (systolic - 20).min(96)))
+            }
+            "dbp" => write!(out, "{}", r.range(4, 7) * 10),
             "sbp" => write!(out, "{}", r.range(8, 16) * 10),
             "map" => write!(out, "{}", r.range(55, 95)),
             "rr" => write!(out, "{}", r.range(10, 32)),
@@ -247,8 +251,10 @@ impl Notes {
             "gcs" => write!(out, "{}", r.range(3, 15)),
             "rass" => write!(out, "{}", r.pick(&["0", "-1", "-2", "-3", "+1", "-4"])),
             "pain" => write!(out, "{}", r.range(0, 10)),
-            "pct" => write!(out, "{}%", r.range(15, 65)),
+            "fio2" => write!(out, "{}%", r.range(24, 60)),
+            "desat" => write!(out, "{}", r.range(78, 89)),
             "o2" => write!(out, "{}", r.pick(O2)),
+            "wean_o2" => write!(out, "{}", r.pick(&O2[..4])),
             "vent" => write!(
                 out,
                 "{}",
@@ -284,7 +290,6 @@ impl Notes {
             "trop" => write!(out, "0.{:02}", r.range(1, 99)),
             "ck" => write!(out, "{}", r.range(40, 1400)),
             "vanco" => write!(out, "{}", tenths(r, 62, 284)),
-            "pct_lab" => write!(out, "{}", tenths(r, 1, 95)),
             // Medications and doses.
             "med" => write!(out, "{}", r.pick(MEDS)),
             "prn" => write!(out, "{}", r.pick(PRN)),
@@ -604,15 +609,15 @@ const STREETS: &[&str] = &[
     "Beacon Ridge",
 ];
 
-/// Invented hospitals and facilities.
+/// Invented hospitals.
 const HOSPITALS: &[&str] = &[
     "Harrow Valley Medical Center",
     "St. Aldric's Hospital",
     "Eastbrook Community Hospital",
     "Westmere General",
-    "Brackton Rehab",
-    "Linden Cove Nursing Home",
-    "Quarry Hill VNA",
+    "Brackton Memorial",
+    "Linden Cove Hospital",
+    "Quarry Hill Medical Center",
 ];
 
 const SEX: &[&str] = &["M", "F", "man", "woman", "male", "female", "F", "M"];
@@ -668,19 +673,18 @@ const LUNGS: &[&str] = &[
     "rhonchi R>L",
 ];
 
-const O2: &[&str] = &["2L NC", "4L NP", "40% FM", "50% cool neb", "RA", "100% NRB"];
+/// Oxygen delivery, lowest support first (weaning picks from the first four).
+const O2: &[&str] = &["RA", "2L NC", "4L NP", "40% FM", "50% cool neb", "100% NRB"];
 
+/// Rate-control and other cardiac drugs, with doses.
 const MEDS: &[&str] = &[
     "lopressor 25 mg PO",
     "lopressor 5mg IV",
     "dilt 10 mg IV",
-    "captopril 6.25 mg",
-    "coumadin 5 mg",
-    "vit K 10 mg SC",
-    "protonix 40 mg IV",
-    "lasix 40mg IV",
-    "hydralazine 10 mg IV",
-    "digoxin 0.125 mg",
+    "dilt 20 mg IV",
+    "digoxin 0.25 mg IV",
+    "esmolol bolus 500 mcg/kg",
+    "amio 150 mg IV",
 ];
 
 const PRN: &[&str] = &[
@@ -771,7 +775,7 @@ const SYSTEMS: &[(&[&str], u64, &[&str])] = &[
             "trop {trop}, CK {ck}.",
             "Hct {hct}, transfused {n} u PRBC, post Hct due at {time}.",
             "BP {bp} after {lasix} mg lasix.",
-            "NBP {sbp}s/{map}s, A-line correlating.",
+            "NBP {sbp}s/{dbp}s, A-line correlating.",
             "SBP > {sbp} off pressors since {time}.",
             "EKG unchanged, no ST changes, denies CP.",
             "lytes: Na {na}, K {k}, Mg {mg}, Ca 8.{n}.",
@@ -785,12 +789,12 @@ const SYSTEMS: &[(&[&str], u64, &[&str])] = &[
             "RR {rr}, nonlabored, sats {spo2}% on {o2}.",
             "vent settings {vent}, ABG {abg}.",
             "suctioned for mod amt thick tan secretions.",
-            "weaned to {o2} at {time}, tolerating well.",
+            "weaned to {wean_o2} at {time}, tolerating well.",
             "CXR this am with worsening R effusion.",
             "nebs q4h, albuterol/atrovent.",
             "RSBI {cvp}0 on SBT, plan extubate in am.",
             "strong nonproductive cough, IS to 750.",
-            "FiO2 weaned to {pct}, PEEP 5, sats {spo2}%.",
+            "FiO2 weaned to {fio2}, PEEP 5, sats {spo2}%.",
             "breath sounds diminished LLL, chest PT done.",
         ],
     ),
@@ -964,7 +968,7 @@ const EVENTS: &[&str] = &[
     "at {time} pt pulled out NGT, replaced and placement confirmed by CXR.",
     "Rapid response called at {time} for HR {hr_hi}s afib, {med} given, converted to {rhythm}.",
     "{time}: pt found on floor by RN, no apparent injury, CT head neg. {relation} {name} notified at {phone}.",
-    "Pt desatted to {spo2}% at {time}, placed on {o2}, ABG {abg}.",
+    "Pt desatted to {desat}% at {time}, placed on 100% NRB, ABG {abg}.",
     "Code blue at {time}, ROSC after {n} rounds of CPR and epi. {relation} called, on the way in.",
 ];
 
@@ -973,7 +977,7 @@ const TRANSFERS: &[&str] = &[
     "Discharged to {hospital} on {date}. MRN {mrn}. Report called to {phone}.",
     "Admission Date: {date}  Discharge Date: {date}\nPt is a {age} {sex} admitted with {dx}.",
     "Transfer note: {age} {sex} to {unit} bed {bed}. MR# {mrn}.",
-    "Accepted in transfer from {hospital} ({phone}), records faxed from {fax}.",
+    "Accepted in transfer from {hospital}, tel {phone}, records faxed from {fax}.",
     "Discharge summary dictated, dx {icd}. Contact for questions: {email}.",
 ];
 
