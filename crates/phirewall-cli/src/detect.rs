@@ -120,7 +120,14 @@ fn run_plain(
     })?;
     // A file name is not record text, and it is what the user asked to be called.
     let id = serde_json::value::to_raw_value(name).map_err(|_| CliError::Write(json_bug()))?;
-    let line = render(&id, &text, &engine.detect(&text));
+    let findings = detect_caught(engine, &text).ok_or_else(|| CliError::Input {
+        source_name: display_name(name),
+        error: InputError {
+            line: 1,
+            reason: Reason::Internal,
+        },
+    })?;
+    let line = render(&id, &text, &findings);
     out.write_all(line.as_bytes()).map_err(CliError::Write)?;
     out.flush().map_err(CliError::Write)?;
     Ok(Summary {
@@ -178,7 +185,7 @@ fn run_jsonl(
                     summary.records += 1;
                 }
                 Err(e) => {
-                    eprintln!("phirewall: {}: {e}", display_name(name));
+                    crate::warn(format_args!("{}: {e}", display_name(name)));
                     summary.skipped += 1;
                 }
             }
@@ -249,7 +256,17 @@ fn process_line(engine: &Engine, line_no: usize, line: &[u8]) -> Result<String, 
             &line_id
         }
     };
-    Ok(render(id, &text, &engine.detect(&text)))
+    let findings = detect_caught(engine, &text).ok_or_else(|| fail(Reason::Internal))?;
+    Ok(render(id, &text, &findings))
+}
+
+/// `engine.detect(text)`, or `None` if it panicked.
+///
+/// The library is written not to panic, but a CLI that stops halfway through a corpus because of
+/// one record is worse than one that skips that record and says so. (The panic hook installed in
+/// `main` keeps the panic message, which could quote the text, off stderr.)
+fn detect_caught(engine: &Engine, text: &str) -> Option<Vec<Finding>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.detect(text))).ok()
 }
 
 /// The string value of a raw JSON value, or `None` if it is not a string.

@@ -24,7 +24,8 @@ pub enum CliError {
     /// The engine rejected its configuration (or failed to compile, which is a phirewall bug).
     #[error("cannot build the engine: {0}")]
     Engine(#[from] phirewall::Error),
-    /// A whole-file input (plain text for `detect` or `bench`) is unusable.
+    /// A whole-file input (plain text for `detect` or `bench`) is unusable, or the engine
+    /// failed on it.
     #[error("{source_name}: {error}")]
     Input {
         source_name: String,
@@ -93,6 +94,8 @@ pub enum Reason {
     TextNotString,
     /// "id" is there but is neither a string nor a number.
     BadId,
+    /// The engine panicked on this record: a phirewall bug, reported without the record.
+    Internal,
 }
 
 /// The kind of JSON syntax problem, from serde_json's error category.
@@ -124,6 +127,9 @@ impl fmt::Display for InputError {
             Reason::MissingText => f.write_str("missing \"text\" field"),
             Reason::TextNotString => f.write_str("\"text\" must be a string"),
             Reason::BadId => f.write_str("\"id\" must be a string or a number"),
+            Reason::Internal => {
+                f.write_str("internal error while scanning this record (a phirewall bug)")
+            }
         }
     }
 }

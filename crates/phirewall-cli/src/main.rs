@@ -10,6 +10,7 @@
 //! Exit codes: 0 success, 1 usage or I/O error, 2 some input could not be processed (each
 //! problem is reported on stderr by line number and reason, never with the record's text).
 
+use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
@@ -41,6 +42,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Panic messages can quote the input (slicing a str at a bad index prints the string), so
+    // a panic reports only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        warn(format_args!(
+            "internal error{at} (a bug; the panic message is withheld in case it quotes input)"
+        ));
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -57,7 +69,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("phirewall: {e}");
+            warn(format_args!("{e}"));
             ExitCode::from(e.exit_code())
         }
     }
@@ -70,11 +82,11 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Detect(args) => {
             let summary = detect::run(&args, &mut out)?;
             if summary.skipped > 0 {
-                eprintln!(
-                    "phirewall: {} of {} records skipped because of input errors",
+                warn(format_args!(
+                    "{} of {} records skipped because of input errors",
                     summary.skipped,
                     summary.skipped + summary.records
-                );
+                ));
                 return Ok(ExitCode::from(2));
             }
         }
@@ -94,6 +106,11 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
     }
     out.flush().map_err(CliError::Write)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `phirewall: message` to stderr. Unlike `eprintln!`, never panics if stderr is closed.
+fn warn(message: fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "phirewall: {message}");
 }
 
 /// Parses a size in MB: a positive number, fractions allowed (`--mb 0.5`).
