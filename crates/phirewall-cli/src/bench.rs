@@ -197,7 +197,11 @@ impl Report {
             self.documents,
             self.build_ms,
             self.single_thread_mb_s,
-            format!("{} threads", self.threads),
+            format!(
+                "{} thread{}",
+                self.threads,
+                if self.threads == 1 { "" } else { "s" }
+            ),
             self.multi_thread_mb_s,
             self.findings,
         )
