@@ -31,6 +31,9 @@ pub enum CliError {
         source_name: String,
         error: InputError,
     },
+    /// A gold annotation file for `eval` is unreadable or malformed.
+    #[error("{0}")]
+    Gold(#[from] crate::eval::GoldError),
     /// rayon could not start its worker threads.
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
@@ -40,7 +43,7 @@ impl CliError {
     /// The process exit code: 2 for bad input, 1 for usage and I/O problems.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input { .. } => 2,
+            CliError::Input { .. } | CliError::Gold(_) => 2,
             _ => 1,
         }
     }

@@ -22,8 +22,6 @@ use serde::Serialize;
 /// One annotated record.
 #[derive(Debug, Clone)]
 pub struct GoldRecord {
-    /// Record id as the gold file names it.
-    pub id: String,
     /// The record's text.
     pub text: String,
     /// Gold spans (byte offsets) with their gold type name.
@@ -59,7 +57,10 @@ pub enum GoldError {
 }
 
 fn read(path: &Path) -> Result<String, GoldError> {
-    std::fs::read_to_string(path).map_err(|source| GoldError::Io { path: path.display().to_string(), source })
+    std::fs::read_to_string(path).map_err(|source| GoldError::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// Byte offset of code point offset `chars` in `text`, if it is within the text.
@@ -67,7 +68,10 @@ fn byte_offset(text: &str, chars: usize) -> Option<usize> {
     if chars == 0 {
         return Some(0);
     }
-    text.char_indices().map(|(i, _)| i).chain([text.len()]).nth(chars)
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .nth(chars)
 }
 
 /// Reads PhysioNet deid gold: `DIR/id.text` (records between `START_OF_RECORD=p||||n||||` and
@@ -89,7 +93,10 @@ pub fn read_physionet(dir: &Path) -> Result<Vec<GoldRecord>, GoldError> {
         let lineno = n + 1;
         if let Some(rest) = line.strip_prefix("START_OF_RECORD=") {
             if current.is_some() {
-                return Err(fmt_err(lineno, "record starts before the previous one ended"));
+                return Err(fmt_err(
+                    lineno,
+                    "record starts before the previous one ended",
+                ));
             }
             let mut parts = rest.trim_end().split("||||");
             let (Some(p), Some(nn)) = (parts.next(), parts.next()) else {
@@ -101,8 +108,11 @@ pub fn read_physionet(dir: &Path) -> Result<Vec<GoldRecord>, GoldError> {
                 return Err(fmt_err(lineno, "END_OF_RECORD without a record"));
             };
             text.push_str(&line[..end]);
-            index.insert(id.clone(), records.len());
-            records.push(GoldRecord { id, text, spans: Vec::new() });
+            index.insert(id, records.len());
+            records.push(GoldRecord {
+                text,
+                spans: Vec::new(),
+            });
         } else if let Some((_, text, _)) = current.as_mut() {
             text.push_str(line);
         }
@@ -125,7 +135,9 @@ pub fn read_physionet(dir: &Path) -> Result<Vec<GoldRecord>, GoldError> {
             return Err(err("expected: patient note start end type words..."));
         }
         let id = format!("{}:{}", f[0], f[1]);
-        let &i = index.get(&id).ok_or_else(|| err("names a record that id.text does not have"))?;
+        let &i = index
+            .get(&id)
+            .ok_or_else(|| err("names a record that id.text does not have"))?;
         let rec = &mut records[i];
         let (Ok(s), Ok(e)) = (f[2].parse::<usize>(), f[3].parse::<usize>()) else {
             return Err(err("start and end must be numbers"));
@@ -142,12 +154,10 @@ pub fn read_physionet(dir: &Path) -> Result<Vec<GoldRecord>, GoldError> {
 }
 
 /// Reads JSONL gold: one object per line with `text` and `spans: [{start, end, type}]` in code
-/// point offsets (end exclusive), and an optional `id`.
+/// point offsets (end exclusive). Other fields (an `id`) are ignored.
 pub fn read_jsonl(path: &Path) -> Result<Vec<GoldRecord>, GoldError> {
     #[derive(serde::Deserialize)]
     struct Line {
-        #[serde(default)]
-        id: Option<serde_json::Value>,
         text: String,
         #[serde(default)]
         spans: Vec<GoldSpan>,
@@ -165,12 +175,20 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<GoldRecord>, GoldError> {
         if line.trim().is_empty() {
             continue;
         }
-        let err = |reason: String| GoldError::Format { path: path.display().to_string(), line: n + 1, reason };
+        let err = |reason: String| GoldError::Format {
+            path: path.display().to_string(),
+            line: n + 1,
+            reason,
+        };
         // serde_json's messages name the position and what was expected, not the content.
-        let rec: Line = serde_json::from_str(line).map_err(|e| err(format!("invalid gold line: {}", e.classify_name())))?;
+        let rec: Line = serde_json::from_str(line)
+            .map_err(|e| err(format!("invalid gold line: {}", e.classify_name())))?;
         let mut spans = Vec::new();
         for s in rec.spans {
-            let (Some(bs), Some(be)) = (byte_offset(&rec.text, s.start), byte_offset(&rec.text, s.end)) else {
+            let (Some(bs), Some(be)) = (
+                byte_offset(&rec.text, s.start),
+                byte_offset(&rec.text, s.end),
+            ) else {
                 return Err(err("span offsets past the end of the text".into()));
             };
             if bs >= be {
@@ -178,12 +196,10 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<GoldRecord>, GoldError> {
             }
             spans.push((Span::new(bs, be), s.kind));
         }
-        let id = match rec.id {
-            Some(serde_json::Value::String(s)) => s,
-            Some(v) => v.to_string(),
-            None => (n + 1).to_string(),
-        };
-        out.push(GoldRecord { id, text: rec.text, spans });
+        out.push(GoldRecord {
+            text: rec.text,
+            spans,
+        });
     }
     Ok(out)
 }
@@ -303,10 +319,21 @@ fn ratio(a: usize, b: usize) -> f64 {
 pub fn evaluate(engine: &Engine, records: &[GoldRecord], safe_harbor: bool) -> Report {
     let texts: Vec<&str> = records.iter().map(|r| r.text.as_str()).collect();
     let all_found = engine.detect_batch(&texts);
-    let mut r = Report { records: records.len(), safe_harbor, ..Report::default() };
+    let mut r = Report {
+        records: records.len(),
+        safe_harbor,
+        ..Report::default()
+    };
     let (mut found_spans, mut leak_free) = (0, 0);
     for (rec, found) in records.iter().zip(&all_found) {
-        score_record(rec, found, safe_harbor, &mut r, &mut found_spans, &mut leak_free);
+        score_record(
+            rec,
+            found,
+            safe_harbor,
+            &mut r,
+            &mut found_spans,
+            &mut leak_free,
+        );
     }
     r.span_recall = ratio(found_spans, r.gold_spans);
     r.leak_free_recall = ratio(leak_free, r.gold_spans);
@@ -349,12 +376,17 @@ fn score_record(
         *found_spans += usize::from(touched);
         *leak_free += usize::from(clean);
         if !clean {
-            *r.misses_by_shape.entry(format!("{t} {}", shape(slice))).or_default() += 1;
+            *r.misses_by_shape
+                .entry(format!("{t} {}", shape(slice)))
+                .or_default() += 1;
         }
     }
     for tok in word_tokens(&rec.text) {
         let gold = rec.spans.iter().find(|(s, _)| s.overlaps(tok));
-        let predicted = cover[tok.range()].iter().find(|&&c| c != 0).map(|&c| found[c as usize - 1].kind);
+        let predicted = cover[tok.range()]
+            .iter()
+            .find(|&&c| c != 0)
+            .map(|&c| found[c as usize - 1].kind);
         match (gold, predicted) {
             (Some((_, t)), _) if neutral(t) => {}
             (Some((_, t)), p) => {
@@ -369,7 +401,9 @@ fn score_record(
             }
             (None, Some(kind)) => {
                 r.token_fp += 1;
-                *r.false_positives_by_kind.entry(kind.to_string()).or_default() += 1;
+                *r.false_positives_by_kind
+                    .entry(kind.to_string())
+                    .or_default() += 1;
             }
             (None, None) => {}
         }
@@ -398,7 +432,11 @@ impl Report {
             self.token_fp,
             self.token_fn
         );
-        let _ = writeln!(s, "\n{:<20} {:>6} {:>12} {:>16} {:>13}", "gold type", "spans", "span recall", "leak-free recall", "token recall");
+        let _ = writeln!(
+            s,
+            "\n{:<20} {:>6} {:>12} {:>16} {:>13}",
+            "gold type", "spans", "span recall", "leak-free recall", "token recall"
+        );
         for (t, ts) in &self.per_type {
             let _ = writeln!(
                 s,
@@ -446,8 +484,10 @@ mod tests {
         let age = text.find("92").unwrap_or(0);
         let year = text.find("1990").unwrap_or(0);
         let rec = GoldRecord {
-            id: "1".into(),
-            spans: vec![(Span::new(age, age + 2), "Age".into()), (Span::new(year, year + 4), "DateYear".into())],
+            spans: vec![
+                (Span::new(age, age + 2), "Age".into()),
+                (Span::new(year, year + 4), "DateYear".into()),
+            ],
             text,
         };
         let strict = evaluate(&engine, std::slice::from_ref(&rec), false);
