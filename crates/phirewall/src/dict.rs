@@ -3,12 +3,16 @@
 //! The name and place detectors need, for every word of a note, what the word could be: "Walker"
 //! is a surname, a first name, an English word and a clinical word; "Lasix" is a drug; "Dr" is a
 //! title. The answer comes from one FST map compiled into `phirewall-dicts` (see its docs and
-//! `dictionaries/SOURCES.md`): lowercase term -> class bits and frequency ranks. The map is
-//! opened in place over the `'static` bytes, so opening costs nothing and nothing is copied.
+//! `dictionaries/SOURCES.md`): lowercase term -> class bits and frequency ranks.
+//! The FST is opened in place over the `'static` bytes: nothing is copied or parsed.
 //!
-//! An FST lookup walks one node per byte. Most words of a note are common English words, so a
-//! small hash map of the most common ones answers those first (see [`COMMON_WORD_MAX_SIZE`]);
-//! everything else goes to the FST.
+//! An FST lookup walks one node per byte, about 200 ns for a word. Most words of a note are
+//! common English words or clinical shorthand, so a small hash map holds those entries (see
+//! [`COMMON_WORD_MAX_SIZE`] and [`COMMON_CLASSES`]) and answers them first; everything else goes
+//! to the FST. Over the words of 2 MB of nursing notes the map answers about 70% of the lookups
+//! and cuts their mean time from ~215 ns to ~120 ns (measured on a busy 2-core machine). The
+//! price is building the map when the dictionary is opened: one pass over the FST, ~30 ms once
+//! per process.
 //!
 //! Lookups never allocate: the input is lowercased into a stack buffer of
 //! [`phirewall_dicts::MAX_TERM_LEN`] bytes, and a longer input cannot be an entry anyway.
@@ -27,8 +31,24 @@ use phirewall_dicts as data;
 use crate::{Error, ErrorKind};
 
 /// English words of SCOWL size classes up to this one (about the 11,000 most common words) are
-/// also kept in a hash map in front of the FST.
+/// also kept in a hash map in front of the FST. Size 35 (39,000 words) measured no faster.
 pub(crate) const COMMON_WORD_MAX_SIZE: u16 = 20;
+
+/// Entries of these classes, the hand-written lists (about 1,100 terms), are kept in the hash map
+/// too: clinical shorthand ("pt", "bid", "micu") and cue words are frequent in notes.
+pub(crate) const COMMON_CLASSES: u16 = data::MEDICAL_TERM
+    | data::DRUG
+    | data::CLINICAL_ABBR
+    | data::FACILITY
+    | data::TITLE
+    | data::RELATION_CUE
+    | data::UNIT
+    | data::STATE_ABBR
+    | data::STREET_SUFFIX;
+
+/// Keys of the common map are packed into a `u128`: up to 15 bytes and the length, so a probe
+/// hashes two words and compares integers instead of chasing a pointer to a byte string.
+const PACKED_MAX_LEN: usize = 15;
 
 /// What a dictionary term can be. A term is often several things at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -115,7 +135,7 @@ impl Entry {
 /// The opened dictionary. Build it once ([`Dict::shared`]) and share it: it is read-only.
 pub(crate) struct Dict {
     map: Map<&'static [u8]>,
-    common: HashMap<Box<[u8]>, u64, BuildHasherDefault<FxHasher>>,
+    common: HashMap<u128, u64, BuildHasherDefault<FxHasher>>,
 }
 
 impl std::fmt::Debug for Dict {
@@ -148,12 +168,15 @@ impl Dict {
             ));
         }
         let map = Map::new(data::TERMS).map_err(|_| BROKEN)?;
-        let mut common = HashMap::default();
+        let mut common = HashMap::with_capacity_and_hasher(16_384, Default::default());
         let mut stream = map.stream().into_stream();
         while let Some((key, value)) = stream.next() {
-            let word_rank = Entry::from_value(value).word_rank;
-            if word_rank != 0 && word_rank <= COMMON_WORD_MAX_SIZE {
-                common.insert(Box::from(key), value);
+            let entry = Entry::from_value(value);
+            let common_word = entry.word_rank != 0 && entry.word_rank <= COMMON_WORD_MAX_SIZE;
+            if common_word || entry.classes & COMMON_CLASSES != 0 {
+                if let Some(packed) = pack(key) {
+                    common.insert(packed, value);
+                }
             }
         }
         Ok(Dict { map, common })
@@ -209,12 +232,25 @@ impl Dict {
     }
 
     fn get(&self, key: &[u8]) -> Option<Entry> {
-        let value = match self.common.get(key) {
+        let common = pack(key).and_then(|packed| self.common.get(&packed));
+        let value = match common {
             Some(&value) => value,
             None => self.map.get(key)?,
         };
         Some(Entry::from_value(value))
     }
+}
+
+/// A key of at most [`PACKED_MAX_LEN`] bytes as one integer: the bytes, zero-padded, and the
+/// length in the last byte (so "ab" and "ab\0" differ).
+fn pack(key: &[u8]) -> Option<u128> {
+    let mut bytes = [0u8; 16];
+    bytes
+        .get_mut(..key.len())
+        .filter(|_| key.len() <= PACKED_MAX_LEN)?
+        .copy_from_slice(key);
+    bytes[15] = key.len() as u8;
+    Some(u128::from_le_bytes(bytes))
 }
 
 /// Writes the form the dictionary stores into `buf`: lowercase, `’` as `'`, whitespace runs as
@@ -292,8 +328,9 @@ impl Hasher for FxHasher {
         }
     }
 
-    fn write_usize(&mut self, n: usize) {
+    fn write_u128(&mut self, n: u128) {
         self.add(n as u64);
+        self.add((n >> 64) as u64);
     }
 
     fn finish(&self) -> u64 {
@@ -320,7 +357,7 @@ mod tests {
         let map = Map::new(data::TERMS).expect("terms.fst opens");
         map.as_fst().verify().expect("terms.fst checksum");
         assert!(dict().len() > 200_000, "{} terms", dict().len());
-        // The common-word map holds the ~11,000 SCOWL size 10 and 20 words.
+        // The common map holds the ~11,000 SCOWL size 10 and 20 words and the hand-written lists.
         assert!((5_000..20_000).contains(&dict().common.len()));
     }
 
@@ -457,10 +494,24 @@ mod tests {
     }
 
     #[test]
+    fn packed_keys_keep_the_length() {
+        assert_ne!(pack(b"ab"), pack(b"ab\0"));
+        assert_ne!(pack(b""), pack(b"\0"));
+        assert!(pack(&[b'a'; PACKED_MAX_LEN]).is_some());
+        assert_eq!(pack(&[b'a'; PACKED_MAX_LEN + 1]), None);
+    }
+
+    #[test]
     fn the_common_word_map_agrees_with_the_fst() {
-        for (key, &value) in &dict().common {
-            assert_eq!(dict().map.get(key), Some(value));
+        let mut in_common = 0;
+        let mut stream = dict().map.stream();
+        while let Some((key, value)) = stream.next() {
+            if let Some(&common) = pack(key).and_then(|p| dict().common.get(&p)) {
+                assert_eq!(common, value);
+                in_common += 1;
+            }
         }
+        assert_eq!(in_common, dict().common.len());
         // And a lookup gives the same entry whichever path answers.
         for term in [
             "the", "and", "patient", "will", "bill", "smith", "kowalski", "boston",
