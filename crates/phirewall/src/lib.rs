@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 mod detect;
+mod dict;
 mod engine;
 mod error;
 mod finding;
