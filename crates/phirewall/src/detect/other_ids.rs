@@ -116,10 +116,11 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             vin_bare,
         ),
         // License plates, only after a cue: "license plate 7ABC123", "plate #: ABC-1234",
-        // "tag # 4GHJ19", "reg. ABC 1234", "registration no. KX51 ABC". The value is 2-8 letters
-        // and digits with at most one dash or space, and a digit. After a bare "plate", "reg." or
-        // "registration" ("fruit plate", "HR reg. 80s", "registration 12:30") it must also have
-        // two or more letters. Measurements ("plate 12 mm", "plate 3.5mm") never count. A
+        // "tag # 4GHJ19", "reg. ABC 1234", "car registration no. KX51 ABC". A bare
+        // "registration" is left to LICENSE (nursing, DEA registration): only a vehicle word
+        // before it makes it a plate cue. The value is 2-8 letters and digits with at most one
+        // dash or space, and a digit. After a cue without a marker ("fruit plate", "HR reg.
+        // 80s", "car registration 12:30") it must also have two or more letters. Measurements ("plate 12 mm", "plate 3.5mm") never count. A
         // space-separated second part is joined only when it completes the plate ("ABC 1234",
         // "KX51 ABC"), not when it is the next word ("7ABC123 on file").
         Pattern::new(
@@ -127,7 +128,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             Kind::Vehicle,
             0.8,
             format!(
-                r"(?i)\b(?:(?:licen[sc]e|lic\.?)[ \t]+plate\b{MARK}|plate\b{MARK}|tag[ \t]*(?:#|no(?:\.|\b)|number\b)|reg\.|(?:vehicle[ \t]+)?registration\b{MARK}){SEP}(?P<v>[A-Za-z0-9]{{1,8}}(?:[- ][A-Za-z0-9]{{1,7}})?)\b"
+                r"(?i)\b(?:(?:licen[sc]e|lic\.?)[ \t]+plate\b{MARK}|plate\b{MARK}|tag[ \t]*(?:#|no(?:\.|\b)|number\b)|reg\.|(?:vehicle|car|auto|motor)[ \t]+registration\b{MARK}){SEP}(?P<v>[A-Za-z0-9]{{1,8}}(?:[- ][A-Za-z0-9]{{1,7}})?)\b"
             ),
             plate,
         ),
@@ -243,14 +244,19 @@ fn plate(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     if is_measure(value) || is_frequency(value) {
         return None;
     }
+    // A marker or "license"/"tag" makes the cue strong; "plate", "reg." and "car registration"
+    // alone are weak.
     let cue = ctx
         .slice(Span::new(hit.whole.start, hit.found.span.start))
-        .trim_end()
         .to_ascii_lowercase();
-    let weak = matches!(
-        cue.as_str(),
-        "plate" | "reg." | "registration" | "vehicle registration"
-    );
+    let strong = cue.contains(['#', ':', '='])
+        || cue.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+            matches!(
+                w,
+                "no" | "num" | "number" | "license" | "licence" | "lic" | "tag"
+            )
+        });
+    let weak = !strong;
     if weak && letters < 2 {
         return None;
     }
