@@ -130,7 +130,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             Kind::Date,
             0.85,
             format!(
-                r"(?i)\b(?:christmas(?:\s+(?:eve|day))?|x-?mas(?:\s+eve)?|thanksgiving(?:\s+day)?|new\s+year(?:{APOS}?s(?:\s+(?:day|eve))?|\s+(?:day|eve))|easter(?:\s+(?:sunday|monday))?|good\s+friday|hallowe{APOS}?en|(?:st\.?\s+)?valentine{APOS}?s?\s+day|memorial\s+day|labou?r\s+day|independence\s+day|veteran{APOS}?s{APOS}?\s+day|columbus\s+day|president{APOS}?s{APOS}?\s+day|mother{APOS}?s\s+day|father{APOS}?s\s+day|(?:mlk|martin\s+luther\s+king(?:,?\s+jr\.?)?)\s+day|juneteenth|(?:st\.?|saint)\s+patrick{APOS}?s\s+day|fourth\s+of\s+july|july\s+fourth)\b(?:,?\s+{YEAR4}\b)?"
+                r"(?i)\b(?:christmas(?:[ \t]+(?:eve|day))?|x-?mas(?:[ \t]+eve)?|thanksgiving(?:[ \t]+day)?|new[ \t]+year(?:{APOS}?s(?:[ \t]+(?:day|eve))?|[ \t]+(?:day|eve))|easter(?:[ \t]+(?:sunday|monday))?|good[ \t]+friday|hallowe{APOS}?en|(?:st\.?[ \t]+)?valentine{APOS}?s?[ \t]+day|memorial[ \t]+day|labou?r[ \t]+day|independence[ \t]+day|veteran{APOS}?s{APOS}?[ \t]+day|columbus[ \t]+day|president{APOS}?s{APOS}?[ \t]+day|mother{APOS}?s[ \t]+day|father{APOS}?s[ \t]+day|(?:mlk|martin[ \t]+luther[ \t]+king(?:,?[ \t]+jr\.?)?)[ \t]+day|juneteenth|(?:st\.?|saint)[ \t]+patrick{APOS}?s[ \t]+day|fourth[ \t]+of[ \t]+july|july[ \t]+fourth)\b(?:,?[ \t]+{YEAR4}\b)?"
             ),
             accept,
         ),
@@ -145,7 +145,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             Kind::Date,
             0.95,
             format!(
-                r"(?i)\b{MONTH}\s*{DAY}(?:(?:\s*-\s*|\s+(?:to|through|thru)\s+){DAY})?(?:,?\s*{YEAR4}\b|\s*,\s*'?[0-9]{{2}}\b|\s+'[0-9]{{2}}\b)?"
+                r"(?i)\b{MONTH}[ \t]*{DAY}(?:(?:[ \t]*-[ \t]*|[ \t]+(?:to|through|thru)[ \t]+){DAY})?(?:,?[ \t]*{YEAR4}\b|[ \t]*,[ \t]*'?[0-9]{{2}}\b|[ \t]+'[0-9]{{2}}\b)?"
             ),
             check_month_name,
         ),
@@ -157,7 +157,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             Kind::Date,
             0.95,
             format!(
-                r"(?i)\b{DAY}(?:\s+of\s+|\s*[-/]\s*|\s+){MONTH}(?:(?:,\s*|\s+|[-/]){YEAR4}\b|(?:,\s*'?|\s+'|[-/])[0-9]{{2}}\b)?"
+                r"(?i)\b{DAY}(?:[ \t]+of[ \t]+|[ \t]*[-/][ \t]*|[ \t]+){MONTH}(?:(?:,[ \t]*|[ \t]+|[-/]){YEAR4}\b|(?:,[ \t]*'?|[ \t]+'|[-/])[0-9]{{2}}\b)?"
             ),
             check_month_name,
         ),
@@ -167,7 +167,9 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             "date.month_year",
             Kind::Date,
             0.9,
-            format!(r"(?i)\b{MONTH}(?:(?:,?\s*|\s+of\s+|[-/]){YEAR4}|(?:[-/]'?|\s*')[0-9]{{2}})\b"),
+            format!(
+                r"(?i)\b{MONTH}(?:(?:,?[ \t]*|[ \t]+of[ \t]+|[-/]){YEAR4}|(?:[-/]'?|[ \t]*')[0-9]{{2}})\b"
+            ),
             check_month_name,
         ),
         // A month name alone: "in July", "since Oct.", "mid-September". A month is a date element
@@ -218,7 +220,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             "date.month_day_numeric",
             Kind::Date,
             0.6,
-            r"\b[0-9]{1,2}/[0-9]{1,2}(?:\s?-\s?[0-9]{1,2}/[0-9]{1,2})?\b",
+            r"\b[0-9]{1,2}/[0-9]{1,2}(?:[ \t]?-[ \t]?[0-9]{1,2}/[0-9]{1,2})?\b",
             check_month_day_numeric,
         ),
         // An ordinal day alone after a date word: "on the 4th", "it's the 11th", "until the 15th".
@@ -228,7 +230,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             "date.ordinal_day",
             Kind::Date,
             0.6,
-            r"(?i)\b(?:on|since|until|till|by|before|after|from|through|thru|is|it'?s)\s+the\s+(?P<v>(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th))\b",
+            r"(?i)\b(?:on|since|until|till|by|before|after|from|through|thru|is|it'?s)[ \t]+the[ \t]+(?P<v>(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th))\b",
             check_ordinal_day,
         ),
     ]
@@ -857,6 +859,10 @@ fn check_month_name(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
             }
         }
     }
+    // "may 2000 units": a year-shaped number with a unit after it is a quantity.
+    if date.day.is_none() && unit_after(ctx, whole.end) {
+        return None;
+    }
     let (ms, me) = date.month_text;
     let month_word = text.get(ms..me)?;
     let span = Span::new(whole.start, end);
@@ -886,6 +892,7 @@ fn check_month_name(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     })
 }
 
+/// Accepts a month name alone where it cannot be a verb or a first name: see `date.month_alone`.
 fn check_month_alone(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
     let word = ctx.slice(span).trim_end_matches('.');
@@ -900,6 +907,7 @@ fn check_month_alone(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     Some(hit.found)
 }
 
+/// Accepts an ISO date whose month has the day ("2021-02-30" is rejected).
 fn check_iso(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
     if glued(ctx, span, true) {
@@ -924,6 +932,9 @@ fn three_numbers(s: &str) -> Option<(u32, u32, u32, usize)> {
     Some((a, b, y.parse().ok()?, y.len()))
 }
 
+/// Accepts a numeric date with a year when month/day (or, with a four-digit year, day/month) is
+/// a real date and the numbers are not part of a longer run; a two-digit-year date also must not
+/// read as a measurement ("PS 10/5/40%").
 fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
     let text = ctx.slice(span);
@@ -964,6 +975,7 @@ fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     })
 }
 
+/// Accepts "03/2021" when the month is 1-12 and the pair is not a measurement or a quantity.
 fn check_numeric_month_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
     if glued(ctx, span, false) || matches!(byte(ctx, span.end), Some(b'%')) {
@@ -986,6 +998,10 @@ fn pair(s: &str) -> Option<(u32, u32)> {
     Some((a.parse().ok()?, b.parse().ok()?))
 }
 
+/// Accepts a bare month/day (or month/two-digit-year) only when it is a real date, is not glued
+/// to more numbers, is not "2/2" (secondary to), does not follow "x" or a dextrose strength, is
+/// not followed by a unit or a percentage, and does not read as a measurement (see
+/// [`measured`]). A date word right before it raises the score from 0.6 to 0.8.
 fn check_month_day_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
     if glued(ctx, span, false) || matches!(byte(ctx, span.end), Some(b'%' | b'+' | b'\'')) {
@@ -1059,6 +1075,8 @@ fn after_drug_strength(ctx: &Context<'_>, start: usize) -> bool {
             .is_some_and(u8::is_ascii_alphanumeric)
 }
 
+/// Accepts an ordinal day after a date word when its suffix agrees with the number ("2nd", not
+/// "2th") and no noun follows it.
 fn check_ordinal_day(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
     let text = ctx.slice(span);
