@@ -13,9 +13,13 @@
 //! - the month and day must exist (no 13/45, no 2/30/2021, no April 31);
 //! - a number glued to more digits by `/`, `.`, `-` or `:` is part of something longer (GCS 3/4/5,
 //!   2.3/4, 7/22-23) and is left alone;
-//! - a month/day without a year is rejected when a measurement or scale cue precedes it in the
-//!   same clause ("BP", "Apgar", "strength", "pain") or a unit follows it ("tab", "mg", "of",
-//!   "NS", "SEM"), unless a date word ("on", "since", "admitted") stands right before it.
+//! - a month/day without a year is rejected when a measurement, scale or ventilator term is near
+//!   it in the same clause ("BP", "Apgar", "strength", "pain", "SIMV/PS") or a unit follows it
+//!   ("tab", "mg", "of", "NS", "SEM"), unless a date word ("since", "admitted", "post") stands
+//!   right before it; a preposition ("on 3/4") outweighs only a measurement right before.
+//!
+//! These checks read the words around each candidate (see [`measured`]) instead of registering
+//! cue phrases, which are searched for in every text whether or not it holds a candidate.
 //!
 //! Scores: a full date scores 0.95, a month/year 0.85-0.9, a holiday 0.85, a bare month/day 0.6
 //! (0.8 after a date word), a month name alone 0.5. Callers who want precision over recall can
@@ -26,8 +30,9 @@ use crate::{Finding, Kind, Span};
 
 /// No cue phrases. Cue phrases are searched for in every text, and the short clinical
 /// abbreviations that tell a score from a date ("BP", "PS", "CR", "HR") also occur inside
-/// ordinary words, so as cues they slowed the whole scan down by half. The checks below look at
-/// the words around a candidate date instead, which costs nothing when there is no candidate.
+/// ordinary words ("perhaps", "increase", "three"); registered as cues they made the whole scan
+/// two to three times slower. The checks look at the words around a candidate date instead,
+/// which costs nothing when there is no candidate.
 pub(crate) const CUES: &[(&str, Cue)] = &[];
 
 /// Vital signs, lab names and exam findings whose values look like month/day pairs: "BP 12/8",
