@@ -142,6 +142,59 @@ impl<'t> Context<'t> {
             _ => false,
         }
     }
+
+    /// The ASCII letter word that ends at most `max_gap` bytes before `pos`, with only spaces,
+    /// tabs and bytes from `punct` in between (no digits, no other words). "on 7/22" gives "on",
+    /// "7pm 10/15" gives "pm"; "on 1, 7/22" gives nothing, because "1, " is not a plain gap.
+    pub(crate) fn word_just_before(
+        &self,
+        pos: usize,
+        max_gap: usize,
+        punct: &[u8],
+    ) -> Option<&'t str> {
+        let bytes = self.text.as_bytes();
+        let mut end = pos.min(bytes.len());
+        while end > 0 && pos - end < max_gap {
+            let b = bytes[end - 1];
+            if b == b' ' || b == b'\t' || punct.contains(&b) {
+                end -= 1;
+            } else {
+                break;
+            }
+        }
+        let mut start = end;
+        while start > 0 && bytes[start - 1].is_ascii_alphabetic() {
+            start -= 1;
+        }
+        (start < end).then(|| &self.text[start..end])
+    }
+
+    /// The ASCII letter word that starts at most `max_gap` bytes after `pos`, with only spaces,
+    /// tabs and bytes from `punct` in between. "3/4 tab" gives "tab"; "3/4. Tab" with `punct`
+    /// empty gives nothing.
+    pub(crate) fn word_just_after(
+        &self,
+        pos: usize,
+        max_gap: usize,
+        punct: &[u8],
+    ) -> Option<&'t str> {
+        let bytes = self.text.as_bytes();
+        let mut start = pos.min(bytes.len());
+        while start < bytes.len() && start - pos < max_gap {
+            let b = bytes[start];
+            if b == b' ' || b == b'\t' || punct.contains(&b) {
+                start += 1;
+            } else {
+                break;
+            }
+        }
+        let mut end = start;
+        while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
+            end += 1;
+        }
+        let word_ends_clean = end == bytes.len() || !bytes[end].is_ascii_digit();
+        (start < end && word_ends_clean).then(|| &self.text[start..end])
+    }
 }
 
 impl Context<'_> {

@@ -1,9 +1,1208 @@
-//! Detectors for this family are being written; see the issue tracker.
+//! DATE: every element of a date except a year standing alone.
+//!
+//! Safe Harbor removes "all elements of dates (except year) for dates directly related to an
+//! individual": a day, a month with a day, a month with a year, a holiday that names a day of the
+//! year. A year alone ("in 1992", "S/P MI 1992") is not reported; a year inside a date is part of
+//! the date's span, and so is a weekday in front of it ("Tuesday, March 4" is one finding).
+//!
+//! Clinical text is full of numbers shaped like dates: blood pressures (120/80), ratios and
+//! fractions (1/2 tab, 2/3 of the time), scores (Apgar 8/9, strength 5/5, pain 7/10, murmur 2/6),
+//! lab pairs (BUN/Cr 54/2.8), ventilator settings (PS 10/5), decimals, codes and times. Every
+//! pattern here is therefore validated:
+//!
+//! - the month and day must exist (no 13/45, no 2/30/2021, no April 31);
+//! - a number glued to more digits by `/`, `.`, `-` or `:` is part of something longer (GCS 3/4/5,
+//!   2.3/4, 7/22-23) and is left alone;
+//! - a month/day without a year is rejected when a measurement, scale or ventilator term is near
+//!   it in the same clause ("BP", "Apgar", "strength", "pain", "SIMV/PS") or a unit follows it
+//!   ("tab", "mg", "of", "NS", "SEM"), unless a date word ("since", "admitted", "post") stands
+//!   right before it; a preposition ("on 3/4") outweighs only a measurement right before.
+//!
+//! These checks read the words around each candidate (see [`measured`]) instead of registering
+//! cue phrases, which are searched for in every text whether or not it holds a candidate.
+//!
+//! Scores: a full date scores 0.95, a month/year 0.85-0.9, a holiday 0.85, a bare month/day 0.6
+//! (0.8 after a date word), a month name alone 0.5. Callers who want precision over recall can
+//! drop the weak ones with `min_score`.
 
-use super::{Cue, Pattern};
+use super::{accept, Context, Cue, Hit, Pattern};
+use crate::{Finding, Kind, Span};
 
+/// No cue phrases. Cue phrases are searched for in every text, and the short clinical
+/// abbreviations that tell a score from a date ("BP", "PS", "CR", "HR") also occur inside
+/// ordinary words ("perhaps", "increase", "three"); registered as cues they made the whole scan
+/// two to three times slower. The checks look at the words around a candidate date instead,
+/// which costs nothing when there is no candidate.
 pub(crate) const CUES: &[(&str, Cue)] = &[];
 
+/// Vital signs, lab names and exam findings whose values look like month/day pairs: "BP 12/8",
+/// "BUN/Cr 54/2.8", "I/O 1200/800", "Apgars 8/9", "pupils 3/3", "rales 1/3 up", "2/6 SEM".
+const MEASURE_TERMS: &[&str] = &[
+    "bp", "b/p", "nbp", "nibp", "abp", "sbp", "map", "maps", "cvp", "pap", "pas", "pcwp", "wedge",
+    "hr", "rr", "resp", "temp", "sat", "sats", "spo", "vs", "vitals", "pupils", "perrl", "perrla",
+    "apgar", "apgars", "gcs", "ratio", "p/f", "i/o", "i&o", "in/out", "uo", "u/o", "intake",
+    "output", "bun", "cr", "creat", "hct", "hgb", "h/h", "h&h", "plt", "ptt", "inr", "ck", "cpk",
+    "mb", "trop", "lytes", "glucose", "fsbs", "murmur", "sem", "rales", "crackles", "cxs", "co",
+    "ci", "svr",
+];
+
+/// Strength, pain and other scales: "strength 5/5", "RUE 4/5", "pain 7/10", "c/o 6/10 CP",
+/// "grade 2/6".
+const SCALE_TERMS: &[&str] = &[
+    "strength",
+    "motor",
+    "grip",
+    "grips",
+    "power",
+    "pain",
+    "cp",
+    "angina",
+    "discomfort",
+    "pressure",
+    "ache",
+    "headache",
+    "c/o",
+    "score",
+    "scale",
+    "rated",
+    "rates",
+    "grade",
+    "level",
+    "mae",
+    "rue",
+    "lue",
+    "rle",
+    "lle",
+    "bue",
+    "ble",
+    "extremities",
+    "rass",
+    "nihss",
+];
+
+/// Ventilator modes and settings, whose pressures ("PS 10/5", "CPAP 5/5", "weaning trial on 5/5")
+/// are often written a few words away from the mode: "SIMV/PS, 40%, 600x4, & 5/10".
+const VENT_TERMS: &[&str] = &[
+    "ps",
+    "peep",
+    "cpap",
+    "bipap",
+    "psv",
+    "simv",
+    "imv",
+    "ac",
+    "a/c",
+    "vent",
+    "vented",
+    "ventilator",
+    "ventilation",
+    "fio",
+    "flowby",
+    "wean",
+    "weaning",
+    "trial",
+    "trialed",
+    "settings",
+    "mode",
+    "abg",
+];
+
+/// Words before a version number: "version 1.2.2021" is a release, not a date.
+const VERSION_TERMS: &[&str] = &["version", "ver", "v", "rev", "release", "build", "firmware"];
+
+/// A month name or abbreviation. Full names come first so that "march" is not cut to "mar"; an
+/// abbreviation may carry its period ("Sept.", "nov."), a full name may not (that period ends the
+/// sentence). The `\b` keeps "mar" out of "marked" and "dec" out of "decreased".
+const MONTH: &str = r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?)";
+
+/// A day of the month, 1 to 31 (one or two digits), with an optional ordinal suffix.
+const DAY: &str = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?\b";
+
+/// A four-digit year from 1800 to 2199 (wide enough for birth dates of the very old).
+const YEAR4: &str = r"(?:1[89][0-9]{2}|2[01][0-9]{2})";
+
+/// An apostrophe, ASCII or typographic (U+2019), as in "New Year's Day".
+const APOS: &str = r"(?:'|(?u:\x{2019}))";
+
 pub(crate) fn patterns() -> Vec<Pattern> {
-    Vec::new()
+    vec![
+        // Holidays that name one day of the year: "Christmas", "New Year's Eve", "Labor Day",
+        // "Fourth of July", optionally with a year ("Thanksgiving 2019"). Holidays that span
+        // several days or move with a lunar calendar are left out. "July 4th" and "4th of July"
+        // are ordinary month/day dates and are found by the patterns below.
+        Pattern::new(
+            "date.holiday",
+            Kind::Date,
+            0.85,
+            format!(
+                r"(?i)\b(?:christmas(?:[ \t]+(?:eve|day))?|x-?mas(?:[ \t]+eve)?|thanksgiving(?:[ \t]+day)?|new[ \t]+year(?:{APOS}?s(?:[ \t]+(?:day|eve))?|[ \t]+(?:day|eve))|easter(?:[ \t]+(?:sunday|monday))?|good[ \t]+friday|hallowe{APOS}?en|(?:st\.?[ \t]+)?valentine{APOS}?s?[ \t]+day|memorial[ \t]+day|labou?r[ \t]+day|independence[ \t]+day|veteran{APOS}?s{APOS}?[ \t]+day|columbus[ \t]+day|president{APOS}?s{APOS}?[ \t]+day|mother{APOS}?s[ \t]+day|father{APOS}?s[ \t]+day|(?:mlk|martin[ \t]+luther[ \t]+king(?:,?[ \t]+jr\.?)?)[ \t]+day|juneteenth|(?:st\.?|saint)[ \t]+patrick{APOS}?s[ \t]+day|fourth[ \t]+of[ \t]+july|july[ \t]+fourth)\b(?:,?[ \t]+{YEAR4}\b)?"
+            ),
+            accept,
+        ),
+        // Month name, then day: "March 4th", "Mar 4, 2021", "Mar. 4", "MARCH 4", "March 4-6",
+        // "Sept 4 to 6", "Mar 4 '21". The year may follow with or without a comma; a two-digit
+        // year needs a comma or an apostrophe. Rejected: days the month does not have (Feb 30,
+        // April 31), and "may"/"mar"/"dec"/"aug" in lower or upper case without a year or ordinal
+        // unless a date word precedes them ("pt may 2" is a verb, "dec 2" means decreased, "AUG 2"
+        // can be Augmentin).
+        Pattern::new(
+            "date.month_day",
+            Kind::Date,
+            0.95,
+            format!(
+                r"(?i)\b{MONTH}[ \t]*{DAY}(?:(?:[ \t]*-[ \t]*|[ \t]+(?:to|through|thru)[ \t]+){DAY})?(?:,?[ \t]*{YEAR4}\b|[ \t]*,[ \t]*'?[0-9]{{2}}\b|[ \t]+'[0-9]{{2}}\b)?"
+            ),
+            check_month_name,
+        ),
+        // Day, then month name: "4 Mar 2021", "04-Mar-2021", "04-Mar-21", "4th of March",
+        // "21 Apr, 21", "20th Oct, 1989". Same validation as month/day. "the" before an ordinal
+        // is not part of the span ("the 4th of March" reports "4th of March").
+        Pattern::new(
+            "date.day_month",
+            Kind::Date,
+            0.95,
+            format!(
+                r"(?i)\b{DAY}(?:[ \t]+of[ \t]+|[ \t]*[-/][ \t]*|[ \t]+){MONTH}(?:(?:,[ \t]*|[ \t]+|[-/]){YEAR4}\b|(?:,[ \t]*'?|[ \t]+'|[-/])[0-9]{{2}}\b)?"
+            ),
+            check_month_name,
+        ),
+        // Month name and year without a day: "March 2021", "nov. 2016", "Mar-2021", "Mar-21",
+        // "March of 2021", "March '21".
+        Pattern::new(
+            "date.month_year",
+            Kind::Date,
+            0.9,
+            format!(
+                r"(?i)\b{MONTH}(?:(?:,?[ \t]*|[ \t]+of[ \t]+|[-/]){YEAR4}|(?:[-/]'?|[ \t]*')[0-9]{{2}})\b"
+            ),
+            check_month_name,
+        ),
+        // A month name alone: "in July", "since Oct.", "mid-September". A month is a date element
+        // under Safe Harbor, but names alone are weak evidence, so they score 0.5 and are only
+        // taken where they cannot be something else: "may" and "mar"/"dec"/"aug" never; "April",
+        // "June", "August", "march" and every abbreviation only after a word such as "in",
+        // "since" or "early" (April and June are also first names, "Jan" too, "march" a verb).
+        Pattern::new(
+            "date.month_alone",
+            Kind::Date,
+            0.5,
+            r"(?i)\b(?:(?:january|february|march|april|june|july|august|september|october|november|december)\b|(?:jan|feb|apr|jun|jul|sept|oct|nov)\b\.?)",
+            check_month_alone,
+        ),
+        // ISO year-month-day: "2021-03-04", "2021/3/4". The year comes first, so it cannot be
+        // confused with a ratio; the month and day are still checked.
+        Pattern::new(
+            "date.iso",
+            Kind::Date,
+            0.95,
+            format!(r"\b{YEAR4}(?:-[0-9]{{1,2}}-[0-9]{{1,2}}|/[0-9]{{1,2}}/[0-9]{{1,2}})\b"),
+            check_iso,
+        ),
+        // Numeric date with a year: "3/4/21", "03/04/2021", "3-4-2021", "12/31/1999", day-first
+        // "31/12/2021" and "31.12.2021". Month-first is tried first (US notes); day-first only
+        // with a four-digit year, when the month-first reading is impossible. Dots only with a
+        // four-digit year, so decimals and version numbers ("3.4", "1.2.10") never match.
+        Pattern::new(
+            "date.numeric",
+            Kind::Date,
+            0.95,
+            r"\b[0-9]{1,2}(?:/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2})|-[0-9]{1,2}-(?:[0-9]{4}|[0-9]{2})|\.[0-9]{1,2}\.[0-9]{4})\b",
+            check_numeric,
+        ),
+        // Numeric month/year: "03/2021", "3/2019" (years 1900-2099 only, so dilutions such as
+        // 1/1000 stay out).
+        Pattern::new(
+            "date.numeric_month_year",
+            Kind::Date,
+            0.85,
+            r"\b[0-9]{1,2}/(?:19|20)[0-9]{2}\b",
+            check_numeric_month_year,
+        ),
+        // Month/day without a year: "3/4", "on 7/22", "12/31", a range "6/30-7/2"; also a month
+        // with a two-digit year that cannot be a day ("AVR 8/88", "fx 5/97"). This is the shape
+        // most often shared with non-dates, so it scores 0.6 and gets every context test.
+        Pattern::new(
+            "date.month_day_numeric",
+            Kind::Date,
+            0.6,
+            r"\b[0-9]{1,2}/[0-9]{1,2}(?:[ \t]?-[ \t]?[0-9]{1,2}/[0-9]{1,2})?\b",
+            check_month_day_numeric,
+        ),
+        // An ordinal day alone after a date word: "on the 4th", "it's the 11th", "until the 15th".
+        // Only the ordinal is reported. Rejected when a noun follows ("on the 4th floor", "by the
+        // 3rd day") or when "of" follows (then it is "the 4th of March", found above).
+        Pattern::new(
+            "date.ordinal_day",
+            Kind::Date,
+            0.6,
+            r"(?i)\b(?:on|since|until|till|by|before|after|from|through|thru|is|it'?s)[ \t]+the[ \t]+(?P<v>(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th))\b",
+            check_ordinal_day,
+        ),
+    ]
+}
+
+/// Words that, right before a number, say it is a date: "since 7/22", "admitted 8/20", "7pm
+/// 10/15". They outweigh any measurement cue nearby ("HCT 30 post 3/3").
+const DATE_WORDS: &[&str] = &[
+    "since",
+    "until",
+    "till",
+    "thru",
+    "through",
+    "dated",
+    "date",
+    "dos",
+    "dob",
+    "born",
+    "admitted",
+    "admit",
+    "adm",
+    "readmitted",
+    "seen",
+    "last",
+    "next",
+    "before",
+    "after",
+    "due",
+    "started",
+    "starting",
+    "scheduled",
+    "discharged",
+    "transferred",
+    "during",
+    "early",
+    "mid",
+    "late",
+    "effective",
+    "expired",
+    "died",
+    "returned",
+    "post",
+    "pre",
+    "am",
+    "pm",
+    // Events that are dated: "extubate 3/11", "reintubation 7/24", "(placed 8/14)".
+    "intubated",
+    "intubation",
+    "reintubated",
+    "reintubation",
+    "extubate",
+    "extubated",
+    "extubation",
+    "placed",
+    "inserted",
+    "removed",
+];
+
+/// Prepositions that often introduce a date ("on 7/22", "from 3/4") but also a setting ("placed
+/// on 5/5", "weaned to 8/5"): they outweigh a measurement cue right before the number, not a
+/// ventilator cue a few words back.
+const DATE_PREPOSITIONS: &[&str] = &["on", "to", "from", "of", "in", "by", "as"];
+
+/// Words that, right before a bare month name, say it is the month: "in July", "since Oct".
+/// Narrower than [`DATE_WORDS`]: "to June" and "from Jan" are as likely to be people.
+const MONTH_WORDS: &[&str] = &[
+    "in", "since", "during", "until", "till", "through", "thru", "early", "mid", "late", "last",
+    "next", "this", "before", "after", "around",
+];
+
+/// Words right after a number that make it a quantity, score or fraction, not a date:
+/// "1/2 tab", "2/3 of the time", "1/2 NS", "2/6 SEM", "4/5 RUE", "7/10 pain".
+const QUANTITY_WORDS: &[&str] = &[
+    "mg",
+    "mcg",
+    "g",
+    "gm",
+    "gms",
+    "gram",
+    "grams",
+    "kg",
+    "lb",
+    "lbs",
+    "oz",
+    "ml",
+    "cc",
+    "l",
+    "liter",
+    "liters",
+    "dl",
+    "mmhg",
+    "mm",
+    "cm",
+    "inch",
+    "inches",
+    "tab",
+    "tabs",
+    "tablet",
+    "tablets",
+    "cap",
+    "caps",
+    "capsule",
+    "capsules",
+    "pill",
+    "pills",
+    "unit",
+    "units",
+    "u",
+    "meq",
+    "mmol",
+    "amp",
+    "amps",
+    "vial",
+    "vials",
+    "dose",
+    "doses",
+    "puff",
+    "puffs",
+    "gtt",
+    "gtts",
+    "drop",
+    "drops",
+    "ns",
+    "nss",
+    "str",
+    "strength",
+    "of",
+    "way",
+    "cup",
+    "cups",
+    "glass",
+    "can",
+    "cans",
+    "tsp",
+    "tbsp",
+    "bottle",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "h",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "sec",
+    "day",
+    "days",
+    "wk",
+    "wks",
+    "week",
+    "weeks",
+    "mo",
+    "mos",
+    "month",
+    "months",
+    "yr",
+    "yrs",
+    "year",
+    "years",
+    "time",
+    "times",
+    "x",
+    "beats",
+    "breaths",
+    "bpm",
+    "sem",
+    "hsm",
+    "murmur",
+    "systolic",
+    "diastolic",
+    "holosystolic",
+    "ratio",
+    "pain",
+    "rue",
+    "lue",
+    "rle",
+    "lle",
+    "bue",
+    "ble",
+    "ue",
+    "le",
+    "ues",
+    "les",
+    "extremity",
+    "extremities",
+    "grip",
+    "grips",
+    "bilat",
+    "bilateral",
+    "bilaterally",
+    "throughout",
+    "pulse",
+    "pulses",
+    "score",
+    "scale",
+    "dilution",
+    "normal",
+    "saline",
+    "percent",
+    "pct",
+    "point",
+    "points",
+    "full",
+    "up",
+    "rate",
+    "gallon",
+    "gallons",
+    "bottles",
+    "sets",
+    "peep",
+    "ps",
+    "cpap",
+    "psv",
+    "bipap",
+    "fio",
+    "abg",
+    "maintenance",
+];
+
+/// Time words after a year-shaped number: "March 4 2100 hrs" is a time, not the year 2100.
+const TIME_WORDS: &[&str] = &["h", "hr", "hrs", "hours", "am", "pm"];
+
+fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// The word right before `pos` (with only spaces and light punctuation between), if it is one of
+/// `list`. "on 7/22", "Date: 7/22" and "(since 7/22" all count.
+fn preceded_by(ctx: &Context<'_>, pos: usize, list: &[&str]) -> bool {
+    ctx.word_just_before(pos, 4, b":,(-")
+        .is_some_and(|w| is_one_of(w, list))
+}
+
+/// The word right after `end` (only spaces between), if it is one of `list`.
+fn followed_by(ctx: &Context<'_>, end: usize, list: &[&str]) -> bool {
+    ctx.word_just_after(end, 3, b"")
+        .is_some_and(|w| is_one_of(w, list))
+}
+
+/// A unit or count word right after a date written with a month name ("Aug 2 tabs", "Mar 4,
+/// 10 mg"). "of" is left out: "March 4 of last year" is a date.
+fn unit_after(ctx: &Context<'_>, end: usize) -> bool {
+    ctx.word_just_after(end, 3, b"")
+        .is_some_and(|w| !w.eq_ignore_ascii_case("of") && is_one_of(w, QUANTITY_WORDS))
+}
+
+fn byte(ctx: &Context<'_>, i: usize) -> Option<u8> {
+    ctx.text().as_bytes().get(i).copied()
+}
+
+fn byte_before(ctx: &Context<'_>, pos: usize, back: usize) -> Option<u8> {
+    pos.checked_sub(back).and_then(|i| byte(ctx, i))
+}
+
+fn is_digit(b: Option<u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_digit())
+}
+
+/// Whether the number at `span` is glued to more numbers, making it part of something longer:
+/// "GCS 3/4/5", "2.3/4", "7/22-23", "10:3/4", "120/12/10", "600x12x.4/5". A `/` on either side
+/// (or a space and then `/` before) always counts; `.`, `-`, `:` and `+` count when a digit is
+/// on their far side. With `loose`, a `-` between digits is allowed on either side (a range
+/// between two full dates: "12/25/2020-1/2/2021"). A match that starts with a letter ("Feb 2" in
+/// "Jan 31-Feb 2") is never glued on its left.
+fn glued(ctx: &Context<'_>, span: Span, loose: bool) -> bool {
+    let before = byte_before(ctx, span.start, 1);
+    let after = byte(ctx, span.end);
+    if after == Some(b'/') {
+        return true;
+    }
+    let after_digit = is_digit(byte(ctx, span.end + 1));
+    let glued_after = match after {
+        Some(b'.' | b':' | b'+') => after_digit,
+        Some(b'-') => after_digit && !loose,
+        _ => false,
+    };
+    if glued_after || !is_digit(byte(ctx, span.start)) {
+        return glued_after;
+    }
+    if before == Some(b'/') {
+        return true;
+    }
+    // "AC 500/50 / 5/10": a slash a space away still joins the numbers.
+    if before == Some(b' ')
+        && ctx
+            .before(span.start, 3)
+            .trim_end_matches(' ')
+            .ends_with('/')
+    {
+        return true;
+    }
+    // "600x12x.4/5": ventilator volume x rate x pressures.
+    if before == Some(b'.') && matches!(byte_before(ctx, span.start, 2), Some(b'x' | b'X')) {
+        return true;
+    }
+    let digit_before = is_digit(byte_before(ctx, span.start, 2));
+    match before {
+        Some(b'.' | b':' | b'+') => digit_before,
+        Some(b'-') => digit_before && !loose,
+        _ => false,
+    }
+}
+
+/// How strongly the word right before `pos` marks a date: 2 for a date word ("since"), 1 for a
+/// preposition ("on"), 0 otherwise.
+fn date_word(ctx: &Context<'_>, pos: usize) -> u8 {
+    match ctx.word_just_before(pos, 4, b":,(-") {
+        Some(w) if is_one_of(w, DATE_WORDS) => 2,
+        Some(w) if is_one_of(w, DATE_PREPOSITIONS) => 1,
+        _ => 0,
+    }
+}
+
+/// Whether `term` is one of `list`, whole or by one of its `/` or `&` parts ("SIMV/PS" is a
+/// ventilator mode because "PS" is).
+fn term_in(term: &str, list: &[&str]) -> bool {
+    is_one_of(term, list)
+        || (term.contains(['/', '&']) && term.split(['/', '&']).any(|p| is_one_of(p, list)))
+}
+
+fn is_term_byte(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'/' || b == b'&'
+}
+
+/// Whether the text between `from` and `to` ends a clause: a line break, `;`, `!`, `?` or a
+/// sentence-ending `.` (one followed by a space; "27.9" is a decimal, not a break).
+fn clause_break(ctx: &Context<'_>, from: usize, to: usize) -> bool {
+    let Some(gap) = ctx.text().as_bytes().get(from..to) else {
+        return true;
+    };
+    gap.iter().enumerate().any(|(i, &b)| match b {
+        b'\n' | b';' | b'!' | b'?' => true,
+        b'.' => gap.get(i + 1).map_or(true, u8::is_ascii_whitespace),
+        _ => false,
+    })
+}
+
+/// Whether a term from `list` (a run of letters, `/` and `&`: "BP", "BUN/Cr", "I/O") ends at
+/// most `window` bytes before `pos`, in the same clause. "BP 120/80" and "pain score of 7/10"
+/// have their cue in the clause; in "BP stable. 3/4 echo" it belongs to the previous sentence.
+fn term_before(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bool {
+    let bytes = ctx.text().as_bytes();
+    let lo = pos.saturating_sub(window);
+    let mut end = pos.min(bytes.len());
+    loop {
+        while end > lo && !is_term_byte(bytes[end - 1]) {
+            end -= 1;
+        }
+        if end <= lo || clause_break(ctx, end, pos) {
+            return false;
+        }
+        let mut start = end;
+        while start > 0 && is_term_byte(bytes[start - 1]) {
+            start -= 1;
+        }
+        let term = ctx.text()[start..end].trim_matches(['/', '&']);
+        if term_in(term, list) {
+            return true;
+        }
+        end = start;
+    }
+}
+
+/// Whether a term from `list` starts at most `window` bytes after `pos`, in the same clause:
+/// "5/5 PSV", "7/10 chest pain".
+fn term_after(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bool {
+    let bytes = ctx.text().as_bytes();
+    let hi = (pos + window).min(bytes.len());
+    let mut start = pos.min(bytes.len());
+    loop {
+        while start < hi && !is_term_byte(bytes[start]) {
+            start += 1;
+        }
+        if start >= hi || clause_break(ctx, pos, start) {
+            return false;
+        }
+        let mut end = start;
+        while end < bytes.len() && is_term_byte(bytes[end]) {
+            end += 1;
+        }
+        let term = ctx.text()[start..end].trim_matches(['/', '&']);
+        if term_in(term, list) {
+            return true;
+        }
+        start = end;
+    }
+}
+
+/// Whether the numbers at `span` read as a measurement, a setting or a score rather than a date:
+///
+/// - a measurement or scale term within 12 bytes before, in the same clause ("BP 120/80",
+///   "pain score 7/10", "Strength: RUE 4/5"), unless any date word or preposition is right
+///   before the number ("INR check on 3/4");
+/// - a ventilator term within 40 bytes before ("SIMV/PS, 40%, 600x4, & 5/10", "weaning trial on
+///   5/5") or right after ("5/5 PSV", "10/5 BiPAP"), unless a date word is right before
+///   ("wean and extubate 6/17");
+/// - for pain and strength scores ("6/10", "4/5"), a scale term within 40 bytes before or 30
+///   after in the same clause ("c/o 5/10 incisional pain"), unless a date word is right before.
+fn measured(ctx: &Context<'_>, span: Span, denominator: u32) -> bool {
+    let word = date_word(ctx, span.start);
+    let near = term_before(ctx, span.start, 12, MEASURE_TERMS)
+        || term_before(ctx, span.start, 12, SCALE_TERMS);
+    if near && word == 0 {
+        return true;
+    }
+    if word == 2 {
+        return false;
+    }
+    let vent =
+        term_before(ctx, span.start, 40, VENT_TERMS) || term_after(ctx, span.end, 3, VENT_TERMS);
+    let score = matches!(denominator, 5 | 10)
+        && (term_before(ctx, span.start, 40, SCALE_TERMS)
+            || term_after(ctx, span.end, 30, SCALE_TERMS));
+    vent || score
+}
+
+/// Days in a month; February has 29 when the year is unknown or a leap year.
+fn days_in_month(month: u32, year: Option<u32>) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 => match year {
+            Some(y) if y >= 100 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) => 28,
+            _ => 29,
+        },
+        _ => 31,
+    }
+}
+
+fn valid(month: u32, day: u32, year: Option<u32>) -> bool {
+    (1..=12).contains(&month) && day >= 1 && day <= days_in_month(month, year)
+}
+
+/// Extends a date span back over a weekday in front of it: "Tuesday, March 4", "Tue 3/4",
+/// "SAT, 3/4". Full weekday names count in any case and any separator; abbreviations must be
+/// Title or UPPER case, and "Sat", "Sun" and "Mon" (saturation, sunlight, monitor) need a comma or
+/// period after them.
+fn with_weekday(ctx: &Context<'_>, span: Span) -> Span {
+    let bytes = ctx.text().as_bytes();
+    // The separator: up to three spaces, commas or periods, the last of them a space.
+    if span.start == 0 || bytes.get(span.start - 1) != Some(&b' ') {
+        return span;
+    }
+    let mut end = span.start;
+    let mut punct = false;
+    while end > 0 && span.start - end < 3 {
+        match bytes.get(end - 1) {
+            Some(b' ') => end -= 1,
+            Some(b',' | b'.') => {
+                punct = true;
+                end -= 1;
+            }
+            _ => break,
+        }
+    }
+    let mut start = end;
+    while start > 0 && end - start < 10 && bytes[start - 1].is_ascii_alphabetic() {
+        start -= 1;
+    }
+    if start == end || (start > 0 && bytes[start - 1].is_ascii_alphanumeric()) {
+        return span;
+    }
+    let word = &ctx.text()[start..end];
+    const FULL: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    const SHORT: &[&str] = &["tue", "tues", "wed", "thu", "thur", "thurs", "fri"];
+    const SHORT_PUNCT: &[&str] = &["mon", "sat", "sun"];
+    let title_or_upper = word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        && (word.bytes().skip(1).all(|b| b.is_ascii_lowercase())
+            || word.bytes().all(|b| b.is_ascii_uppercase()));
+    let ok = is_one_of(word, FULL)
+        || (title_or_upper && (is_one_of(word, SHORT) || (punct && is_one_of(word, SHORT_PUNCT))));
+    if ok {
+        Span::new(start, span.end)
+    } else {
+        span
+    }
+}
+
+/// The parts of a date written with a month name.
+#[derive(Debug, Default, PartialEq)]
+struct NamedDate {
+    month: u32,
+    day: Option<u32>,
+    /// The end of a day range ("March 4-6").
+    day2: Option<u32>,
+    year: Option<u32>,
+    /// Byte offset (within the match) where the text before the year ends, for trimming a
+    /// "year" that turns out to be a quantity or a time.
+    before_year: usize,
+    ordinal: bool,
+    /// The month word as written.
+    month_text: (usize, usize),
+}
+
+/// The month number of a month name or abbreviation (any case).
+fn month_number(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    let n = match w.as_str() {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sept" | "sep" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    };
+    Some(n)
+}
+
+/// Reads a date written with a month name, as matched by one of the month-name patterns.
+///
+/// The text is split into runs of letters and runs of digits. A run of four digits is the year.
+/// A shorter number is the day, unless it follows the month after `-`, `/`, `,` or `'` ("Mar-21",
+/// "21 Apr, 21") or follows the day after `,` or `'` ("Mar 4, 21"): then it is a two-digit year.
+/// A number after the day and `-` or "to" is the end of a range.
+fn parse_named(s: &str) -> Option<NamedDate> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Prev {
+        None,
+        Month,
+        Day,
+        Other,
+    }
+    let bytes = s.as_bytes();
+    let mut out = NamedDate::default();
+    let mut prev = Prev::None;
+    let mut sep_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let word = &s[start..i];
+            let glued_to_number = start > 0 && bytes[start - 1].is_ascii_digit();
+            if glued_to_number && prev == Prev::Day {
+                out.ordinal = true;
+            } else if out.month == 0 {
+                if let Some(m) = month_number(word) {
+                    out.month = m;
+                    out.month_text = (start, i);
+                    prev = Prev::Month;
+                }
+            } else if !is_one_of(word, &["to", "through", "thru", "of"]) {
+                prev = Prev::Other;
+            }
+            sep_start = i;
+        } else if b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let value: u32 = s[start..i].parse().ok()?;
+            let sep = &s[sep_start..start];
+            let sep_is = |set: &[u8]| sep.bytes().any(|c| set.contains(&c));
+            let digits = i - start;
+            if digits == 4 {
+                out.year = Some(value);
+                out.before_year = sep_start;
+            } else if prev == Prev::Month && sep_is(b"-/,'") && out.day.is_none() {
+                // "Mar-21", "Mar '21", "04-Mar-21", "21 Apr, 21".
+                out.year = Some(value);
+                out.before_year = sep_start;
+            } else if prev == Prev::Month && out.day.is_some() {
+                // "21 Apr, 21": the day came first.
+                out.year = Some(value);
+                out.before_year = sep_start;
+            } else if out.day.is_none() {
+                out.day = Some(value);
+                prev = Prev::Day;
+            } else if sep_is(b",'") {
+                out.year = Some(value);
+                out.before_year = sep_start;
+            } else if out.day2.is_none() {
+                out.day2 = Some(value);
+            }
+            sep_start = i;
+        } else {
+            i += 1;
+        }
+    }
+    (out.month != 0).then_some(out)
+}
+
+/// Validates a date written with a month name, trims a trailing "year" that is really a
+/// quantity or a time ("Mar 4, 10 mg", "March 4 2100 hrs"), and adds a weekday in front.
+fn check_month_name(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let whole = hit.found.span;
+    if glued(ctx, whole, true) {
+        return None;
+    }
+    let text = ctx.slice(whole);
+    let date = parse_named(text)?;
+    let mut end = whole.end;
+    let mut year = date.year;
+    if year.is_some()
+        && date.day.is_some()
+        && (unit_after(ctx, whole.end) || followed_by(ctx, whole.end, TIME_WORDS))
+    {
+        end = whole.start + date.before_year;
+        year = None;
+    }
+    if let Some(day) = date.day {
+        if !valid(date.month, day, year) {
+            return None;
+        }
+        if let Some(d2) = date.day2 {
+            if d2 <= day || !valid(date.month, d2, year) {
+                return None;
+            }
+        }
+    }
+    // "may 2000 units": a year-shaped number with a unit after it is a quantity.
+    if date.day.is_none() && unit_after(ctx, whole.end) {
+        return None;
+    }
+    let (ms, me) = date.month_text;
+    let month_word = text.get(ms..me)?;
+    let span = Span::new(whole.start, end);
+    if year.is_none() {
+        // Without a year the date has to stand on its own: no unit after it ...
+        if unit_after(ctx, end) {
+            return None;
+        }
+        // ... and the ambiguous words need help, unless they are Title case ("May 4", "Dec 2"),
+        // carry an ordinal ("may 4th") or follow a weekday or a date word ("on dec 2"). In
+        // lower or upper case they are as often a verb ("pt may 2"), "decreased" ("DEC 2"),
+        // Augmentin or the medication administration record (MAR).
+        let ambiguous = is_one_of(month_word, &["may", "mar", "dec", "aug"]);
+        let title = month_word
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_uppercase)
+            && month_word.bytes().skip(1).all(|b| b.is_ascii_lowercase());
+        let weekday = with_weekday(ctx, span) != span;
+        if ambiguous && !title && !date.ordinal && !weekday && date_word(ctx, whole.start) == 0 {
+            return None;
+        }
+    }
+    Some(Finding {
+        span: with_weekday(ctx, span),
+        ..hit.found
+    })
+}
+
+/// Accepts a month name alone where it cannot be a verb or a first name: see `date.month_alone`.
+fn check_month_alone(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    let word = ctx.slice(span).trim_end_matches('.');
+    let lower = word.to_ascii_lowercase();
+    let free = matches!(
+        lower.as_str(),
+        "january" | "february" | "july" | "september" | "october" | "november" | "december"
+    ) || (lower == "march" && word != "march");
+    if !free && !preceded_by(ctx, span.start, MONTH_WORDS) {
+        return None;
+    }
+    Some(hit.found)
+}
+
+/// Accepts an ISO date whose month has the day ("2021-02-30" is rejected).
+fn check_iso(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    if glued(ctx, span, true) {
+        return None;
+    }
+    let mut parts = ctx.slice(span).split(['-', '/']).map(str::parse::<u32>);
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    valid(m, d, Some(y)).then(|| Finding {
+        span: with_weekday(ctx, span),
+        ..hit.found
+    })
+}
+
+/// Splits "3/4/21", "3-4-2021", "31.12.2021" into three numbers, with the year's digit count.
+fn three_numbers(s: &str) -> Option<(u32, u32, u32, usize)> {
+    let mut parts = s.split(['/', '-', '.']);
+    let a = parts.next()?.parse().ok()?;
+    let b = parts.next()?.parse().ok()?;
+    let y = parts.next()?;
+    Some((a, b, y.parse().ok()?, y.len()))
+}
+
+/// Accepts a numeric date with a year when month/day (or, with a four-digit year, day/month) is
+/// a real date and the numbers are not part of a longer run; a two-digit-year date also must not
+/// read as a measurement ("PS 10/5/40%").
+fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    let text = ctx.slice(span);
+    let hyphens = text.contains('-');
+    // A hyphenated date with more hyphens around it is a code or a phone fragment; a version
+    // number ("version 1.2.2021") is not a date.
+    if glued(ctx, span, !hyphens) || term_before(ctx, span.start, 12, VERSION_TERMS) {
+        return None;
+    }
+    let (a, b, y, ylen) = three_numbers(text)?;
+    let year = if ylen == 4 {
+        if !(1800..=2199).contains(&y) {
+            return None;
+        }
+        Some(y)
+    } else {
+        None
+    };
+    // A two-digit year only matters for February 29: 2000 + y has the same leap years as
+    // 1900 + y except for 00, where the leap reading wins.
+    let month_first = valid(a, b, year.or(Some(2000 + y)));
+    let day_first = ylen == 4 && valid(b, a, year);
+    if !(month_first || day_first) {
+        return None;
+    }
+    if ylen == 2 {
+        // "PS 10/5/40" is a ventilator setting; "1-2-10 mg" a quantity.
+        if measured(ctx, span, b)
+            || followed_by(ctx, span.end, QUANTITY_WORDS)
+            || matches!(byte(ctx, span.end), Some(b'%'))
+        {
+            return None;
+        }
+    }
+    Some(Finding {
+        span: with_weekday(ctx, span),
+        ..hit.found
+    })
+}
+
+/// Accepts "03/2021" when the month is 1-12 and the pair is not a measurement or a quantity.
+fn check_numeric_month_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    if glued(ctx, span, false) || matches!(byte(ctx, span.end), Some(b'%')) {
+        return None;
+    }
+    let (m, _) = ctx.slice(span).split_once('/')?;
+    let m: u32 = m.parse().ok()?;
+    if !(1..=12).contains(&m)
+        || measured(ctx, span, 0)
+        || followed_by(ctx, span.end, QUANTITY_WORDS)
+    {
+        return None;
+    }
+    Some(hit.found)
+}
+
+/// Reads "3/4" as (3, 4).
+fn pair(s: &str) -> Option<(u32, u32)> {
+    let (a, b) = s.trim().split_once('/')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+/// Accepts a bare month/day (or month/two-digit-year) only when it is a real date, is not glued
+/// to more numbers, is not "2/2" (secondary to), does not follow "x" or a dextrose strength, is
+/// not followed by a unit or a percentage, and does not read as a measurement (see
+/// [`measured`]). A date word right before it raises the score from 0.6 to 0.8.
+fn check_month_day_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    if glued(ctx, span, false) || matches!(byte(ctx, span.end), Some(b'%' | b'+' | b'\'')) {
+        return None;
+    }
+    let text = ctx.slice(span);
+    let (first, range_end) = match text.split_once('-') {
+        Some((a, b)) => (pair(a)?, Some(pair(b)?)),
+        None => (pair(text)?, None),
+    };
+    let (m, d) = first;
+    let mut found = hit.found;
+    if valid(m, d, None) {
+        if let Some((m2, d2)) = range_end {
+            // A range runs forward, or over New Year ("12/30-1/2"); "1/3-1/2" is a fraction range
+            // ("crackles 1/3-1/2 up").
+            let forward = (m2, d2) > (m, d) || (m == 12 && m2 == 1);
+            if !valid(m2, d2, None) || !forward {
+                return None;
+            }
+        }
+    } else if range_end.is_none() && (1..=12).contains(&m) && (32..=99).contains(&d) {
+        // "AVR 8/88": a month and a two-digit year that cannot be a day.
+        found.detector = "date.month_year_numeric_short";
+    } else {
+        return None;
+    }
+    let word = date_word(ctx, span.start);
+    // "2/2" is the usual shorthand for "secondary to": "resp failure 2/2 PNA".
+    if (m, d) == (2, 2) && range_end.is_none() && word == 0 {
+        return None;
+    }
+    // "PRBC x 2/3": a count of something.
+    let fraction_word = ctx
+        .word_just_before(span.start, 2, b"")
+        .is_some_and(|w| w.eq_ignore_ascii_case("x"));
+    if fraction_word
+        || measured(ctx, span, d)
+        || followed_by(ctx, span.end, QUANTITY_WORDS)
+        || fio2_after(ctx, span.end)
+        || after_drug_strength(ctx, span.start)
+    {
+        return None;
+    }
+    if word > 0 {
+        found.score = 0.8;
+    }
+    found.span = with_weekday(ctx, span);
+    Some(found)
+}
+
+/// Whether a percentage follows: "5/5, 40%" and "10/5 35%" are pressure support, PEEP and FiO2.
+fn fio2_after(ctx: &Context<'_>, end: usize) -> bool {
+    let rest = ctx.after(end, 12).trim_start_matches([',', ' ', '&', '@']);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits) && rest[digits..].trim_start().starts_with('%')
+}
+
+/// Whether the number follows a dextrose strength: "D5 1/2 NS", "D5W 1/2" (half normal saline).
+fn after_drug_strength(ctx: &Context<'_>, start: usize) -> bool {
+    let before = ctx.before(start, 8).trim_end_matches(' ');
+    let before = before.strip_suffix(['w', 'W']).unwrap_or(before);
+    let digits = before.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let head = &before.as_bytes()[..before.len() - digits];
+    digits > 0
+        && matches!(head.last(), Some(b'd' | b'D'))
+        && !head
+            .iter()
+            .rev()
+            .nth(1)
+            .is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Accepts an ordinal day after a date word when its suffix agrees with the number ("2nd", not
+/// "2th") and no noun follows it.
+fn check_ordinal_day(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    let text = ctx.slice(span);
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = text.get(digits.len()..)?.to_ascii_lowercase();
+    let n: u32 = digits.parse().ok()?;
+    let expected = match (n % 100, n % 10) {
+        (11..=13, _) => "th",
+        (_, 1) => "st",
+        (_, 2) => "nd",
+        (_, 3) => "rd",
+        _ => "th",
+    };
+    if suffix != expected {
+        return None;
+    }
+    // "on the 4th floor", "by the 3rd day", "the 4th of March" (found by day_month instead).
+    const OK_AFTER: &[&str] = &[
+        "at",
+        "when",
+        "and",
+        "or",
+        "but",
+        "then",
+        "in",
+        "with",
+        "for",
+        "pt",
+        "patient",
+        "am",
+        "pm",
+        "morning",
+        "evening",
+        "night",
+        "afternoon",
+    ];
+    if let Some(w) = ctx.word_just_after(span.end, 3, b"") {
+        if !is_one_of(w, OK_AFTER) {
+            return None;
+        }
+    }
+    if matches!(byte(ctx, span.end), Some(b'-' | b'/')) {
+        return None;
+    }
+    Some(hit.found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_lengths() {
+        assert!(valid(2, 29, None));
+        assert!(valid(2, 29, Some(2020)));
+        assert!(!valid(2, 29, Some(2021)));
+        assert!(!valid(2, 29, Some(1900)));
+        assert!(valid(2, 29, Some(2000)));
+        assert!(!valid(2, 30, None));
+        assert!(!valid(4, 31, None));
+        assert!(valid(12, 31, None));
+        assert!(!valid(13, 1, None));
+        assert!(!valid(0, 12, None));
+        assert!(!valid(1, 0, None));
+    }
+
+    #[test]
+    fn named_dates_parse() {
+        let d = parse_named("March 4-6").expect("parses");
+        assert_eq!(
+            (d.month, d.day, d.day2, d.year),
+            (3, Some(4), Some(6), None)
+        );
+        let d = parse_named("21 Apr, 21").expect("parses");
+        assert_eq!((d.month, d.day, d.year), (4, Some(21), Some(21)));
+        let d = parse_named("04-Mar-2021").expect("parses");
+        assert_eq!((d.month, d.day, d.year), (3, Some(4), Some(2021)));
+        let d = parse_named("Mar-21").expect("parses");
+        assert_eq!((d.month, d.day, d.year), (3, None, Some(21)));
+        let d = parse_named("Mar 4, 21").expect("parses");
+        assert_eq!(
+            (d.month, d.day, d.year, d.before_year),
+            (3, Some(4), Some(21), 5)
+        );
+        let d = parse_named("4th of July").expect("parses");
+        assert_eq!((d.month, d.day, d.ordinal), (7, Some(4), true));
+        assert_eq!(parse_named("4 tabs"), None);
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let s = super::super::Scanner::new().expect("compiles");
+        for text in [
+            "",
+            "3/4",
+            "\u{2019}3/4\u{2019}",
+            "\u{e9}3/4\u{e9} Tuesday,",
+            "Tuesday, \u{e9}March 4",
+            "\u{fc}ber, March 4",
+            "on the 1st",
+            "New Year\u{2019}s",
+            "Mar",
+            "12/31/",
+            "/12/31",
+            "Mar 4,",
+            "BP\n3/4",
+            "\u{1F600} 7/22 \u{1F600}",
+        ] {
+            for f in s.scan(text) {
+                assert!(text.get(f.span.range()).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn ordinal_suffixes_must_agree() {
+        let s = super::super::Scanner::new().expect("compiles");
+        let kinds = |t: &str| s.scan(t).len();
+        assert_eq!(kinds("seen on the 2nd."), 1);
+        assert_eq!(kinds("seen on the 2th."), 0);
+        assert_eq!(kinds("seen on the 12th."), 1);
+        assert_eq!(kinds("seen on the 12nd."), 0);
+    }
 }
