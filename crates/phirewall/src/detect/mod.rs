@@ -164,16 +164,22 @@ fn all_cues() -> Vec<(&'static str, Cue)> {
 impl Scanner {
     pub(crate) fn new() -> Result<Scanner, Error> {
         const BUILD: Error = Error::new(ErrorKind::Build, "a built-in detector failed to compile");
+        const CACHE: usize = 8 << 20;
         let patterns = all_patterns();
         let sources: Vec<&str> = patterns.iter().map(|p| p.regex.as_str()).collect();
         let syntax = syntax::Config::new().unicode(false).utf8(true);
         let regex = Regex::builder()
             .syntax(syntax)
+            .configure(Regex::config().hybrid_cache_capacity(CACHE))
             .build_many(&sources)
             .map_err(|_| BUILD)?;
         let every = Regex::builder()
             .syntax(syntax)
-            .configure(Regex::config().match_kind(regex_automata::MatchKind::All))
+            .configure(
+                Regex::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    .hybrid_cache_capacity(CACHE),
+            )
             .build_many(&sources)
             .map_err(|_| BUILD)?;
         let info = regex.group_info();
