@@ -311,17 +311,23 @@ pub(crate) fn resolve(mut candidates: Vec<Finding>) -> Vec<Finding> {
             .then(b.span.len().cmp(&a.span.len()))
             .then(a.span.start.cmp(&b.span.start))
     });
-    let mut kept: Vec<Finding> = Vec::with_capacity(candidates.len());
+    // Kept findings by start. They never overlap, so only the nearest kept finding starting
+    // before a candidate and the nearest starting at or after it can clash with it.
+    let mut kept: std::collections::BTreeMap<usize, Finding> = std::collections::BTreeMap::new();
     for c in candidates {
-        // `kept` stays sorted by start; find where `c` would go and check its neighbours.
-        let i = kept.partition_point(|k| k.span.start < c.span.start);
-        let clash_prev = i > 0 && kept[i - 1].span.overlaps(c.span);
-        let clash_next = i < kept.len() && kept[i].span.overlaps(c.span);
+        let clash_prev = kept
+            .range(..c.span.start)
+            .next_back()
+            .is_some_and(|(_, k)| k.span.overlaps(c.span));
+        let clash_next = kept
+            .range(c.span.start..)
+            .next()
+            .is_some_and(|(_, k)| k.span.overlaps(c.span));
         if !clash_prev && !clash_next {
-            kept.insert(i, c);
+            kept.insert(c.span.start, c);
         }
     }
-    kept
+    kept.into_values().collect()
 }
 
 #[cfg(test)]

@@ -90,6 +90,25 @@ fn homoglyph(c: char) -> Option<char> {
     })
 }
 
+/// Whether any character of `text` folds. ASCII never does, so only the characters at non-ASCII
+/// bytes are decoded and classified; the ASCII stretches between them are skipped without
+/// decoding (this check runs on every text, and notes are mostly ASCII).
+fn needs_folding(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b >= 0x80) {
+        let at = i + off;
+        let Some(c) = text[at..].chars().next() else {
+            return false;
+        };
+        if !matches!(fold(c), Fold::Keep) {
+            return true;
+        }
+        i = at + c.len_utf8();
+    }
+    false
+}
+
 /// The text as detectors see it, with a way back to the original offsets.
 ///
 /// For text that needs no folding (all ASCII text, and most other text) this borrows the input
@@ -111,7 +130,7 @@ struct ByteMap {
 impl<'t> Normalized<'t> {
     /// Builds the detection view of `original`.
     pub fn new(original: &'t str) -> Normalized<'t> {
-        if original.is_ascii() || original.chars().all(|c| matches!(fold(c), Fold::Keep)) {
+        if !needs_folding(original) {
             return Normalized {
                 text: Cow::Borrowed(original),
                 map: None,
