@@ -159,9 +159,8 @@ proptest! {
             start
                 + disguised
                     .char_indices()
-                    .filter(|(_, c)| c.is_numeric())
+                    .rfind(|(_, c)| c.is_numeric())
                     .map(|(i, c)| i + c.len_utf8())
-                    .last()
                     .unwrap_or(disguised.len())
         } else {
             start + disguised.len()

@@ -77,30 +77,6 @@ impl<'t> Context<'t> {
         .take(n)
     }
 
-    /// Up to `n` words (ASCII letter runs) after `pos` on the same line, nearest first.
-    pub(crate) fn words_after(&self, pos: usize, n: usize) -> impl Iterator<Item = &'t str> + 't {
-        let text = self.text;
-        let line_end = self.line_at(pos).end;
-        let bytes = text.as_bytes();
-        let mut start = pos;
-        std::iter::from_fn(move || {
-            while start < line_end && !bytes[start].is_ascii_alphabetic() {
-                start += 1;
-            }
-            if start >= line_end {
-                return None;
-            }
-            let mut end = start;
-            while end < line_end && bytes[end].is_ascii_alphabetic() {
-                end += 1;
-            }
-            let w = &text[start..end];
-            start = end;
-            Some(w)
-        })
-        .take(n)
-    }
-
     /// The non-space text right before `pos` (up to `n` bytes), for checks such as "preceded by `$`".
     pub(crate) fn before(&self, pos: usize, n: usize) -> &'t str {
         let mut lo = pos.saturating_sub(n);
@@ -236,10 +212,6 @@ mod tests {
         let ctx = Context::new("line one\nBP was 120/80 mmHg today\nnext", &cues);
         let pos = ctx.text().find("120").unwrap_or(0);
         assert_eq!(ctx.words_before(pos, 5).collect::<Vec<_>>(), ["was", "BP"]);
-        assert_eq!(
-            ctx.words_after(pos + 6, 5).collect::<Vec<_>>(),
-            ["mmHg", "today"]
-        );
     }
 
     #[test]

@@ -103,10 +103,6 @@ pub(crate) enum Cue {
     Zip,
     /// "version", "v", "ver": numbers after it are not addresses.
     Version,
-    /// Vital signs and lab names whose values look like dates or ratios: "BP", "HR", "Apgar", "GCS".
-    Measure,
-    /// Muscle strength and pain scales: "strength", "motor", "pain".
-    Scale,
     /// "DEA", "DEA #", "DEA registration".
     Dea,
 }
