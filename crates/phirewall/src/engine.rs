@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::detect::Scanner;
+use crate::detect::words::Words;
+use crate::detect::{names, places, resolve, Scanner};
+use crate::dict::Dict;
 use crate::error::{Error, ErrorKind};
 use crate::text::Normalized;
 use crate::{Finding, Kind};
@@ -30,6 +32,8 @@ pub struct Engine {
 
 struct Inner {
     scanner: Scanner,
+    /// The dictionary, when a word-level kind (names, places) is reported.
+    dict: Option<&'static Dict>,
     /// Bit `k as usize` set when kind `k` is reported.
     kinds: u64,
     min_score: f32,
@@ -81,6 +85,12 @@ impl Engine {
         let view = Normalized::new(text);
         let inner = &*self.inner;
         let mut found = inner.scanner.scan(view.as_str());
+        if let Some(dict) = inner.dict {
+            let words = Words::new(view.as_str(), dict);
+            names::find(&words, &mut found);
+            places::find(&words, &mut found);
+            found = resolve(found);
+        }
         found.retain(|f| inner.reports(f.kind) && f.score >= inner.min_score);
         if view.is_folded() {
             for f in &mut found {
@@ -140,9 +150,22 @@ impl Builder {
             ));
         }
         let scanner = Scanner::new()?;
+        let word_kinds = [
+            Kind::Name,
+            Kind::StreetAddress,
+            Kind::City,
+            Kind::County,
+            Kind::Location,
+        ];
+        let dict = if word_kinds.iter().any(|k| kinds & (1 << *k as u64) != 0) {
+            Some(Dict::shared()?)
+        } else {
+            None
+        };
         Ok(Engine {
             inner: Arc::new(Inner {
                 scanner,
+                dict,
                 kinds,
                 min_score: self.min_score,
             }),

@@ -30,7 +30,10 @@ mod contact;
 mod dates;
 mod geo;
 mod ids;
+pub(crate) mod names;
 mod other_ids;
+pub(crate) mod places;
+pub(crate) mod words;
 
 pub(crate) use context::Context;
 use cues::Cues;

@@ -1,0 +1,96 @@
+//! A document as words, for the detectors that reason about words rather than shapes.
+//!
+//! Names and places are not pattern-shaped: "Walker" is a surname, a first name and an English
+//! word, and only its neighbours decide. Those detectors see the document as tokens (from the
+//! zero-copy tokenizer) and ask the dictionary what each word could be.
+
+use crate::dict::{Dict, Entry};
+use crate::text::{tokenize, Shape, Token};
+
+/// The tokens of one (folded) document, with what the document's casing tells.
+pub(crate) struct Words<'t> {
+    text: &'t str,
+    tokens: Vec<Token<'t>>,
+    caseless: bool,
+    dict: &'static Dict,
+}
+
+impl<'t> Words<'t> {
+    /// Tokenizes `text`.
+    pub(crate) fn new(text: &'t str, dict: &'static Dict) -> Words<'t> {
+        let tokens: Vec<Token<'t>> = tokenize(text).collect();
+        let caseless = is_caseless(&tokens);
+        Words {
+            text,
+            tokens,
+            caseless,
+            dict,
+        }
+    }
+
+    /// The whole (folded) text.
+    pub(crate) fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// All tokens, in order.
+    pub(crate) fn tokens(&self) -> &[Token<'t>] {
+        &self.tokens
+    }
+
+    /// Whether capitalization carries no signal here: the letters are (nearly) all upper case
+    /// or all lower case, as in many nursing notes. Detectors then lean on the dictionary and
+    /// cues alone.
+    pub(crate) fn caseless(&self) -> bool {
+        self.caseless
+    }
+
+    /// What the dictionary knows about token `i`'s text (one lookup, no allocation).
+    pub(crate) fn entry(&self, i: usize) -> Option<Entry> {
+        self.tokens.get(i).and_then(|t| self.dict.lookup(t.text))
+    }
+
+    /// The dictionary, for multi-word lookups ("new york", "seen by").
+    pub(crate) fn dict(&self) -> &'static Dict {
+        self.dict
+    }
+}
+
+/// Whether at least 90% of the cased words are all caps, or all lowercase.
+fn is_caseless(tokens: &[Token<'_>]) -> bool {
+    let (mut upper, mut lower, mut mixed) = (0usize, 0usize, 0usize);
+    for t in tokens {
+        match t.shape {
+            Shape::AllCaps => upper += 1,
+            Shape::Lower => lower += 1,
+            Shape::Capitalized | Shape::MixedCase => mixed += 1,
+            _ => {}
+        }
+    }
+    let total = upper + lower + mixed;
+    total > 0 && (upper * 10 >= total * 9 || lower * 10 >= total * 9)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Words<'_> {
+        Words::new(text, Dict::shared().expect("dictionary opens"))
+    }
+
+    #[test]
+    fn casing() {
+        assert!(words("PT SEEN BY DR SMITH TODAY, STABLE.").caseless());
+        assert!(words("pt seen by dr smith today, stable.").caseless());
+        assert!(!words("Pt seen by Dr. Smith today, stable.").caseless());
+    }
+
+    #[test]
+    fn entries() {
+        let w = words("Seen by Walker");
+        let walker = w.entry(2).expect("walker is in the dictionary");
+        assert!(walker.is(crate::dict::Class::Surname));
+        assert!(w.entry(99).is_none());
+    }
+}
