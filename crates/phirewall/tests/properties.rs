@@ -97,7 +97,11 @@ fn check_well_formed(text: &str, found: &[Finding]) -> Result<(), TestCaseError>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    // 512 cases per property unless PROPTEST_CASES asks for more (for long local runs).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_strings_give_well_formed_findings(text in any::<String>()) {
