@@ -18,8 +18,9 @@
 //!   ("tab", "mg", "of", "NS", "SEM"), unless a date word ("since", "admitted", "post") stands
 //!   right before it; a preposition ("on 3/4") outweighs only a measurement right before.
 //!
-//! These checks read the words around each candidate (see [`measured`]) instead of registering
-//! cue phrases, which are searched for in every text whether or not it holds a candidate.
+//! These checks read the words around each candidate (see [`measured`]) rather than cue phrases:
+//! the terms are short abbreviations whose meaning depends on where they stand in the clause,
+//! which word lists with positions express more directly than cue classes.
 //!
 //! Scores: a full date scores 0.95, a month/year 0.85-0.9, a holiday 0.85, a bare month/day 0.6
 //! (0.8 after a date word), a month name alone 0.5. Callers who want precision over recall can
@@ -28,11 +29,8 @@
 use super::{accept, Context, Cue, Hit, Pattern};
 use crate::{Finding, Kind, Span};
 
-/// No cue phrases. Cue phrases are searched for in every text, and the short clinical
-/// abbreviations that tell a score from a date ("BP", "PS", "CR", "HR") also occur inside
-/// ordinary words ("perhaps", "increase", "three"); registered as cues they made the whole scan
-/// two to three times slower. The checks look at the words around a candidate date instead,
-/// which costs nothing when there is no candidate.
+/// No cue phrases: the checks read the words around a candidate date instead (see the module
+/// docs), which costs nothing when there is no candidate.
 pub(crate) const CUES: &[(&str, Cue)] = &[];
 
 /// Vital signs, lab names and exam findings whose values look like month/day pairs: "BP 12/8",
