@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use phirewall::Engine;
+use phirewall::{Engine, Kind};
 
 const CORPUS_BYTES: usize = 4_000_000;
 const SEED: u64 = 1;
@@ -37,6 +37,18 @@ fn detect(c: &mut Criterion) {
         b.iter(|| {
             for note in &notes {
                 black_box(engine.detect(black_box(note)));
+            }
+        })
+    });
+    // The pattern stage alone (no names or places): the one-pass regex and cue scan.
+    let patterns = Engine::builder()
+        .kinds(Kind::ALL.iter().copied().filter(|k| !k.is_word_level()))
+        .build()
+        .expect("a pattern-only engine builds");
+    group.bench_function("patterns_only_notes_one_thread", |b| {
+        b.iter(|| {
+            for note in &notes {
+                black_box(patterns.detect(black_box(note)));
             }
         })
     });

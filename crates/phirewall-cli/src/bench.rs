@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use phirewall::Engine;
+use phirewall::{Engine, Kind};
 use serde::Serialize;
 
 use crate::error::{CliError, InputError};
@@ -41,6 +41,10 @@ pub struct BenchArgs {
     /// Print the report as one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Detect only the pattern-shaped kinds (no names or places): the speed of the one-pass
+    /// scan alone, without tokenizing or dictionary lookups.
+    #[arg(long)]
+    pub patterns_only: bool,
 }
 
 /// What `bench` measured.
@@ -96,7 +100,11 @@ pub fn run(args: &BenchArgs) -> Result<Report, CliError> {
     let bytes: usize = docs.iter().map(|d| d.len()).sum();
 
     let started = Instant::now();
-    let engine = Engine::new()?;
+    let mut builder = Engine::builder();
+    if args.patterns_only {
+        builder = builder.kinds(Kind::ALL.iter().copied().filter(|k| !k.is_word_level()));
+    }
+    let engine = builder.build()?;
     let build = started.elapsed();
 
     // Warm-up: page in the corpus, fill the engine's scratch caches.

@@ -150,14 +150,10 @@ impl Builder {
             ));
         }
         let scanner = Scanner::new()?;
-        let word_kinds = [
-            Kind::Name,
-            Kind::StreetAddress,
-            Kind::City,
-            Kind::County,
-            Kind::Location,
-        ];
-        let dict = if word_kinds.iter().any(|k| kinds & (1 << *k as u64) != 0) {
+        let dict = if Kind::ALL
+            .iter()
+            .any(|k| k.is_word_level() && kinds & (1 << *k as u64) != 0)
+        {
             Some(Dict::shared()?)
         } else {
             None

@@ -114,6 +114,18 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// Whether this kind is found from words and dictionaries (names and places) rather than
+    /// from the shape of a string. Word-level kinds cost a tokenization and dictionary lookups;
+    /// an engine that reports none of them skips that stage.
+    pub const fn is_word_level(self) -> bool {
+        matches!(
+            self,
+            Kind::Name | Kind::StreetAddress | Kind::City | Kind::County | Kind::Location
+        )
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
