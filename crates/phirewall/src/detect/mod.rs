@@ -161,10 +161,15 @@ fn all_cues() -> Vec<(&'static str, Cue)> {
 }
 
 impl Scanner {
+    /// Compiles every family's patterns and cues.
     pub(crate) fn new() -> Result<Scanner, Error> {
+        Scanner::from_parts(all_patterns(), &all_cues())
+    }
+
+    /// Compiles the given patterns (in priority order) and cue phrases.
+    fn from_parts(patterns: Vec<Pattern>, cue_list: &[(&str, Cue)]) -> Result<Scanner, Error> {
         const BUILD: Error = Error::new(ErrorKind::Build, "a built-in detector failed to compile");
         const CACHE: usize = 8 << 20;
-        let patterns = all_patterns();
         let sources: Vec<&str> = patterns.iter().map(|p| p.regex.as_str()).collect();
         let syntax = syntax::Config::new().unicode(false).utf8(true);
         let regex = Regex::builder()
@@ -188,7 +193,7 @@ impl Scanner {
                 info.to_index(pid, "v")
             })
             .collect();
-        let cues = Cues::new(&all_cues()).map_err(|_| BUILD)?;
+        let cues = Cues::new(cue_list).map_err(|_| BUILD)?;
         Ok(Scanner {
             regex,
             every,
@@ -359,6 +364,37 @@ mod tests {
         let out = resolve(vec![f(0, 5, 0.8), f(0, 9, 0.8)]);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].span, Span::new(0, 9));
+    }
+
+    fn reject(_: &Context<'_>, _: Hit) -> Option<Finding> {
+        None
+    }
+
+    #[test]
+    fn a_rejected_match_does_not_hide_later_patterns_at_its_start() {
+        let patterns = vec![
+            Pattern::new("t.greedy", Kind::Phone, 0.9, r"\d+", reject),
+            Pattern::new("t.three", Kind::Date, 0.5, r"\d{3}", accept),
+        ];
+        let scanner = Scanner::from_parts(patterns, &[]).expect("compiles");
+        let found = scanner.scan("x 12345 y");
+        let got: Vec<_> = found.iter().map(|f| (f.detector, f.span)).collect();
+        assert_eq!(got, [("t.three", Span::new(2, 5))]);
+    }
+
+    #[test]
+    fn value_group_narrows_the_finding() {
+        let patterns = vec![Pattern::new(
+            "t.cue",
+            Kind::Mrn,
+            0.9,
+            r"(?i)mrn:?\s*(?P<v>\d+)",
+            accept,
+        )];
+        let scanner = Scanner::from_parts(patterns, &[]).expect("compiles");
+        let found = scanner.scan("MRN: 4417 ok");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].span, Span::new(5, 9));
     }
 
     #[test]
