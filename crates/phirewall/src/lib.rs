@@ -40,9 +40,11 @@ mod dict;
 mod engine;
 mod error;
 mod finding;
+mod known;
 pub mod text;
 
 pub use engine::{Builder, Engine};
 pub use error::{Error, ErrorKind};
 pub use finding::{Finding, Kind, Span, UnknownKind};
+pub use known::Known;
 pub use text::OffsetIndex;
