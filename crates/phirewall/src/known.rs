@@ -72,7 +72,8 @@
 //! or a line break between the parts is found as two findings, "John" and "Smith", not one. A
 //! number written with breaks the caller did not give ("0012 3456" for a known "00123456") is not
 //! found, except for the phone and SSN layouts above. A date of birth given as
-//! `identifier(Kind::Date, ...)` is matched only as written.
+//! `identifier(Kind::Date, ...)` is matched only as written (without its slashes it would be a
+//! time or a number).
 //!
 //! [`Engine::detect_known`]: crate::Engine::detect_known
 
@@ -578,8 +579,11 @@ fn name_spellings(value: &str, out: &mut Spellings) {
         format!("{} {}", last.word, first.word),
         format!("{}, {}", last.word, first_middles),
         format!("{}, {}", last.word, first_middles_dotted),
-        rest_dotted,
     ];
+    if !middles.is_empty() {
+        // "Q. Smith": the middle name and the last.
+        phrases.push(rest_dotted);
+    }
     if let Some(fi) = first.initial {
         let mi: String = middles.iter().filter_map(|p| p.initial).collect();
         let mi_dotted: String = middles
@@ -623,19 +627,26 @@ fn name_spellings(value: &str, out: &mut Spellings) {
     }
 }
 
-/// A word or phrase as given, with its hyphens written as spaces and dropped, and its
-/// apostrophes dropped and written as spaces.
+/// A word or phrase as given, and with its hyphens written as spaces or dropped, and its
+/// apostrophes dropped, written as spaces or typographic (as word processors write them), in
+/// every combination.
 fn part_variants(word: &str) -> Vec<String> {
-    let mut out = vec![word.to_string()];
-    if word.contains('-') {
-        out.push(word.replace('-', " "));
-        out.push(word.replace('-', ""));
-    }
-    if word.contains('\'') {
-        out.push(word.replace('\'', ""));
-        out.push(word.replace('\'', " "));
-        // The typographic apostrophe, as word processors write it.
-        out.push(word.replace('\'', "\u{2019}"));
+    let hyphens: &[&str] = if word.contains('-') {
+        &["-", " ", ""]
+    } else {
+        &["-"]
+    };
+    let apostrophes: &[&str] = if word.contains('\'') {
+        &["'", "", " ", "\u{2019}"]
+    } else {
+        &["'"]
+    };
+    let mut out = Vec::new();
+    for h in hyphens {
+        let hyphened = word.replace('-', h);
+        for a in apostrophes {
+            out.push(hyphened.replace('\'', a));
+        }
     }
     out
 }
@@ -791,6 +802,10 @@ fn id_spellings(kind: Kind, value: &str, out: &mut Spellings) {
         return;
     }
     out.add(kind, Case::Any, value);
+    // A date without its slashes is a time or a number ("03/04" -> "0304"): as written only.
+    if kind == Kind::Date {
+        return;
+    }
     let plain = value
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '/' | '(' | ')' | '+'));
