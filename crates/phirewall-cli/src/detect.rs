@@ -260,10 +260,7 @@ fn parse_known(raw: &RawValue) -> Result<Option<Known>, Reason> {
         known = known.address(address);
     }
     for id in &field.ids {
-        let kind = id
-            .kind
-            .parse::<Kind>()
-            .map_err(|_| Reason::BadKnownKind)?;
+        let kind = id.kind.parse::<Kind>().map_err(|_| Reason::BadKnownKind)?;
         known = known.identifier(kind, &id.value);
     }
     Ok(Some(known))
@@ -480,7 +477,9 @@ mod tests {
             Reason::BadKnown
         );
         assert_eq!(
-            reason("{\"text\": \"a\", \"known\": {\"ids\": [{\"kind\": \"DOB\", \"value\": \"1\"}]}}"),
+            reason(
+                "{\"text\": \"a\", \"known\": {\"ids\": [{\"kind\": \"DOB\", \"value\": \"1\"}]}}"
+            ),
             Reason::BadKnownKind
         );
         assert_eq!(

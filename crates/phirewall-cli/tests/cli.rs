@@ -390,7 +390,11 @@ fn jsonl_known_identifiers_are_found() {
         .as_array()
         .expect("findings is an array")
         .iter()
-        .filter(|f| f["detector"].as_str().is_some_and(|d| d.starts_with("known.")))
+        .filter(|f| {
+            f["detector"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("known."))
+        })
         .map(|f| {
             let n = |k: &str| f[k].as_u64().expect("offsets are integers") as usize;
             (
@@ -409,10 +413,12 @@ fn jsonl_known_identifiers_are_found() {
         ]
     );
     // `"known": null` is the same as no field: nothing known.
-    let second = records[1]["findings"].as_array().expect("findings is an array");
-    assert!(second
-        .iter()
-        .all(|f| f["detector"].as_str().is_some_and(|d| !d.starts_with("known."))));
+    let second = records[1]["findings"]
+        .as_array()
+        .expect("findings is an array");
+    assert!(second.iter().all(|f| f["detector"]
+        .as_str()
+        .is_some_and(|d| !d.starts_with("known."))));
 
     let stderr = String::from_utf8_lossy(&output.stderr);
     for (line, reason) in [
@@ -428,7 +434,10 @@ fn jsonl_known_identifiers_are_found() {
         assert!(message.contains(reason), "{message}");
     }
     assert!(!stderr.contains("SECRET"), "stderr leaks values: {stderr}");
-    assert!(!stderr.contains("Pellwick"), "stderr leaks values: {stderr}");
+    assert!(
+        !stderr.contains("Pellwick"),
+        "stderr leaks values: {stderr}"
+    );
     assert!(!stderr.contains("552211"), "stderr leaks values: {stderr}");
 }
 
@@ -436,7 +445,13 @@ fn jsonl_known_identifiers_are_found() {
 fn detect_help_documents_the_known_field() {
     let out = phirewall().args(["detect", "--help"]).assert().success();
     let help = String::from_utf8_lossy(&out.get_output().stdout);
-    for field in ["\"known\"", "\"names\"", "\"mrn\"", "\"addresses\"", "\"ids\""] {
+    for field in [
+        "\"known\"",
+        "\"names\"",
+        "\"mrn\"",
+        "\"addresses\"",
+        "\"ids\"",
+    ] {
         assert!(help.contains(field), "{help}");
     }
 }

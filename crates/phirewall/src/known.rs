@@ -722,7 +722,9 @@ fn address_spellings(value: &str, out: &mut Spellings) {
             }
         }
         let rest = words.join(" ");
-        if !rest.is_empty() && !(words.len() == 1 && is_state_abbr(&rest)) {
+        // A piece that is only the state ("MA") names no city.
+        let state_only = words.len() == 1 && is_state_abbr(&rest);
+        if !rest.is_empty() && !state_only {
             out.word_or_phrase(Kind::City, &rest);
         }
     }

@@ -42,11 +42,17 @@ fn name_variants_are_found() {
     let e = engine();
     let k = Known::new().name("Dorian Q. Pellwick");
     let cases: &[(&str, &str)] = &[
-        ("Patient Dorian Q. Pellwick seen today.", "Dorian Q. Pellwick"),
+        (
+            "Patient Dorian Q. Pellwick seen today.",
+            "Dorian Q. Pellwick",
+        ),
         ("Patient Dorian Q Pellwick seen today.", "Dorian Q Pellwick"),
         ("Patient Dorian Pellwick seen today.", "Dorian Pellwick"),
         ("PELLWICK, DORIAN admitted overnight.", "PELLWICK, DORIAN"),
-        ("Pellwick, Dorian Q. admitted overnight.", "Pellwick, Dorian Q."),
+        (
+            "Pellwick, Dorian Q. admitted overnight.",
+            "Pellwick, Dorian Q.",
+        ),
         ("Pellwick Dorian admitted overnight.", "Pellwick Dorian"),
         ("Seen with D. Pellwick in clinic.", "D. Pellwick"),
         ("Seen with D Pellwick in clinic.", "D Pellwick"),
@@ -156,7 +162,8 @@ fn ids_with_and_without_separators_and_zeros() {
 fn addresses_yield_street_city_and_zip() {
     let e = engine();
     let k = Known::new().address("48 Quillan Ave, Apt 3B, Marbleton, MA 01101");
-    let text = "Lives at 48 Quillan Avenue, Apt 3B in Marbleton 01101; walks on Quillan Ave. daily.";
+    let text =
+        "Lives at 48 Quillan Avenue, Apt 3B in Marbleton 01101; walks on Quillan Ave. daily.";
     assert_eq!(
         known_in(&e, text, &k),
         [
@@ -181,7 +188,11 @@ fn known_wins_over_overlapping_findings() {
     let found = e.detect_known(text, &k);
     assert_eq!(found.len(), 1);
     assert_eq!(
-        (found[0].kind, &text[found[0].span.range()], found[0].detector),
+        (
+            found[0].kind,
+            &text[found[0].span.range()],
+            found[0].detector
+        ),
         (Kind::Phone, "617-555-0199", "known.phone")
     );
 
@@ -201,7 +212,11 @@ fn known_wins_over_overlapping_findings() {
     let found = e.detect_known(text, &k);
     assert_eq!(found.len(), 1);
     assert_eq!(
-        (found[0].kind, &text[found[0].span.range()], found[0].detector),
+        (
+            found[0].kind,
+            &text[found[0].span.range()],
+            found[0].detector
+        ),
         (Kind::Date, "03/04/2021", "known.date")
     );
 
@@ -296,7 +311,15 @@ fn debug_shows_counts_not_values() {
     // Compile the matcher first: its state must not show either.
     let _ = engine().detect_known("Dorian", &k);
     let debug = format!("{k:?}");
-    for secret in ["Dorian", "Pellwick", "Zoë", "Quellan", "552211", "Marbleton", "01101"] {
+    for secret in [
+        "Dorian",
+        "Pellwick",
+        "Zoë",
+        "Quellan",
+        "552211",
+        "Marbleton",
+        "01101",
+    ] {
         assert!(!debug.contains(secret), "{debug}");
     }
     assert!(debug.contains("values: 4"), "{debug}");
