@@ -102,7 +102,7 @@ const MAX_VALUE_LEN: usize = 256;
 ///     .name("John Q. Smith")
 ///     .mrn("00123456")
 ///     .address("12 Elm St, Springfield, MA 01101");
-/// let note = "Smith, John seen today; MRN 123456. Mr. Smith's wife lives on Elm Street.";
+/// let note = "Smith, John seen today; MRN 123456. Smith's wife lives on Elm Street.";
 /// let found = engine.detect_known(note, &known);
 /// let texts: Vec<&str> = found.iter().map(|f| &note[f.span.range()]).collect();
 /// assert_eq!(texts, ["Smith, John", "123456", "Smith", "Elm Street"]);
@@ -478,9 +478,11 @@ impl Spellings {
 }
 
 /// Titles and suffixes: part of a written name, never a name alone.
+/// ("DO", "PA" and "NP" are left out: Do is a common surname, and a patient's name rarely carries
+/// credentials.)
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "jr", "sr", "ii", "iii", "iv", "md",
-    "do", "phd", "rn", "np", "pa",
+    "phd", "rn",
 ];
 
 fn is_title(word: &str) -> bool {

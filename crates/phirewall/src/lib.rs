@@ -20,6 +20,11 @@
 //! # Ok::<(), phirewall::Error>(())
 //! ```
 //!
+//! # Known identifiers
+//! When the caller knows whose record a note is, [`Engine::detect_known`] with a [`Known`]
+//! (names, MRN, address, any other identifier) finds every occurrence of those values, in the
+//! spellings notes use, together with the usual findings.
+//!
 //! # Offsets
 //! A [`Finding`] carries a byte [`Span`] into the text you passed, always on character
 //! boundaries. [`OffsetIndex`] converts byte offsets to code point offsets (Python, JSON) and
