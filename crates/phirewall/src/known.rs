@@ -1,81 +1,7 @@
 //! Identifiers the caller already knows for one record: the patient's and relatives' names, the
 //! MRN, the address, any other number.
 //!
-//! A system that de-identifies a patient's notes usually knows who the patient is. Detectors
-//! guess from shape and context; a known value needs no guessing, so [`Engine::detect_known`]
-//! finds every occurrence of it (score 1.0, detector `known.<kind>`, e.g. `known.name`) together
-//! with the usual findings.
-//!
-//! # Variants
-//!
-//! Notes rarely spell a name the way the registration system does, so each value is expanded into
-//! the spellings a clinician writes. Matching ignores ASCII case everywhere, and always requires
-//! word boundaries: a known value is never found inside a longer run of letters (a known "Ann"
-//! is not found in "Annual") or of digits (a known "4567" is not found in "14567").
-//!
-//! - **Names** ([`Known::name`]), e.g. "John Q. Smith", "Smith, John Q." or "Mary-Ann O'Neil":
-//!   - the full name, with and without the periods of initials;
-//!   - "First Last", "Last, First", "Last, First Middle", "Last First", and with the given name
-//!     as an initial: "J. Smith", "J Smith", "J.Q. Smith", "J. Q. Smith", "Smith, J.";
-//!   - each part of two or more letters alone ("John", "Smith"), including each half of a
-//!     hyphenated part ("Mary", "Ann") and the part written with a space or nothing instead of the
-//!     hyphen or apostrophe ("Mary Ann", "MaryAnn", "O Neil", "ONeil", and "O’Neil" with a
-//!     typographic apostrophe);
-//!   - the plural of the last name ("the Smiths");
-//!   - initials, written exactly in capitals: "J.Q.S." and, with three or more initials, "JQS"
-//!     ("JS" alone is too common an abbreviation).
-//!
-//!   A possessive ("Smith's") is found as the name without the "'s": the apostrophe is a word
-//!   boundary, and the "'s" is not part of the identifier.
-//!
-//!   What is *not* used alone: titles and suffixes ("Mr", "Dr", "Jr", "III"), single letters, and
-//!   parts the caller wrote in lower case ("de", "van" in "Maria de la Cruz"), which are particles.
-//!   They still take part in the multi-word spellings.
-//!
-//!   Recall comes first, since the caller says this *is* the patient's name. But a name part that
-//!   is also an English word or a clinical term ("Will", "May", "Hope", "Brown", "Foley") is found
-//!   alone only when written with a capital letter, because "may" and "will" in running text are
-//!   verbs. When the note is caseless (nearly all upper or all lower case, as many nursing notes
-//!   are) capitalization means nothing, and those parts are found in any case.
-//!
-//! - **Addresses** ([`Known::address`]), e.g. "12 Elm St, Apt 4, Springfield, MA 01101": the text
-//!   is split at commas. The first piece is the street line (`STREET_ADDRESS`), found with and
-//!   without its house number and with the street suffix abbreviated or spelled out ("St",
-//!   "St.", "Street"); a piece that starts with a unit word ("Apt", "Suite", "#") is also
-//!   `STREET_ADDRESS`; the other pieces are the city (`CITY`, under the same capitalization rule
-//!   as name parts), and a trailing ZIP code is `ZIP` (the state is not an identifier under Safe
-//!   Harbor and is left alone).
-//!
-//! - **Numbers and codes** ([`Known::mrn`], [`Known::identifier`]): the value as given, and, when
-//!   it is made of letters and digits broken only by spaces, dashes, dots or slashes, the same
-//!   characters without the breaks ("0012-3456" also finds "00123456"). Leading zeros are also
-//!   dropped ("00123456" also finds "123456") when at least five characters remain, because
-//!   systems print MRNs both ways but a short number would match doses and times. Ten-digit phone
-//!   and fax numbers and nine-digit SSNs are also found in their usual layouts ("(617) 555-0142",
-//!   "617.555.0142", "123 45 6789"). A value with fewer than four letters or digits is ignored:
-//!   it would match everywhere.
-//!
-//! - **Anything else** given to [`Known::identifier`] with [`Kind::City`], [`Kind::County`] or
-//!   [`Kind::Location`] is matched as text, like a city.
-//!
-//! # Non-ASCII
-//!
-//! Values are folded the same way as the note (full-width forms, look-alike letters, invisible
-//! characters; see [`crate::text::Normalized`]), so a zero-width space inside the name in the note
-//! does not hide it. Case is ignored for ASCII letters; for a value with other letters ("José",
-//! "Zoë") the value as given, all lower case and all upper case are matched ("JOSÉ", "zoë"), but
-//! not other mixtures.
-//!
-//! # Limits
-//!
-//! Multi-word spellings are matched with single spaces between words: "John  Smith" (two spaces)
-//! or a line break between the parts is found as two findings, "John" and "Smith", not one. A
-//! number written with breaks the caller did not give ("0012 3456" for a known "00123456") is not
-//! found, except for the phone and SSN layouts above. A date of birth given as
-//! `identifier(Kind::Date, ...)` is matched only as written (without its slashes it would be a
-//! time or a number).
-//!
-//! [`Engine::detect_known`]: crate::Engine::detect_known
+//! The variants and rules are documented on [`Known`], the public face of this module.
 
 use std::sync::OnceLock;
 
@@ -90,9 +16,85 @@ use crate::{Finding, Kind, Span};
 const MAX_VALUE_LEN: usize = 256;
 
 /// Known identifiers of one record, built by the caller and passed to
-/// [`Engine::detect_known`](crate::Engine::detect_known).
+/// [`Engine::detect_known`].
 ///
-/// See the [module documentation](self) for the spellings each value is found in.
+/// A system that de-identifies a patient's notes usually knows who the patient is. Detectors
+/// guess from shape and context; a known value needs no guessing, so [`Engine::detect_known`]
+/// finds every occurrence of it (score 1.0, detector `known.<kind>`, e.g. `known.name`) together
+/// with the usual findings.
+///
+/// # Variants
+///
+/// Notes rarely spell a name the way the registration system does, so each value is expanded into
+/// the spellings a clinician writes. Matching ignores ASCII case everywhere, and always requires
+/// word boundaries: a known value is never found inside a longer run of letters (a known "Ann"
+/// is not found in "Annual") or of digits (a known "4567" is not found in "14567").
+///
+/// - **Names** ([`Known::name`]), e.g. "John Q. Smith", "Smith, John Q." or "Mary-Ann O'Neil":
+///   - the full name, with and without the periods of initials;
+///   - "First Last", "Last, First", "Last, First Middle", "Last First", and with the given name
+///     as an initial: "J. Smith", "J Smith", "J.Q. Smith", "J. Q. Smith", "Smith, J.";
+///   - each part of two or more letters alone ("John", "Smith"), including each half of a
+///     hyphenated part ("Mary", "Ann") and the part written with a space or nothing instead of the
+///     hyphen or apostrophe ("Mary Ann", "MaryAnn", "O Neil", "ONeil", and "O’Neil" with a
+///     typographic apostrophe);
+///   - the plural of the last name ("the Smiths");
+///   - initials, written exactly in capitals: "J.Q.S." and, with three or more initials, "JQS"
+///     ("JS" alone is too common an abbreviation).
+///
+///   A possessive ("Smith's") is found as the name without the "'s": the apostrophe is a word
+///   boundary, and the "'s" is not part of the identifier.
+///
+///   What is *not* used alone: titles and suffixes ("Mr", "Dr", "Jr", "III"), single letters, and
+///   parts the caller wrote in lower case ("de", "van" in "Maria de la Cruz"), which are particles.
+///   They still take part in the multi-word spellings.
+///
+///   Recall comes first, since the caller says this *is* the patient's name. But a name part that
+///   is also an English word or a clinical term ("Will", "May", "Hope", "Brown", "Foley") is found
+///   alone only when written with a capital letter, because "may" and "will" in running text are
+///   verbs. When the note is caseless (nearly all upper or all lower case, as many nursing notes
+///   are) capitalization means nothing, and those parts are found in any case.
+///
+/// - **Addresses** ([`Known::address`]), e.g. "12 Elm St, Apt 4, Springfield, MA 01101": the text
+///   is split at commas. The first piece is the street line (`STREET_ADDRESS`), found with and
+///   without its house number and with the street suffix abbreviated or spelled out ("St",
+///   "St.", "Street"); a piece that starts with a unit word ("Apt", "Suite", "#") is also
+///   `STREET_ADDRESS`; the other pieces are the city (`CITY`, under the same capitalization rule
+///   as name parts), and a trailing ZIP code is `ZIP` (the state is not an identifier under Safe
+///   Harbor and is left alone).
+///
+/// - **Numbers and codes** ([`Known::mrn`], [`Known::identifier`]): the value as given, and, when
+///   it is made of letters and digits broken only by spaces, dashes, dots or slashes, the same
+///   characters without the breaks ("0012-3456" also finds "00123456"). Leading zeros are also
+///   dropped ("00123456" also finds "123456") when at least five characters remain, because
+///   systems print MRNs both ways but a short number would match doses and times. Ten-digit phone
+///   and fax numbers and nine-digit SSNs are also found in their usual layouts ("(617) 555-0142",
+///   "617.555.0142", "123 45 6789"). A value with fewer than four letters or digits is ignored:
+///   it would match everywhere.
+///
+/// - **Anything else** given to [`Known::identifier`] with [`Kind::City`], [`Kind::County`] or
+///   [`Kind::Location`] is matched as text, like a city.
+///
+/// # Non-ASCII
+///
+/// Values are folded the same way as the note (full-width forms, look-alike letters, invisible
+/// characters; see [`crate::text::Normalized`]), so a zero-width space inside the name in the note
+/// does not hide it. Case is ignored for ASCII letters; for a value with other letters ("José",
+/// "Zoë") the value as given, all lower case and all upper case are matched ("JOSÉ", "zoë"), but
+/// not other mixtures.
+///
+/// # Limits
+///
+/// Multi-word spellings are matched with single spaces between words: "John  Smith" (two spaces)
+/// or a line break between the parts is found as two findings, "John" and "Smith", not one. A
+/// number written with breaks the caller did not give ("0012 3456" for a known "00123456") is not
+/// found, except for the phone and SSN layouts above. A date of birth given as
+/// `identifier(Kind::Date, ...)` is matched only as written (without its slashes it would be a
+/// time or a number).
+///
+/// [`Engine::detect_known`]: crate::Engine::detect_known
+///
+/// # Example
 ///
 /// ```
 /// use phirewall::{Engine, Known, Kind};
