@@ -5,6 +5,11 @@
 //! where `start`/`end` count Unicode code points (what Python and most JSON consumers index by)
 //! and `byte_start`/`byte_end` count UTF-8 bytes.
 //!
+//! A JSON Lines record may carry the identifiers the caller already knows for it:
+//! `"known": {"names": [...], "mrn": "...", "addresses": [...], "ids": [{"kind": "PHONE",
+//! "value": "..."}]}` (every field optional). They are always found, in the spellings listed in
+//! `phirewall::Known`'s documentation, with detector `known.<kind>`.
+//!
 //! JSON Lines input is read in chunks of lines; each chunk is parsed and scanned in parallel and
 //! written in input order before the next chunk is read, so memory stays bounded by the chunk
 //! size however large the corpus is. A bad record is reported on stderr (line number and reason,
@@ -17,7 +22,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use phirewall::{Engine, Finding, Kind, OffsetIndex};
+use phirewall::{Engine, Finding, Kind, Known, OffsetIndex};
 use rayon::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
@@ -36,7 +41,14 @@ pub struct DetectArgs {
     pub input: Option<PathBuf>,
     /// Read JSON Lines: one `{"id": ..., "text": ...}` object per line. The id (a string or a
     /// number, echoed exactly as written) defaults to the line number.
-    #[arg(long)]
+    ///
+    /// A record may add what is already known about its patient, to be found always (with
+    /// variants: case, initials, "Last, First", possessives):
+    /// `"known": {"names": ["John Q. Smith"], "mrn": "00123456",
+    /// "addresses": ["12 Elm St, Springfield, MA 01101"],
+    /// "ids": [{"kind": "PHONE", "value": "617-555-0142"}]}`. Every field is optional; any other
+    /// field, or a value of the wrong type, is an error for that record.
+    #[arg(long, verbatim_doc_comment)]
     pub jsonl: bool,
     /// Report only findings scoring at least this much (0.0 to 1.0).
     #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_score)]
@@ -120,7 +132,7 @@ fn run_plain(
     })?;
     // A file name is not record text, and it is what the user asked to be called.
     let id = serde_json::value::to_raw_value(name).map_err(|_| CliError::Write(json_bug()))?;
-    let findings = detect_caught(engine, &text).ok_or_else(|| CliError::Input {
+    let findings = detect_caught(engine, &text, None).ok_or_else(|| CliError::Input {
         source_name: display_name(name),
         error: InputError {
             line: 1,
@@ -203,6 +215,55 @@ struct RawRecord<'a> {
     id: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     text: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    known: Option<&'a RawValue>,
+}
+
+/// The `known` field of a record. Unknown fields are errors, not ignored: a misspelt `"name"`
+/// would otherwise silently leave the patient's name to chance. The MRN must be a string, since
+/// a JSON number would lose its leading zeros.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KnownField {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    mrn: Option<String>,
+    #[serde(default)]
+    addresses: Vec<String>,
+    #[serde(default)]
+    ids: Vec<KnownId>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KnownId {
+    kind: String,
+    value: String,
+}
+
+/// Builds a [`Known`] from a raw `known` field; `null` means none. The serde error is dropped
+/// unread: its message could quote a value.
+fn parse_known(raw: &RawValue) -> Result<Option<Known>, Reason> {
+    if raw.get() == "null" {
+        return Ok(None);
+    }
+    let field: KnownField = serde_json::from_str(raw.get()).map_err(|_| Reason::BadKnown)?;
+    let mut known = Known::new();
+    for name in &field.names {
+        known = known.name(name);
+    }
+    if let Some(mrn) = &field.mrn {
+        known = known.mrn(mrn);
+    }
+    for address in &field.addresses {
+        known = known.address(address);
+    }
+    for id in &field.ids {
+        let kind = id.kind.parse::<Kind>().map_err(|_| Reason::BadKnownKind)?;
+        known = known.identifier(kind, &id.value);
+    }
+    Ok(Some(known))
 }
 
 /// `Some` for any value that is present, `null` included: a missing field is `None` via
@@ -256,17 +317,26 @@ fn process_line(engine: &Engine, line_no: usize, line: &[u8]) -> Result<String, 
             &line_id
         }
     };
-    let findings = detect_caught(engine, &text).ok_or_else(|| fail(Reason::Internal))?;
+    let known = match record.known {
+        None => None,
+        Some(raw) => parse_known(raw).map_err(fail)?,
+    };
+    let findings =
+        detect_caught(engine, &text, known.as_ref()).ok_or_else(|| fail(Reason::Internal))?;
     Ok(render(id, &text, &findings))
 }
 
-/// `engine.detect(text)`, or `None` if it panicked.
+/// `engine.detect(text)` (or `detect_known` when something is known), or `None` if it panicked.
 ///
 /// The library is written not to panic, but a CLI that stops halfway through a corpus because of
 /// one record is worse than one that skips that record and says so. (The panic hook installed in
 /// `main` keeps the panic message, which could quote the text, off stderr.)
-fn detect_caught(engine: &Engine, text: &str) -> Option<Vec<Finding>> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.detect(text))).ok()
+fn detect_caught(engine: &Engine, text: &str, known: Option<&Known>) -> Option<Vec<Finding>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match known {
+        Some(known) => engine.detect_known(text, known),
+        None => engine.detect(text),
+    }))
+    .ok()
 }
 
 /// The string value of a raw JSON value, or `None` if it is not a string.
@@ -392,6 +462,28 @@ mod tests {
         assert_eq!(reason("{\"id\": null, \"text\": \"x\"}"), Reason::BadId);
         assert_eq!(
             reason("{\"text\": \"a\", \"text\": \"b\"}"),
+            Reason::DuplicateField
+        );
+        assert_eq!(
+            reason("{\"text\": \"a\", \"known\": {\"names\": \"Al Bo\"}}"),
+            Reason::BadKnown
+        );
+        assert_eq!(
+            reason("{\"text\": \"a\", \"known\": {\"names\": [\"Al Bo\"], \"dob\": \"x\"}}"),
+            Reason::BadKnown
+        );
+        assert_eq!(
+            reason("{\"text\": \"a\", \"known\": {\"ids\": [{\"kind\": \"MRN\"}]}}"),
+            Reason::BadKnown
+        );
+        assert_eq!(
+            reason(
+                "{\"text\": \"a\", \"known\": {\"ids\": [{\"kind\": \"DOB\", \"value\": \"1\"}]}}"
+            ),
+            Reason::BadKnownKind
+        );
+        assert_eq!(
+            reason("{\"text\": \"a\", \"known\": {}, \"known\": {}}"),
             Reason::DuplicateField
         );
         assert_eq!(

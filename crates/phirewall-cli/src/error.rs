@@ -97,6 +97,10 @@ pub enum Reason {
     TextNotString,
     /// "id" is there but is neither a string nor a number.
     BadId,
+    /// "known" is there but is not an object of the documented shape.
+    BadKnown,
+    /// An entry of "known.ids" names no identifier kind.
+    BadKnownKind,
     /// The engine panicked on this record: a phirewall bug, reported without the record.
     Internal,
 }
@@ -125,11 +129,19 @@ impl fmt::Display for InputError {
                 f.write_str("expected a JSON object like {\"id\": ..., \"text\": ...}")
             }
             Reason::DuplicateField => {
-                f.write_str("the object has a duplicate \"id\" or \"text\" field")
+                f.write_str("the object has a duplicate \"id\", \"text\" or \"known\" field")
             }
             Reason::MissingText => f.write_str("missing \"text\" field"),
             Reason::TextNotString => f.write_str("\"text\" must be a string"),
             Reason::BadId => f.write_str("\"id\" must be a string or a number"),
+            Reason::BadKnown => f.write_str(
+                "\"known\" must be an object with optional fields \"names\" (array of strings), \
+                 \"mrn\" (string), \"addresses\" (array of strings) and \"ids\" (array of \
+                 {\"kind\", \"value\"} strings)",
+            ),
+            Reason::BadKnownKind => f.write_str(
+                "a \"kind\" in \"known.ids\" is not an identifier kind (NAME, PHONE, MRN, ...)",
+            ),
             Reason::Internal => {
                 f.write_str("internal error while scanning this record (a phirewall bug)")
             }

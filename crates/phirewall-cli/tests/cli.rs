@@ -353,3 +353,105 @@ fn synth_jsonl_feeds_detect() {
         .collect();
     assert_eq!(ids, (1..=40).collect::<Vec<u64>>());
 }
+
+/// The `known` field of a JSON Lines record: its values are found as `known.*` findings, and a
+/// malformed field skips only that record, with a reason that quotes no value.
+#[test]
+fn jsonl_known_identifiers_are_found() {
+    let input = concat!(
+        r#"{"id": 1, "text": "Pellwick, Dorian seen; MRN 552211. Call 617.555.0142.", "#,
+        r#""known": {"names": ["Dorian Q. Pellwick"], "mrn": "00552211", "#,
+        r#""addresses": ["48 Quillan Ave, Marbleton, MA 01101"], "#,
+        r#""ids": [{"kind": "phone", "value": "617-555-0142"}]}}"#,
+        "\n",
+        r#"{"id": 2, "text": "Pellwick seen.", "known": null}"#,
+        "\n",
+        r#"{"id": 3, "text": "Pellwick seen.", "known": {"name": ["SECRET-ONE Pellwick"]}}"#,
+        "\n",
+        r#"{"id": 4, "text": "Pellwick seen.", "known": {"mrn": 552211}}"#,
+        "\n",
+        r#"{"id": 5, "text": "Pellwick seen.", "known": {"ids": [{"kind": "SECRET-TWO", "value": "x"}]}}"#,
+        "\n",
+        r#"{"id": 6, "text": "Pellwick seen.", "known": ["SECRET-THREE"]}"#,
+        "\n",
+    );
+    let out = phirewall()
+        .args(["detect", "--jsonl"])
+        .write_stdin(input)
+        .assert()
+        .code(2);
+    let output = out.get_output();
+    let records = lines(&output.stdout);
+    let ids: Vec<&Value> = records.iter().map(|r| &r["id"]).collect();
+    assert_eq!(ids, [1, 2]);
+
+    let text = "Pellwick, Dorian seen; MRN 552211. Call 617.555.0142.";
+    let known: Vec<(&str, &str, &str)> = records[0]["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .filter(|f| {
+            f["detector"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("known."))
+        })
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().expect("offsets are integers") as usize;
+            (
+                f["kind"].as_str().expect("kind"),
+                f["detector"].as_str().expect("detector"),
+                &text[n("byte_start")..n("byte_end")],
+            )
+        })
+        .collect();
+    assert_eq!(
+        known,
+        [
+            ("NAME", "known.name", "Pellwick, Dorian"),
+            ("MRN", "known.mrn", "552211"),
+            ("PHONE", "known.phone", "617.555.0142"),
+        ]
+    );
+    // `"known": null` is the same as no field: nothing known.
+    let second = records[1]["findings"]
+        .as_array()
+        .expect("findings is an array");
+    assert!(second.iter().all(|f| f["detector"]
+        .as_str()
+        .is_some_and(|d| !d.starts_with("known."))));
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for (line, reason) in [
+        ("line 3:", "\"known\" must be an object"),
+        ("line 4:", "\"known\" must be an object"),
+        ("line 5:", "not an identifier kind"),
+        ("line 6:", "\"known\" must be an object"),
+    ] {
+        let message = stderr
+            .lines()
+            .find(|l| l.contains(line))
+            .unwrap_or_else(|| panic!("no message for {line} in {stderr}"));
+        assert!(message.contains(reason), "{message}");
+    }
+    assert!(!stderr.contains("SECRET"), "stderr leaks values: {stderr}");
+    assert!(
+        !stderr.contains("Pellwick"),
+        "stderr leaks values: {stderr}"
+    );
+    assert!(!stderr.contains("552211"), "stderr leaks values: {stderr}");
+}
+
+#[test]
+fn detect_help_documents_the_known_field() {
+    let out = phirewall().args(["detect", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout);
+    for field in [
+        "\"known\"",
+        "\"names\"",
+        "\"mrn\"",
+        "\"addresses\"",
+        "\"ids\"",
+    ] {
+        assert!(help.contains(field), "{help}");
+    }
+}

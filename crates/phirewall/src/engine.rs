@@ -8,6 +8,7 @@ use crate::detect::words::Words;
 use crate::detect::{names, places, resolve, Scanner};
 use crate::dict::Dict;
 use crate::error::{Error, ErrorKind};
+use crate::known::{self, Known};
 use crate::text::Normalized;
 use crate::{Finding, Kind};
 
@@ -83,6 +84,34 @@ impl Engine {
     /// are mapped back, so `&text[f.span.range()]` is always the identifier as the caller wrote it.
     pub fn detect(&self, text: &str) -> Vec<Finding> {
         let view = Normalized::new(text);
+        let found = self.detect_view(&view);
+        Engine::to_original(&view, found)
+    }
+
+    /// Finds identifiers in `text` as [`Engine::detect`] does, and also every occurrence of the
+    /// identifiers the caller knows for this record (the patient's name, MRN, address...).
+    ///
+    /// Known identifiers are found in the spellings listed in [`Known`]'s documentation, with
+    /// score 1.0 and detector `known.<kind>` (e.g. `known.mrn`). The engine's kind filter still
+    /// applies to them (an engine that reports only dates reports no known name); `min_score`
+    /// never drops them. Where a known identifier overlaps a usual finding, the known one wins,
+    /// except that a usual finding of the same kind is merged into it (so the finding covers
+    /// both) and a usual finding of another kind that covers it and more is kept instead (an
+    /// e-mail address containing the patient's first name stays one e-mail address).
+    ///
+    /// The result is sorted, non-overlapping, and its spans point into `text`, as for `detect`.
+    /// Known values are matched on the same folded view of the text as the detectors, so a
+    /// zero-width space inside a name does not hide it.
+    pub fn detect_known(&self, text: &str, known: &Known) -> Vec<Finding> {
+        let view = Normalized::new(text);
+        let usual = self.detect_view(&view);
+        let mut found = known.find(view.as_str());
+        found.retain(|f| self.inner.reports(f.kind));
+        Engine::to_original(&view, known::merge(usual, found))
+    }
+
+    /// The usual findings, with spans into the folded view.
+    fn detect_view(&self, view: &Normalized<'_>) -> Vec<Finding> {
         let inner = &*self.inner;
         let mut found = inner.scanner.scan(view.as_str());
         if let Some(dict) = inner.dict {
@@ -92,6 +121,11 @@ impl Engine {
             found = resolve(found);
         }
         found.retain(|f| inner.reports(f.kind) && f.score >= inner.min_score);
+        found
+    }
+
+    /// Maps spans of the folded view back to the caller's text.
+    fn to_original(view: &Normalized<'_>, mut found: Vec<Finding>) -> Vec<Finding> {
         if view.is_folded() {
             for f in &mut found {
                 f.span = view.to_original(f.span);

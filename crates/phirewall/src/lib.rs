@@ -20,6 +20,11 @@
 //! # Ok::<(), phirewall::Error>(())
 //! ```
 //!
+//! # Known identifiers
+//! When the caller knows whose record a note is, [`Engine::detect_known`] with a [`Known`]
+//! (names, MRN, address, any other identifier) finds every occurrence of those values, in the
+//! spellings notes use, together with the usual findings.
+//!
 //! # Offsets
 //! A [`Finding`] carries a byte [`Span`] into the text you passed, always on character
 //! boundaries. [`OffsetIndex`] converts byte offsets to code point offsets (Python, JSON) and
@@ -40,9 +45,11 @@ mod dict;
 mod engine;
 mod error;
 mod finding;
+mod known;
 pub mod text;
 
 pub use engine::{Builder, Engine};
 pub use error::{Error, ErrorKind};
 pub use finding::{Finding, Kind, Span, UnknownKind};
+pub use known::Known;
 pub use text::OffsetIndex;
