@@ -40,9 +40,15 @@ mod dict;
 mod engine;
 mod error;
 mod finding;
+mod ops;
+mod policy;
+mod secret;
 pub mod text;
 
 pub use engine::{Builder, Engine};
 pub use error::{Error, ErrorKind};
 pub use finding::{Finding, Kind, Span, UnknownKind};
+pub use ops::{Deidentified, Deidentifier, Echo, Replacement, Vault};
+pub use policy::{MaskOptions, Op, Policy, Rule, ShiftRange, HHS_RESTRICTED_ZIP3, PRESETS};
+pub use secret::{Secret, MIN_SECRET_LEN};
 pub use text::OffsetIndex;
