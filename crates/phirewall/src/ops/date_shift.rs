@@ -212,9 +212,15 @@ impl Parsed {
         if tokens.iter().any(|t| t.role == Role::MonthName) != named {
             return None;
         }
-        let padded = tokens
-            .iter()
-            .any(|t| matches!(t.role, Role::Day | Role::Month) && t.width == 2 && t.value < 10);
+        // Zero padding is visible in "03/04" and implied when every number has two digits
+        // ("12/30/2019"); a one-digit number ("3/14") shows there is none.
+        let numbers = || {
+            tokens
+                .iter()
+                .filter(|t| matches!(t.role, Role::Day | Role::Month))
+        };
+        let padded = numbers().any(|t| t.width == 2 && t.value < 10)
+            || (numbers().count() > 1 && numbers().all(|t| t.width == 2));
         let parsed = Parsed { tokens, padded };
         // A date this cannot represent (a day the month does not have) is left to the caller.
         parsed.date(0)?;
@@ -342,8 +348,8 @@ fn assign_named(tokens: &mut [Token], value: &str, detector: &str) -> Option<()>
     let month_at = tokens.iter().position(|t| t.role == Role::MonthName)?;
     let mut seen_day = false;
     let mut prev_sep = String::new();
-    for i in 0..tokens.len() {
-        let t = tokens[i];
+    for (i, tok) in tokens.iter_mut().enumerate() {
+        let t = *tok;
         if t.role == Role::Sep {
             prev_sep.push_str(value.get(t.start..t.end)?);
             continue;
@@ -363,18 +369,18 @@ fn assign_named(tokens: &mut [Token], value: &str, detector: &str) -> Option<()>
         } else if detector == "date.month_day"
             && ["-", "to", "through", "thru"].contains(&connector.as_str())
         {
-            tokens[i].group = 1;
+            tok.group = 1;
             Role::Day
         } else {
             Role::Year
         };
-        if role == Role::Day && tokens[i].group == 0 {
+        if role == Role::Day && tok.group == 0 {
             seen_day = true;
         }
         if role == Role::Year && t.width != 2 && t.width != 4 {
             return None;
         }
-        tokens[i].role = role;
+        tok.role = role;
     }
     Some(())
 }
@@ -439,7 +445,8 @@ mod tests {
         let cases = [
             ("3/4/21", "date.numeric", 30, "4/3/21"),
             ("03/04/2021", "date.numeric", 30, "04/03/2021"),
-            ("31/12/2021", "date.numeric", 1, "1/1/2022"),
+            ("31/12/2021", "date.numeric", 1, "01/01/2022"),
+            ("3/14/2021", "date.numeric", 1, "3/15/2021"),
             ("2021-03-04", "date.iso", -4, "2021-02-28"),
             ("March 4th", "date.month_day", 1, "March 5th"),
             ("Mar 4, 2021", "date.month_day", 28, "Apr 1, 2021"),

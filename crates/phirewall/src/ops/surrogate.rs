@@ -82,7 +82,8 @@ fn fill_digits(value: &str, next: &mut dyn Iterator<Item = char>) -> String {
 /// same validator accepts it.
 fn with_check(s: &mut Stream, value: &str) -> String {
     // (name, validator, whether the check character is the last digit rather than a VIN's 9th).
-    let checks: [(&str, fn(&str) -> bool, bool); 6] = [
+    type Check = (&'static str, fn(&str) -> bool, bool);
+    let checks: [Check; 6] = [
         ("luhn", checksum::luhn, true),
         ("npi", checksum::npi, true),
         ("dea", checksum::dea, true),
@@ -101,7 +102,14 @@ fn with_check(s: &mut Stream, value: &str) -> String {
             .chain(std::iter::from_fn(|| Some(s.digit())));
         return fix(fill_digits(value, &mut fixed), check, last);
     }
-    fix(shape(s, value), check, last)
+    let mut drawn = shape(s, value);
+    if name == "npi" {
+        // NPIs start with 1 or 2; keep the original's first digit.
+        if let (Some(first), Some(rest)) = (value.get(..1), drawn.get(1..)) {
+            drawn = format!("{first}{rest}");
+        }
+    }
+    fix(drawn, check, last)
 }
 
 /// Tries candidates at the check position: the last digit, or a VIN's ninth character.
@@ -210,7 +218,12 @@ fn ip(s: &mut Stream, value: &str) -> String {
 /// An age over 89 stays over 89 (90 to 104), in digits or words as it was written.
 fn age(s: &mut Stream, value: &str) -> String {
     if value.chars().any(|c| c.is_ascii_digit()) {
-        return (90 + s.below(15)).to_string();
+        let old: u64 = value.parse().unwrap_or(0);
+        let mut new = 90 + s.below(15);
+        if new == old {
+            new = if new == 104 { 90 } else { new + 1 };
+        }
+        return new.to_string();
     }
     const WORDS: &[&str] = &[
         "ninety",
@@ -224,7 +237,13 @@ fn age(s: &mut Stream, value: &str) -> String {
         "ninety-eight",
         "ninety-nine",
     ];
-    match_case(value, s.pick(WORDS))
+    let i = s.below(WORDS.len() as u64) as usize;
+    let pick = (0..WORDS.len())
+        .filter_map(|k| WORDS.get((i + k) % WORDS.len()))
+        .find(|w| !w.eq_ignore_ascii_case(value))
+        .copied()
+        .unwrap_or("ninety");
+    match_case(value, pick)
 }
 
 /// Names and places, word by word. Titles, suffixes, street types, unit words and facility
@@ -340,7 +359,7 @@ fn initials(keys: Keys<'_>) -> [u8; 26] {
     let mut order: Vec<(u8, [u8; 32])> = (b'a'..=b'z')
         .map(|c| (c, keys.mac(&[b"initial", &[c]])))
         .collect();
-    order.sort_by(|a, b| a.1.cmp(&b.1));
+    order.sort_by_key(|a| a.1);
     let mut perm = [0u8; 26];
     for (slot, (c, _)) in perm.iter_mut().zip(order) {
         *slot = c;
@@ -510,3 +529,84 @@ const PLACES: [&[&str]; 26] = [
     &["Yarrow", "Yellowpine", "Yorkfield"],
     &["Zephyr", "Zinnia", "Zenith"],
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+    use crate::Span;
+
+    fn name(secret: &str, value: &str) -> String {
+        let secret = Secret::new(secret.as_bytes().to_vec()).expect("long enough");
+        let dict = Dict::shared().expect("the dictionary opens");
+        let f = Finding {
+            kind: Kind::Name,
+            span: Span::new(0, value.len()),
+            score: 1.0,
+            detector: "test",
+        };
+        surrogate(Keys { secret: &secret }, dict, &f, value)
+    }
+
+    /// Names are replaced word by word, so every form of one name stays coherent.
+    #[test]
+    fn name_forms_stay_coherent() {
+        let key = "name surrogate secret";
+        let full = name(key, "John Smith");
+        let (first, last) = full.split_once(' ').expect("two words");
+        assert!(first != "John" && last != "Smith", "{full}");
+        assert!(first.chars().next().is_some_and(char::is_uppercase));
+        assert!(last[1..].chars().all(char::is_lowercase), "{full}");
+        assert_eq!(name(key, "Mr. Smith"), format!("Mr. {last}"));
+        assert_eq!(
+            name(key, "SMITH, JOHN"),
+            format!("{}, {}", last.to_uppercase(), first.to_uppercase())
+        );
+        let initial = &first[..1];
+        assert_eq!(name(key, "J. Smith"), format!("{initial}. {last}"));
+        assert_eq!(name(key, "smith"), last.to_lowercase());
+        // Stable for one secret, different for another.
+        assert_eq!(name(key, "John Smith"), full);
+        let others: Vec<String> = ["another secret 1", "another secret 2", "another secret 3"]
+            .iter()
+            .map(|k| name(k, "John Smith"))
+            .collect();
+        assert!(others.iter().any(|o| *o != full));
+    }
+
+    #[test]
+    fn every_initial_has_names() {
+        for lists in [&FIRST, &SURNAMES, &PLACES] {
+            for (i, bucket) in lists.iter().enumerate() {
+                let letter = char::from(b'a' + i as u8);
+                assert!(bucket.len() >= 3, "{letter}");
+                assert!(bucket
+                    .iter()
+                    .all(|w| w.to_ascii_lowercase().starts_with(letter)));
+            }
+        }
+    }
+
+    #[test]
+    fn places_keep_generic_words_and_numbers_shape() {
+        let secret = Secret::new(b"place surrogate secret".to_vec()).expect("long enough");
+        let dict = Dict::shared().expect("the dictionary opens");
+        let f = Finding {
+            kind: Kind::StreetAddress,
+            span: Span::new(0, 0),
+            score: 1.0,
+            detector: "test",
+        };
+        let out = surrogate(
+            Keys { secret: &secret },
+            dict,
+            &f,
+            "12 Lincoln Street, Apt 4B",
+        );
+        let words: Vec<&str> = out.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        assert_eq!(words.len(), 5, "{out}");
+        assert!(words[0].len() == 2 && words[0].chars().all(|c| c.is_ascii_digit()));
+        assert_ne!(words[1], "Lincoln");
+        assert_eq!((words[2], words[3]), ("Street", "Apt"));
+    }
+}
