@@ -20,6 +20,24 @@
 //! # Ok::<(), phirewall::Error>(())
 //! ```
 //!
+//! # De-identification
+//! A [`Deidentifier`] applies a [`Policy`] (an operator per kind: redact, tag, mask, keyed hash,
+//! consistent surrogate, date shift, Safe Harbor generalization) to the findings. Keyed operators
+//! need a caller-held [`Secret`]; [`Deidentifier::pseudonymize`] records its replacements in a
+//! [`Vault`] so a model's response can be restored and checked for echoed originals.
+//!
+//! ```
+//! use phirewall::{Deidentifier, Engine, Policy, Secret, Vault};
+//!
+//! let secret = Secret::new(b"a caller-held key, 16+ bytes".to_vec())?;
+//! let deid = Deidentifier::new(Engine::new()?, Policy::llm_prompt(), Some(secret))?;
+//! let mut vault = Vault::new();
+//! let prompt = deid.pseudonymize("MRN: 00123456, seen 3/4/21.", Some("patient-1"), &mut vault)?;
+//! assert!(!prompt.text.contains("00123456"));
+//! assert_eq!(vault.restore(&prompt.text), "MRN: 00123456, seen 3/4/21.");
+//! # Ok::<(), phirewall::Error>(())
+//! ```
+//!
 //! # Offsets
 //! A [`Finding`] carries a byte [`Span`] into the text you passed, always on character
 //! boundaries. [`OffsetIndex`] converts byte offsets to code point offsets (Python, JSON) and

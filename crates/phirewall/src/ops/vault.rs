@@ -7,7 +7,7 @@
 //! serializes to JSON for the caller to store, and [`Vault::seal`] encrypts that JSON with
 //! AES-256-GCM-SIV under a key derived from the caller's [`Secret`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use aes_gcm_siv::aead::{Aead, KeyInit, OsRng};
@@ -16,7 +16,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use super::Keys;
+use super::{match_case, Keys};
 use crate::error::{Error, ErrorKind};
 use crate::secret::Secret;
 use crate::{Kind, Span};
@@ -91,30 +91,51 @@ impl Vault {
     /// only, longest first. A surrogate that stands for several originals (a tag such as
     /// `[NAME]`) is ambiguous and left as it is.
     pub fn restore(&self, response: &str) -> String {
-        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        // Surrogate -> original, exactly as written and ignoring ASCII case. `None` marks a
+        // surrogate that stands for more than one original. Names keep their case, so "Hayes"
+        // and "HAYES" are two entries for "Smith" and "SMITH": the exact match decides first.
+        let mut exact: HashMap<&str, Option<&str>> = HashMap::new();
+        let mut folded: HashMap<String, Option<&Entry>> = HashMap::new();
         for e in &self.entries {
-            let same: Vec<&Entry> = self
-                .entries
-                .iter()
-                .filter(|o| o.surrogate.eq_ignore_ascii_case(&e.surrogate))
-                .collect();
-            if same.iter().all(|o| o.original == e.original) {
-                pairs.push((&e.surrogate, &e.original));
-            }
+            exact
+                .entry(&e.surrogate)
+                .and_modify(|o| {
+                    if *o != Some(e.original.as_str()) {
+                        *o = None;
+                    }
+                })
+                .or_insert(Some(&e.original));
+            folded
+                .entry(e.surrogate.to_ascii_lowercase())
+                .and_modify(|o| {
+                    if !o.is_some_and(|o| o.original.eq_ignore_ascii_case(&e.original)) {
+                        *o = None;
+                    }
+                })
+                .or_insert(Some(e));
         }
-        pairs.sort();
-        pairs.dedup_by(|a, b| a.0.eq_ignore_ascii_case(b.0));
-        let needles: Vec<&str> = pairs.iter().map(|p| p.0).collect();
+        let needles: Vec<&str> = folded.keys().map(String::as_str).collect();
         let mut out = String::with_capacity(response.len());
         let mut last = 0;
-        for (i, span) in find_words(&needles, response) {
-            let (Some(before), Some((_, original))) =
-                (response.get(last..span.start), pairs.get(i))
+        for (_, span) in find_words(&needles, response) {
+            let (Some(before), Some(found)) =
+                (response.get(last..span.start), response.get(span.range()))
             else {
                 continue;
             };
+            let original = match exact.get(found) {
+                Some(known) => known.map(str::to_string),
+                // A case the vault never saw ("hayes"): names and places take that case,
+                // identifiers are restored as they were written.
+                None => match folded.get(&found.to_ascii_lowercase()).copied().flatten() {
+                    Some(e) if e.kind.is_word_level() => Some(match_case(found, &e.original)),
+                    Some(e) => Some(e.original.clone()),
+                    None => None,
+                },
+            };
+            let Some(original) = original else { continue };
             out.push_str(before);
-            out.push_str(original);
+            out.push_str(&original);
             last = span.end;
         }
         out.push_str(response.get(last..).unwrap_or_default());
@@ -244,4 +265,29 @@ fn find_words(needles: &[&str], text: &str) -> Vec<(usize, Span)> {
         out.push((index, Span::new(m.start(), m.end())));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names keep their case, so one name gives several case variants; each restores to its
+    /// own original, and a case the vault never saw restores too.
+    #[test]
+    fn case_variants_restore() {
+        let mut v = Vault::new();
+        v.insert(Kind::Name, "Smith", "Hayes");
+        v.insert(Kind::Name, "SMITH", "HAYES");
+        v.insert(Kind::Name, "John", "Robert");
+        assert_eq!(
+            v.restore("Hayes, HAYES, hayes; Robert Hayes. Hayesville."),
+            "Smith, SMITH, smith; John Smith. Hayesville."
+        );
+        // Two different originals behind one surrogate: left alone.
+        v.insert(Kind::Name, "Jones", "Robert");
+        assert_eq!(v.restore("Robert Hayes"), "Robert Smith");
+        let echoes = v.echoes("smith and JONES");
+        assert_eq!(echoes.len(), 2);
+        assert_eq!(echoes[1].span, Span::new(10, 15));
+    }
 }
