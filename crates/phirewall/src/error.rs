@@ -13,6 +13,16 @@ pub enum ErrorKind {
     Config,
     /// Compiling the detectors failed. This is a bug in phirewall, not in the caller's input.
     Build,
+    /// A de-identification policy is invalid (an operator used for a kind it cannot handle, an
+    /// empty date shift range, a malformed policy file).
+    Policy,
+    /// The policy uses a keyed operator (hash, surrogate, date shift) or a vault is sealed, and
+    /// no [`Secret`](crate::Secret) was given; or the secret given is unusable (too short).
+    Secret,
+    /// The policy shifts dates, which needs a patient key, and none was given.
+    PatientKey,
+    /// A vault could not be read or unsealed: malformed JSON, a wrong key or tampered data.
+    Vault,
 }
 
 /// An error from building or using an engine.

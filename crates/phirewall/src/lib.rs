@@ -25,6 +25,24 @@
 //! (names, MRN, address, any other identifier) finds every occurrence of those values, in the
 //! spellings notes use, together with the usual findings.
 //!
+//! # De-identification
+//! A [`Deidentifier`] applies a [`Policy`] (an operator per kind: redact, tag, mask, keyed hash,
+//! consistent surrogate, date shift, Safe Harbor generalization) to the findings. Keyed operators
+//! need a caller-held [`Secret`]; [`Deidentifier::pseudonymize`] records its replacements in a
+//! [`Vault`] so a model's response can be restored and checked for echoed originals.
+//!
+//! ```
+//! use phirewall::{Deidentifier, Engine, Policy, Secret, Vault};
+//!
+//! let secret = Secret::new(b"a caller-held key, 16+ bytes".to_vec())?;
+//! let deid = Deidentifier::new(Engine::new()?, Policy::llm_prompt(), Some(secret))?;
+//! let mut vault = Vault::new();
+//! let prompt = deid.pseudonymize("MRN: 00123456, seen 3/4/21.", Some("patient-1"), &mut vault)?;
+//! assert!(!prompt.text.contains("00123456"));
+//! assert_eq!(vault.restore(&prompt.text), "MRN: 00123456, seen 3/4/21.");
+//! # Ok::<(), phirewall::Error>(())
+//! ```
+//!
 //! # Offsets
 //! A [`Finding`] carries a byte [`Span`] into the text you passed, always on character
 //! boundaries. [`OffsetIndex`] converts byte offsets to code point offsets (Python, JSON) and
@@ -46,10 +64,16 @@ mod engine;
 mod error;
 mod finding;
 mod known;
+mod ops;
+mod policy;
+mod secret;
 pub mod text;
 
 pub use engine::{Builder, Engine};
 pub use error::{Error, ErrorKind};
 pub use finding::{Finding, Kind, Span, UnknownKind};
 pub use known::Known;
+pub use ops::{Deidentified, Deidentifier, Echo, Replacement, Vault};
+pub use policy::{MaskOptions, Op, Policy, Rule, ShiftRange, HHS_RESTRICTED_ZIP3, PRESETS};
+pub use secret::{Secret, MIN_SECRET_LEN};
 pub use text::OffsetIndex;

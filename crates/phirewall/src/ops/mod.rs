@@ -1,0 +1,345 @@
+//! De-identification: replace what the engine finds, one operator per kind, as a [`Policy`] says.
+//!
+//! [`Deidentifier`] ties an [`Engine`], a [`Policy`] and an optional [`Secret`] together. It does
+//! no I/O: text in, text out. Keyed operators derive every choice from HMAC-SHA256 of the secret
+//! and the value, never from a random generator or shared state, so shards and runs agree.
+
+mod date_shift;
+mod generalize;
+mod hash;
+mod simple;
+mod surrogate;
+mod vault;
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::dict::Dict;
+use crate::error::{Error, ErrorKind};
+use crate::policy::{Op, Policy};
+use crate::secret::Secret;
+use crate::{Engine, Finding, Kind, Span};
+
+pub use vault::{Echo, Vault};
+
+/// One replaced identifier. It holds no text, only where the value was and where its
+/// replacement is, so it can be logged or stored as an audit trail.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Replacement {
+    /// The kind of identifier.
+    pub kind: Kind,
+    /// The operator that replaced it.
+    pub op: Op,
+    /// Where the original value was, in bytes of the input text.
+    pub source: Span,
+    /// Where its replacement is, in bytes of the output text (empty for [`Op::Redact`]).
+    pub output: Span,
+    /// The detector that found it, e.g. `"date.numeric"`.
+    pub detector: &'static str,
+}
+
+/// The result of de-identifying one text.
+#[derive(Clone, PartialEq)]
+pub struct Deidentified {
+    /// The de-identified text.
+    pub text: String,
+    /// Every replacement, in text order. Findings the policy keeps are not listed.
+    pub replacements: Vec<Replacement>,
+}
+
+impl fmt::Debug for Deidentified {
+    /// Prints the replacements but not the text: an identifier the engine missed would still be
+    /// in it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deidentified")
+            .field("text_len", &self.text.len())
+            .field("replacements", &self.replacements)
+            .finish()
+    }
+}
+
+/// Applies a [`Policy`] to texts.
+///
+/// ```
+/// use phirewall::{Deidentifier, Engine, Policy};
+///
+/// let deid = Deidentifier::new(Engine::new()?, Policy::safe_harbor(), None)?;
+/// let out = deid.deidentify("92 yo seen 3/4/2021, ZIP 03601. SSN 123-45-6789.", None)?;
+/// assert_eq!(out.text, "90+ yo seen 2021, ZIP 000. SSN [SSN].");
+/// # Ok::<(), phirewall::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Deidentifier {
+    engine: Engine,
+    policy: Policy,
+    secret: Option<Secret>,
+    dict: &'static Dict,
+}
+
+impl fmt::Debug for Deidentifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deidentifier")
+            .field("engine", &self.engine)
+            .field("policy", &self.policy)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl Deidentifier {
+    /// Checks the policy and builds a de-identifier.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Policy`] if the policy is invalid (see [`Policy::validate`]);
+    /// [`ErrorKind::Secret`] if it uses a keyed operator and `secret` is `None`. There is no
+    /// default secret: a built-in one would make every surrogate reversible by anyone.
+    pub fn new(
+        engine: Engine,
+        policy: Policy,
+        secret: Option<Secret>,
+    ) -> Result<Deidentifier, Error> {
+        policy.validate()?;
+        if policy.needs_secret() && secret.is_none() {
+            return Err(Error::new(
+                ErrorKind::Secret,
+                "this policy uses hash, surrogate or date_shift and needs a secret; none was given",
+            ));
+        }
+        let dict = Dict::shared()?;
+        Ok(Deidentifier {
+            engine,
+            policy,
+            secret,
+            dict,
+        })
+    }
+
+    /// The policy in use.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// De-identifies `text`.
+    ///
+    /// `patient_key` identifies whose record this is (an MRN, a study id): every date of one
+    /// patient moves by the same number of days, in every document, so intervals survive. It is
+    /// only used through HMAC and never appears in the output.
+    ///
+    /// # Errors
+    /// [`ErrorKind::PatientKey`] if the policy shifts dates and `patient_key` is `None`.
+    pub fn deidentify(&self, text: &str, patient_key: Option<&str>) -> Result<Deidentified, Error> {
+        self.run(text, patient_key, None)
+    }
+
+    /// De-identifies `text` reversibly: every replacement is recorded in `vault`, which the
+    /// caller keeps, so [`Vault::restore`] can put the originals back into a model's response.
+    ///
+    /// Use it with a policy whose replacements are unique per value ([`Policy::llm_prompt`]):
+    /// a tag or a mask stands for many values, and the vault cannot tell which one to restore.
+    ///
+    /// # Errors
+    /// As [`Deidentifier::deidentify`].
+    pub fn pseudonymize(
+        &self,
+        text: &str,
+        patient_key: Option<&str>,
+        vault: &mut Vault,
+    ) -> Result<Deidentified, Error> {
+        self.run(text, patient_key, Some(vault))
+    }
+
+    fn run(
+        &self,
+        text: &str,
+        patient_key: Option<&str>,
+        mut vault: Option<&mut Vault>,
+    ) -> Result<Deidentified, Error> {
+        let shift = match (self.policy.shifts_dates(), patient_key) {
+            (false, _) => None,
+            (true, None) => {
+                return Err(Error::new(
+                    ErrorKind::PatientKey,
+                    "this policy shifts dates and needs a patient key; none was given",
+                ))
+            }
+            (true, Some(key)) => Some(date_shift::offset(
+                self.keys()?,
+                key,
+                self.policy.date_shift,
+            )),
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut replacements = Vec::new();
+        let mut last = 0;
+        for f in self.engine.detect(text) {
+            let rule = self.policy.rule(f.kind);
+            let min = rule.min_score.unwrap_or(self.policy.min_score);
+            if rule.op == Op::Keep || f.score < min {
+                continue;
+            }
+            let (Some(before), Some(value)) =
+                (text.get(last..f.span.start), text.get(f.span.range()))
+            else {
+                // The engine's spans are sorted, disjoint and on character boundaries; a span
+                // that is not is skipped rather than trusted.
+                continue;
+            };
+            let replacement = self.apply(rule.op, &f, value, shift)?;
+            out.push_str(before);
+            let start = out.len();
+            out.push_str(&replacement);
+            if let Some(vault) = vault.as_deref_mut() {
+                vault.insert(f.kind, value, &replacement);
+            }
+            replacements.push(Replacement {
+                kind: f.kind,
+                op: rule.op,
+                source: f.span,
+                output: Span::new(start, out.len()),
+                detector: f.detector,
+            });
+            last = f.span.end;
+        }
+        out.push_str(text.get(last..).unwrap_or_default());
+        Ok(Deidentified {
+            text: out,
+            replacements,
+        })
+    }
+
+    fn keys(&self) -> Result<Keys<'_>, Error> {
+        match &self.secret {
+            Some(secret) => Ok(Keys { secret }),
+            // `new` refuses keyed policies without a secret; this is the same error for safety.
+            None => Err(Error::new(ErrorKind::Secret, "this policy needs a secret")),
+        }
+    }
+
+    fn apply(&self, op: Op, f: &Finding, value: &str, shift: Option<i64>) -> Result<String, Error> {
+        let p = &self.policy;
+        Ok(match op {
+            Op::Keep => value.to_string(),
+            Op::Redact => String::new(),
+            Op::Tag => simple::tag(&p.tag, f.kind),
+            Op::Mask => simple::mask(value, p.mask),
+            Op::Hash => hash::hash(self.keys()?, f.kind, value, p.hash_len),
+            Op::DateShift | Op::Surrogate if f.kind == Kind::Date => match shift {
+                Some(days) => date_shift::shift(value, f.detector, days)
+                    .unwrap_or_else(|| simple::tag(&p.tag, f.kind)),
+                None => simple::tag(&p.tag, f.kind),
+            },
+            Op::DateShift => simple::tag(&p.tag, f.kind),
+            Op::Surrogate => surrogate::surrogate(self.keys()?, self.dict, f, value),
+            Op::Generalize => {
+                generalize::generalize(f, value, p).unwrap_or_else(|| simple::tag(&p.tag, f.kind))
+            }
+        })
+    }
+}
+
+/// HMAC-SHA256 keyed by the caller's secret. Every use names its purpose and kind in the input,
+/// so the hash of a value can never be matched against its surrogate or its date offset.
+#[derive(Clone, Copy)]
+pub(crate) struct Keys<'a> {
+    secret: &'a Secret,
+}
+
+impl Keys<'_> {
+    /// HMAC of the parts, each prefixed with its length so ("ab","c") and ("a","bc") differ.
+    pub(crate) fn mac(self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut mac = hmac_with(self.secret.bytes());
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
+    /// A deterministic stream of numbers for the parts: the same parts give the same stream.
+    pub(crate) fn stream(self, parts: &[&[u8]]) -> Stream {
+        Stream {
+            seed: self.mac(parts),
+            block: [0; 32],
+            pos: 32,
+            counter: 0,
+        }
+    }
+}
+
+fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length, so this never fails.
+    match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    }
+}
+
+/// HMAC-SHA256 in counter mode over a seed: as many pseudo-random bytes as an operator needs.
+pub(crate) struct Stream {
+    seed: [u8; 32],
+    block: [u8; 32],
+    pos: usize,
+    counter: u64,
+}
+
+impl Stream {
+    fn next_u64(&mut self) -> u64 {
+        let mut bytes = [0u8; 8];
+        for b in &mut bytes {
+            if self.pos == self.block.len() {
+                let mut mac = hmac_with(&self.seed);
+                mac.update(&self.counter.to_be_bytes());
+                self.block = mac.finalize().into_bytes().into();
+                self.counter += 1;
+                self.pos = 0;
+            }
+            *b = self.block[self.pos];
+            self.pos += 1;
+        }
+        u64::from_be_bytes(bytes)
+    }
+
+    /// A number in `0..n` (`n > 0`). The modulo bias is below 2^-50 for the small `n` used here.
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// An ASCII digit.
+    pub(crate) fn digit(&mut self) -> char {
+        char::from(b'0' + self.below(10) as u8)
+    }
+
+    /// A lowercase ASCII letter.
+    pub(crate) fn letter(&mut self) -> char {
+        char::from(b'a' + self.below(26) as u8)
+    }
+
+    /// An element of a non-empty slice.
+    pub(crate) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        let i = self.below(items.len() as u64) as usize;
+        items.get(i).copied().unwrap_or_default()
+    }
+}
+
+/// Writes `word` in the letter case of `model`: `SMITH` -> `HAYES`, `smith` -> `hayes`,
+/// `Smith` -> `Hayes`.
+pub(crate) fn match_case(model: &str, word: &str) -> String {
+    let has_upper = model.chars().any(char::is_uppercase);
+    let has_lower = model.chars().any(char::is_lowercase);
+    if has_upper && !has_lower && model.chars().filter(|c| c.is_alphabetic()).count() > 1 {
+        word.to_uppercase()
+    } else if has_lower && !has_upper {
+        word.to_lowercase()
+    } else if model.chars().next().is_some_and(char::is_uppercase) {
+        let lower = word.to_lowercase();
+        let mut chars = lower.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => lower,
+        }
+    } else {
+        word.to_string()
+    }
+}

@@ -1,0 +1,612 @@
+//! Consistent surrogates: a realistic replacement of the same shape, chosen by
+//! HMAC(secret, kind, normalized value).
+//!
+//! Because the choice depends only on the secret and the value, the same value gets the same
+//! surrogate in every document, shard and run with no table to share. Names and places are
+//! replaced word by word (each word keyed by itself), so "John Smith", "Mr. Smith", "SMITH, JOHN"
+//! and "J. Smith" stay coherent: "Smith" always becomes the same surname, "John" the same given
+//! name, and an initial becomes the initial of that given name (initials go through one keyed
+//! permutation of the alphabet, and a given name is drawn among names starting with its
+//! permuted initial). Case is copied word by word.
+//!
+//! Identifiers keep their separators and come from ranges that are never issued where one
+//! exists: SSNs 9xx-xx-xxxx, phones 555-01xx, e-mail at example.org, URLs under example.org, IPs
+//! in the documentation blocks (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32),
+//! ZIP codes 000xx, payment cards in the 424242 test range. Numbers that carry a check digit
+//! (cards, NPI, DEA, VIN, ABA, GTIN) get a valid one. NPI, DEA and most record numbers have no
+//! reserved range: their surrogates are random of the right shape and may exist somewhere.
+
+use super::hash::normalize;
+use super::{match_case, Keys, Stream};
+use crate::detect::checksum;
+use crate::dict::{Class, Dict};
+use crate::{Finding, Kind};
+
+pub(crate) fn surrogate(keys: Keys<'_>, dict: &Dict, f: &Finding, value: &str) -> String {
+    let norm = normalize(f.kind, value);
+    let mut stream = keys.stream(&[b"surrogate", f.kind.as_str().as_bytes(), norm.as_bytes()]);
+    let s = &mut stream;
+    match f.kind {
+        Kind::Name => words(keys, dict, f.kind, value),
+        Kind::City | Kind::County | Kind::Location | Kind::StreetAddress => {
+            words(keys, dict, f.kind, value)
+        }
+        Kind::Ssn => ssn(s, value),
+        Kind::Phone | Kind::Fax => phone(s, value),
+        Kind::Email => email(s, value),
+        Kind::Url => url(s, value),
+        Kind::Ip => ip(s, value),
+        Kind::Zip => fill_digits(
+            value,
+            &mut "000".chars().chain(std::iter::from_fn(|| Some(s.digit()))),
+        ),
+        Kind::Age => age(s, value),
+        _ => with_check(s, value),
+    }
+}
+
+/// Letters stay letters (same case), digits stay digits, everything else is copied.
+fn shape(s: &mut Stream, value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                s.digit()
+            } else if c.is_ascii_uppercase() {
+                s.letter().to_ascii_uppercase()
+            } else if c.is_ascii_lowercase() {
+                s.letter()
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Writes the digits of `next` over the digits of `value`, keeping every other character.
+fn fill_digits(value: &str, next: &mut dyn Iterator<Item = char>) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                next.next().unwrap_or('0')
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A shape-preserving surrogate whose check digit is valid when the original's was: the shape
+/// is drawn, then the check position is tried with every digit (or `X` for a VIN) until the
+/// same validator accepts it.
+fn with_check(s: &mut Stream, value: &str) -> String {
+    // (name, validator, whether the check character is the last digit rather than a VIN's 9th).
+    type Check = (&'static str, fn(&str) -> bool, bool);
+    let checks: [Check; 6] = [
+        ("luhn", checksum::luhn, true),
+        ("npi", checksum::npi, true),
+        ("dea", checksum::dea, true),
+        ("aba", checksum::aba, true),
+        ("gtin", checksum::gtin, true),
+        ("vin", checksum::vin, false),
+    ];
+    let Some(&(name, check, last)) = checks.iter().find(|(_, check, _)| check(value)) else {
+        return shape(s, value);
+    };
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    if name == "luhn" && (13..=19).contains(&digits) {
+        // A payment card: 424242 is the processors' test range.
+        let mut fixed = "424242"
+            .chars()
+            .chain(std::iter::from_fn(|| Some(s.digit())));
+        return fix(fill_digits(value, &mut fixed), check, last);
+    }
+    let mut drawn = shape(s, value);
+    if name == "npi" {
+        // NPIs start with 1 or 2; keep the original's first digit.
+        if let (Some(first), Some(rest)) = (value.get(..1), drawn.get(1..)) {
+            drawn = format!("{first}{rest}");
+        }
+    }
+    fix(drawn, check, last)
+}
+
+/// Tries candidates at the check position: the last digit, or a VIN's ninth character.
+fn fix(candidate: String, check: fn(&str) -> bool, last: bool) -> String {
+    let mut chars: Vec<char> = candidate.chars().collect();
+    let pos = if last {
+        chars.iter().rposition(char::is_ascii_digit)
+    } else {
+        chars
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_ascii_alphanumeric())
+            .nth(8)
+            .map(|(i, _)| i)
+    };
+    let Some(pos) = pos else { return candidate };
+    for c in ('0'..='9').chain(std::iter::once('X')) {
+        if let Some(slot) = chars.get_mut(pos) {
+            *slot = c;
+        }
+        let s: String = chars.iter().collect();
+        if check(&s) {
+            return s;
+        }
+    }
+    candidate
+}
+
+/// 9xx-xx-xxxx: area numbers 900-999 are never issued. Group 00 and serial 0000 are avoided so
+/// the result still looks like a valid SSN. Other digit counts (a masked "***-**-1234") get
+/// random digits.
+fn ssn(s: &mut Stream, value: &str) -> String {
+    let count = value.chars().filter(char::is_ascii_digit).count();
+    if count != 9 {
+        return shape(s, value);
+    }
+    let mut digits = vec!['9'];
+    digits.extend((0..2).map(|_| s.digit()));
+    let group = 1 + s.below(99);
+    let serial = 1 + s.below(9999);
+    digits.extend(format!("{group:02}{serial:04}").chars());
+    fill_digits(value, &mut digits.into_iter())
+}
+
+/// NANP numbers become 555-01xx (reserved for fiction) with a random valid area code; a seven
+/// digit number becomes 555-01xx; other shapes (international) get random digits.
+fn phone(s: &mut Stream, value: &str) -> String {
+    let digits: Vec<char> = value.chars().filter(char::is_ascii_digit).collect();
+    let line = format!("55501{:02}", s.below(100));
+    let new: String = match digits.len() {
+        7 => line,
+        10 => format!("{}{}", area(s), line),
+        11 if digits.first() == Some(&'1') => format!("1{}{}", area(s), line),
+        _ => return shape(s, value),
+    };
+    fill_digits(value, &mut new.chars())
+}
+
+/// A plausible NANP area code: [2-9][0-8][0-9], not an N11 code.
+fn area(s: &mut Stream) -> String {
+    loop {
+        let a = 2 + s.below(8);
+        let b = s.below(9);
+        let c = s.below(10);
+        if !(b == 1 && c == 1) {
+            return format!("{a}{b}{c}");
+        }
+    }
+}
+
+/// The local part keeps its shape; the domain becomes example.org (reserved, RFC 2606).
+fn email(s: &mut Stream, value: &str) -> String {
+    match value.rsplit_once('@') {
+        Some((local, _)) => format!("{}@example.org", shape(s, local)),
+        None => shape(s, value),
+    }
+}
+
+/// Scheme and "www." are kept, the host becomes a label of the same length under example.org,
+/// and the path keeps its shape.
+fn url(s: &mut Stream, value: &str) -> String {
+    let (scheme, rest) = match value.find("://") {
+        Some(i) => value.split_at(i + 3),
+        None => ("", value),
+    };
+    let host_end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    let (host, path) = rest.split_at(host_end);
+    let (www, host) = match host.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case("www.") => host.split_at(4),
+        _ => ("", host),
+    };
+    let label_len = host.split('.').next().map_or(4, str::len).clamp(3, 12);
+    let label: String = (0..label_len).map(|_| s.letter()).collect();
+    format!("{scheme}{www}{label}.example.org{}", shape(s, path))
+}
+
+/// Addresses in the blocks reserved for documentation (RFC 5737, RFC 3849).
+fn ip(s: &mut Stream, value: &str) -> String {
+    if value.contains(':') {
+        return format!("2001:db8::{:x}:{:x}", s.below(0x10000), s.below(0x10000));
+    }
+    let net = s.pick(&["192.0.2", "198.51.100", "203.0.113"]);
+    format!("{net}.{}", 1 + s.below(254))
+}
+
+/// An age over 89 stays over 89 (90 to 104), in digits or words as it was written.
+fn age(s: &mut Stream, value: &str) -> String {
+    if value.chars().any(|c| c.is_ascii_digit()) {
+        let old: u64 = value.parse().unwrap_or(0);
+        let mut new = 90 + s.below(15);
+        if new == old {
+            new = if new == 104 { 90 } else { new + 1 };
+        }
+        return new.to_string();
+    }
+    const WORDS: &[&str] = &[
+        "ninety",
+        "ninety-one",
+        "ninety-two",
+        "ninety-three",
+        "ninety-four",
+        "ninety-five",
+        "ninety-six",
+        "ninety-seven",
+        "ninety-eight",
+        "ninety-nine",
+    ];
+    let i = s.below(WORDS.len() as u64) as usize;
+    let pick = (0..WORDS.len())
+        .filter_map(|k| WORDS.get((i + k) % WORDS.len()))
+        .find(|w| !w.eq_ignore_ascii_case(value))
+        .copied()
+        .unwrap_or("ninety");
+    match_case(value, pick)
+}
+
+/// Names and places, word by word. Titles, suffixes, street types, unit words and facility
+/// words are kept ("Dr.", "Jr", "Street", "Apt", "Hospital"); numbers keep their shape; an
+/// initial is permuted; every other word is drawn from a list by its own key.
+fn words(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str) -> String {
+    let perm = initials(keys);
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut rest = value;
+    while let Some(c) = rest.chars().next() {
+        let len = if c.is_alphabetic() {
+            word_len(rest)
+        } else if c.is_ascii_digit() {
+            rest.find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len())
+        } else {
+            c.len_utf8()
+        };
+        let (word, tail) = rest.split_at(len);
+        rest = tail;
+        if c.is_ascii_digit() {
+            let mut s = keys.stream(&[
+                b"surrogate",
+                kind.as_str().as_bytes(),
+                b"#",
+                word.as_bytes(),
+            ]);
+            out.push_str(&shape(&mut s, word));
+        } else if c.is_alphabetic() {
+            out.push_str(&replace_word(keys, dict, kind, &perm, word));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A word's length in bytes: letters, with apostrophes inside ("O'Brien").
+fn word_len(s: &str) -> usize {
+    let mut end = 0;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let inner_apostrophe = matches!(c, '\'' | '\u{2019}')
+            && end > 0
+            && chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
+        if c.is_alphabetic() || inner_apostrophe {
+            end = i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+fn replace_word(keys: Keys<'_>, dict: &Dict, kind: Kind, perm: &[u8; 26], word: &str) -> String {
+    let lower = word.to_lowercase();
+    let entry = dict.lookup(word);
+    let is = |class| entry.is_some_and(|e| e.is(class));
+    if word.chars().count() == 1 {
+        return match word.chars().next() {
+            Some(c) if c.is_ascii_alphabetic() => {
+                let p = permuted(perm, c);
+                match_case(word, &p.to_string())
+            }
+            _ => word.to_string(),
+        };
+    }
+    if is(Class::Title) || KEEP.contains(&lower.as_str()) {
+        return word.to_string();
+    }
+    if kind != Kind::Name && (is(Class::StreetSuffix) || is(Class::Unit) || is(Class::Facility)) {
+        return word.to_string();
+    }
+    let lists: &[&[&str]; 26] = if kind != Kind::Name {
+        &PLACES
+    } else if entry.is_some_and(|e| {
+        e.is(Class::FirstName) && (!e.is(Class::Surname) || e.first_rank < e.surname_rank)
+    }) {
+        &FIRST
+    } else {
+        &SURNAMES
+    };
+    let mut s = keys.stream(&[b"surrogate", kind.as_str().as_bytes(), lower.as_bytes()]);
+    let bucket = match word.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => {
+            let p = permuted(perm, c).to_ascii_lowercase();
+            lists
+                .get(usize::from(p as u8 - b'a'))
+                .copied()
+                .unwrap_or_default()
+        }
+        _ => {
+            let i = s.below(26) as usize;
+            lists.get(i).copied().unwrap_or_default()
+        }
+    };
+    if bucket.is_empty() {
+        return word.to_string();
+    }
+    let start = s.below(bucket.len() as u64) as usize;
+    // Skip the original itself, so a surrogate never equals the value it replaces.
+    let pick = (0..bucket.len())
+        .filter_map(|k| bucket.get((start + k) % bucket.len()))
+        .find(|w| !w.eq_ignore_ascii_case(word))
+        .copied()
+        .unwrap_or("Doe");
+    match_case(word, pick)
+}
+
+/// A keyed permutation of the alphabet, the same for every value under one secret: the letters
+/// sorted by their HMAC.
+fn initials(keys: Keys<'_>) -> [u8; 26] {
+    let mut order: Vec<(u8, [u8; 32])> = (b'a'..=b'z')
+        .map(|c| (c, keys.mac(&[b"initial", &[c]])))
+        .collect();
+    order.sort_by_key(|a| a.1);
+    let mut perm = [0u8; 26];
+    for (slot, (c, _)) in perm.iter_mut().zip(order) {
+        *slot = c;
+    }
+    perm
+}
+
+fn permuted(perm: &[u8; 26], c: char) -> char {
+    let i = usize::from(c.to_ascii_lowercase() as u8).wrapping_sub(usize::from(b'a'));
+    let p = perm.get(i).copied().map_or(c, char::from);
+    if c.is_ascii_uppercase() {
+        p.to_ascii_uppercase()
+    } else {
+        p
+    }
+}
+
+/// Words of names and places kept as they are: particles and the generic words of place names.
+const KEEP: &[&str] = &[
+    "of",
+    "the",
+    "and",
+    "at",
+    "de",
+    "la",
+    "van",
+    "von",
+    "der",
+    "del",
+    "mc",
+    "st",
+    "saint",
+    "new",
+    "fort",
+    "port",
+    "mount",
+    "mt",
+    "lake",
+    "san",
+    "santa",
+    "los",
+    "las",
+    "el",
+    "north",
+    "south",
+    "east",
+    "west",
+    "county",
+    "parish",
+    "borough",
+    "city",
+    "town",
+    "township",
+    "hospital",
+    "medical",
+    "center",
+    "centre",
+    "clinic",
+    "general",
+    "memorial",
+    "university",
+    "health",
+    "regional",
+    "community",
+    "nursing",
+    "home",
+    "rehab",
+    "rehabilitation",
+    "care",
+    "campus",
+    "n",
+    "s",
+    "e",
+    "w",
+    "ne",
+    "nw",
+    "se",
+    "sw",
+];
+
+/// Given names by initial, a few per letter so every permuted initial has a choice.
+const FIRST: [&[&str]; 26] = [
+    &["Alice", "Aaron", "Amelia", "Arthur", "Ava"],
+    &["Bella", "Benjamin", "Brenda", "Bruce"],
+    &["Caroline", "Charles", "Clara", "Colin"],
+    &["Daniel", "Diana", "Dorothy", "Dylan"],
+    &["Edward", "Elena", "Emma", "Ethan"],
+    &["Fiona", "Frank", "Freya", "Felix"],
+    &["George", "Grace", "Gloria", "Gavin"],
+    &["Hannah", "Henry", "Helen", "Hugo"],
+    &["Ian", "Irene", "Isaac", "Ivy"],
+    &["Jack", "Julia", "Janet", "Joel"],
+    &["Karen", "Kevin", "Kathleen", "Kyle"],
+    &["Laura", "Leo", "Lillian", "Lucas"],
+    &["Margaret", "Martin", "Maya", "Miles"],
+    &["Nathan", "Nora", "Nicole", "Neil"],
+    &["Olivia", "Oscar", "Owen", "Opal"],
+    &["Paul", "Paula", "Peter", "Phoebe"],
+    &["Quentin", "Quinn", "Queenie"],
+    &["Rachel", "Raymond", "Rose", "Ruben"],
+    &["Samuel", "Sarah", "Sophia", "Stanley"],
+    &["Thomas", "Teresa", "Tessa", "Tobias"],
+    &["Ursula", "Uriel", "Una"],
+    &["Victor", "Vera", "Vivian", "Vincent"],
+    &["Walter", "Wendy", "Willa", "Wesley"],
+    &["Xavier", "Xena", "Ximena"],
+    &["Yolanda", "Yusuf", "Yvonne", "Yara"],
+    &["Zachary", "Zoe", "Zelda", "Zane"],
+];
+
+/// Surnames by initial.
+const SURNAMES: [&[&str]; 26] = [
+    &["Abbott", "Alvarez", "Archer", "Atwood"],
+    &["Barker", "Bishop", "Brennan", "Burke"],
+    &["Carver", "Chandler", "Collins", "Crane"],
+    &["Dalton", "Delgado", "Dixon", "Duffy"],
+    &["Easton", "Ellis", "Emerson", "Everett"],
+    &["Fairbanks", "Fenwick", "Fletcher", "Foley"],
+    &["Garner", "Gibbs", "Graves", "Gunther"],
+    &["Hale", "Harlow", "Hayes", "Holloway"],
+    &["Ingram", "Irving", "Iverson", "Ibarra"],
+    &["Jarvis", "Jennings", "Joyner", "Judd"],
+    &["Keller", "Kendrick", "Kirby", "Knox"],
+    &["Langley", "Lowell", "Lyons", "Lambert"],
+    &["Maddox", "Mercer", "Morrow", "Munoz"],
+    &["Nash", "Newell", "Norwood", "Nolan"],
+    &["Oakley", "Ortega", "Osborne", "Overton"],
+    &["Palmer", "Pearce", "Porter", "Pruitt"],
+    &["Quigley", "Quincy", "Quinlan"],
+    &["Ramsey", "Reyes", "Rowland", "Rutledge"],
+    &["Sawyer", "Sheridan", "Stanton", "Sutton"],
+    &["Talbot", "Thorne", "Tucker", "Tyson"],
+    &["Underwood", "Upton", "Urquhart"],
+    &["Vance", "Vaughn", "Villanueva", "Voss"],
+    &["Walden", "Whitaker", "Winslow", "Wyatt"],
+    &["Xiong", "Xavier", "Xu"],
+    &["Yates", "Yoder", "York", "Young"],
+    &["Zamora", "Zeller", "Zimmerman", "Zuniga"],
+];
+
+/// Words for towns, streets and facilities, by initial.
+const PLACES: [&[&str]; 26] = [
+    &["Ashford", "Alder", "Amberly", "Arden"],
+    &["Birchwood", "Brookside", "Bayview", "Briar"],
+    &["Cedar", "Clearwater", "Crestview", "Cobalt"],
+    &["Dunmore", "Driftwood", "Dover", "Dale"],
+    &["Elmwood", "Eastbrook", "Emberly", "Edgewater"],
+    &["Fairview", "Foxglove", "Fernhill", "Falcon"],
+    &["Glenwood", "Greenfield", "Granite", "Gable"],
+    &["Hillcrest", "Hawthorn", "Harbor", "Heron"],
+    &["Ironwood", "Ivyridge", "Inglewood", "Indigo"],
+    &["Juniper", "Jasper", "Jadeport"],
+    &["Kingsbury", "Kestrel", "Kinross", "Kettle"],
+    &["Lakeview", "Linden", "Laurel", "Larkspur"],
+    &["Maple", "Meadowbrook", "Millbrook", "Magnolia"],
+    &["Northgate", "Norfield", "Nettle", "Newbridge"],
+    &["Oakridge", "Orchard", "Otterbrook", "Ormond"],
+    &["Pinehurst", "Pebble", "Poplar", "Prairie"],
+    &["Quarry", "Quailridge", "Quill"],
+    &["Riverside", "Ridgeway", "Rosewood", "Rookwood"],
+    &["Springdale", "Stonebridge", "Sycamore", "Sparrow"],
+    &["Timberline", "Thornbury", "Tamarack", "Tidewater"],
+    &["Upland", "Umberfield", "Underhill"],
+    &["Valleyview", "Verdant", "Vinewood", "Vista"],
+    &["Willow", "Westbrook", "Wren", "Woodhaven"],
+    &["Xanadu", "Xenith", "Xylo"],
+    &["Yarrow", "Yellowpine", "Yorkfield"],
+    &["Zephyr", "Zinnia", "Zenith"],
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+    use crate::Span;
+
+    fn name(secret: &str, value: &str) -> String {
+        let secret = Secret::new(secret.as_bytes().to_vec()).expect("long enough");
+        let dict = Dict::shared().expect("the dictionary opens");
+        let f = Finding {
+            kind: Kind::Name,
+            span: Span::new(0, value.len()),
+            score: 1.0,
+            detector: "test",
+        };
+        surrogate(Keys { secret: &secret }, dict, &f, value)
+    }
+
+    /// Names are replaced word by word, so every form of one name stays coherent.
+    #[test]
+    fn name_forms_stay_coherent() {
+        let key = "name surrogate secret";
+        let full = name(key, "John Smith");
+        let (first, last) = full.split_once(' ').expect("two words");
+        assert!(first != "John" && last != "Smith", "{full}");
+        assert!(first.chars().next().is_some_and(char::is_uppercase));
+        assert!(last[1..].chars().all(char::is_lowercase), "{full}");
+        assert_eq!(name(key, "Mr. Smith"), format!("Mr. {last}"));
+        assert_eq!(
+            name(key, "SMITH, JOHN"),
+            format!("{}, {}", last.to_uppercase(), first.to_uppercase())
+        );
+        let initial = &first[..1];
+        assert_eq!(name(key, "J. Smith"), format!("{initial}. {last}"));
+        assert_eq!(name(key, "smith"), last.to_lowercase());
+        // Stable for one secret, different for another.
+        assert_eq!(name(key, "John Smith"), full);
+        let others: Vec<String> = ["another secret 1", "another secret 2", "another secret 3"]
+            .iter()
+            .map(|k| name(k, "John Smith"))
+            .collect();
+        assert!(others.iter().any(|o| *o != full));
+    }
+
+    #[test]
+    fn every_initial_has_names() {
+        for lists in [&FIRST, &SURNAMES, &PLACES] {
+            for (i, bucket) in lists.iter().enumerate() {
+                let letter = char::from(b'a' + i as u8);
+                assert!(bucket.len() >= 3, "{letter}");
+                assert!(bucket
+                    .iter()
+                    .all(|w| w.to_ascii_lowercase().starts_with(letter)));
+            }
+        }
+    }
+
+    #[test]
+    fn places_keep_generic_words_and_numbers_shape() {
+        let secret = Secret::new(b"place surrogate secret".to_vec()).expect("long enough");
+        let dict = Dict::shared().expect("the dictionary opens");
+        let f = Finding {
+            kind: Kind::StreetAddress,
+            span: Span::new(0, 0),
+            score: 1.0,
+            detector: "test",
+        };
+        let out = surrogate(
+            Keys { secret: &secret },
+            dict,
+            &f,
+            "12 Lincoln Street, Apt 4B",
+        );
+        let words: Vec<&str> = out.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        assert_eq!(words.len(), 5, "{out}");
+        assert!(words[0].len() == 2 && words[0].chars().all(|c| c.is_ascii_digit()));
+        assert_ne!(words[1], "Lincoln");
+        assert_eq!((words[2], words[3]), ("Street", "Apt"));
+    }
+}
