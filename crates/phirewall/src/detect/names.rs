@@ -1,7 +1,929 @@
-//! Being written (issue 3): see the tracker.
+//! NAME: the names of patients, relatives and clinicians, found from the words around them.
+//!
+//! A name has no shape of its own: "Young", "Brown" and "Will" are names and English words,
+//! "Foley" is a surname and a catheter, and many names in notes are in no list at all (rare or
+//! misspelled). So the evidence is context first and the dictionary second:
+//!
+//! | rule | accepts | score |
+//! | --- | --- | --- |
+//! | `name.title` | 1-3 name words after a title: "Dr. Young", "MRS. J. O'NEIL", "dr vasquez" | 0.9 |
+//! | `name.relation` | a name after a relation word ("son Tom", "wife (Mary)", "daughter, Ann Lee"), or before one in parentheses or commas ("Mary (wife)", "Tom, son,") | 0.85 |
+//! | `name.credential` | a name before a credential: "Smith, MD", "J. Smith RN", "Kim PA-C" | 0.85 |
+//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "spoke with", "d/w", "cc:") or before "aware"/"notified" | 0.8 |
+//! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
+//! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
+//!
+//! What is left alone, and why:
+//! - Common English words (SCOWL sizes 10-35) are names only after a title or a relation word
+//!   ("Dr. Brown", "son Will"), never after a weaker cue and never by repetition: "Brown stool",
+//!   "white count", "will call", "May 3".
+//! - Drugs, ward and lab abbreviations, titles and relation words are never names; eponyms
+//!   (`medical_terms.txt`: "Foley", "Parkinson", "Whipple") only after a title or relation word,
+//!   so "Foley catheter" and "Parkinson's disease" stay untouched while "Dr. Foley" is found.
+//! - A bare capitalized word is not a name without context: capitals also mark sentence starts,
+//!   headings and drug brands.
+//! - In caseless notes (all capitals or all lowercase), capitalization says nothing, so a word
+//!   after a weak cue must be a listed name that is not a common word.
+//!
+//! Names never run across a line break. A name's span covers its words, inner initials with their
+//! period ("J. Smith") and hyphens ("Retterer-Moore"), but not a title, a credential or a
+//! possessive "'s".
+//!
+//! The dictionary is consulted only for words next to a cue, capitalized words (cased notes) and,
+//! in caseless notes, the words the pair rule looks at; lookups are cached per token.
 
 use super::words::Words;
-use crate::Finding;
+use crate::dict::{Class, Entry};
+use crate::text::{Shape, Token};
+use crate::{Finding, Kind, Span};
+
+const TITLE_SCORE: f32 = 0.9;
+const RELATION_SCORE: f32 = 0.85;
+const CREDENTIAL_SCORE: f32 = 0.85;
+const CUE_SCORE: f32 = 0.8;
+const PAIR_SCORE: f32 = 0.75;
+const REPEAT_SCORE: f32 = 0.7;
+
+/// An English word of a SCOWL size up to this one (about 39,000 words) is "common": a name
+/// only with a title or a relation word in front of it.
+const COMMON_WORD_RANK: u16 = 35;
+
+/// A common word is still accepted after a title or a relation word when it is at least this
+/// frequent as a first name or surname ("Dr. Young", "son Frank"), but not when it is a rare
+/// name ("dr plan", "wife care").
+const FREQUENT_NAME_RANK: u16 = 5_000;
+
+/// Without a title or a relation word, a listed name must rank within these limits: the tails
+/// of the lists hold many non-names ("gi", "vanco" are Census surnames).
+const LISTED_FIRST_RANK: u16 = 30_000;
+const LISTED_SURNAME_RANK: u16 = 60_000;
+
+/// The pair rule in caseless notes needs a frequent first name: two listed words in a row are
+/// otherwise too common in shorthand.
+const CASELESS_PAIR_FIRST_RANK: u16 = 1_500;
+
+/// Classes that are never a name without a title or relation word, and never a repeated name.
+const NOT_A_NAME: u16 = Class::Drug as u16
+    | Class::ClinicalAbbr as u16
+    | Class::Title as u16
+    | Class::RelationCue as u16
+    | Class::Facility as u16;
+
+/// What a cue word says about the words next to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cue {
+    /// A title: the following words are a name ("Dr", "Mrs").
+    Title,
+    /// A credential after a name ("MD", "RN"); several also stand before one ("NP Smith").
+    Credential,
+    /// A credential that is also a state abbreviation ("PA", "MD"): checked against addresses.
+    StateCredential,
+    /// A relation: a name follows or stands in parentheses before it ("wife", "son").
+    Relation,
+    /// An action or role before a name ("seen by", "per", "paged").
+    Action,
+    /// "to", "with": an action cue only after a verb of talking ("spoke to", "met with").
+    Preposition,
+    /// A report after a name ("Smith aware", "Jones notified"); also an action before one.
+    After,
+}
+
+/// Classifies a word by its lowercase text. Plain `match`es: a few length and byte compares.
+fn cue_of(text: &str) -> Option<Cue> {
+    let mut buf = [0u8; 14];
+    let bytes = text.as_bytes();
+    let lower = buf.get_mut(..bytes.len())?;
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    Some(match &*lower {
+        b"dr" | b"drs" | b"dr's" | b"mr" | b"mrs" | b"ms" | b"miss" | b"mx" | b"prof"
+        | b"professor" | b"doctor" => Cue::Title,
+        b"rn" | b"np" | b"rrt" | b"lpn" | b"cna" | b"crna" | b"aprn" | b"fnp" | b"phd"
+        | b"pharmd" | b"rph" | b"msw" | b"lcsw" | b"dds" | b"dmd" | b"do" | b"pac" => {
+            Cue::Credential
+        }
+        b"md" | b"pa" => Cue::StateCredential,
+        b"wife" | b"husband" | b"spouse" | b"son" | b"sons" | b"daughter" | b"daughters"
+        | b"dtr" | b"dtrs" | b"sister" | b"sisters" | b"brother" | b"brothers" | b"mother"
+        | b"father" | b"mom" | b"dad" | b"friend" | b"friends" | b"neighbor" | b"neighbour"
+        | b"niece" | b"nephew" | b"grandson" | b"granddaughter" | b"grandmother"
+        | b"grandfather" | b"aunt" | b"uncle" | b"cousin" | b"hcp" | b"proxy" | b"partner"
+        | b"fiance" | b"fiancee" | b"guardian" | b"boyfriend" | b"girlfriend" | b"caregiver"
+        | b"stepson" | b"stepdaughter" | b"stepmother" | b"stepfather" | b"roommate" => {
+            Cue::Relation
+        }
+        b"per" | b"by" | b"called" | b"paged" | b"cc" | b"covering" | b"attending"
+        | b"resident" | b"fellow" | b"intern" | b"nurse" | b"caseworker" | b"w" | b"ho"
+        | b"pcp" | b"surgeon" | b"physician" => Cue::Action,
+        b"to" | b"with" => Cue::Preposition,
+        b"aware" | b"notified" | b"informed" | b"updated" => Cue::After,
+        _ => return None,
+    })
+}
+
+/// Words that are never part of a name after a cue, although some are listed names ("Will",
+/// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in").
+fn is_stop(text: &str) -> bool {
+    const STOP: &[&str] = &[
+        "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "aware", "be",
+        "but", "by", "called", "can", "did", "do", "does", "for", "from", "had", "has", "have",
+        "he", "her", "here", "him", "his", "i", "in", "is", "it", "made", "may", "me", "my",
+        "no", "not", "notified", "now", "of", "on", "or", "our", "per", "pm", "pt", "pts", "re",
+        "she", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to",
+        "today", "tonight", "up", "us", "was", "we", "were", "who", "will", "with", "would",
+        "you",
+    ];
+    text.len() <= 8 && STOP.iter().any(|s| s.eq_ignore_ascii_case(text))
+}
+
+/// Lowercase particles that may stand inside a name ("Ludwig van Beethoven", "Maria de la Cruz").
+fn is_particle(text: &str) -> bool {
+    matches!(
+        text,
+        "de" | "la" | "del" | "van" | "der" | "von" | "da" | "di" | "le" | "du" | "st"
+    )
+}
+
+fn is_word(t: &Token<'_>) -> bool {
+    matches!(
+        t.shape,
+        Shape::Lower | Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
+    )
+}
+
+/// Whether `b` follows `a` with nothing in between.
+fn touches(a: &Token<'_>, b: &Token<'_>) -> bool {
+    a.span.end == b.span.start
+}
+
+/// The text of a word without a possessive "'s".
+fn bare(text: &str) -> &str {
+    let n = text.len();
+    if n > 3 && text.is_char_boundary(n - 2) {
+        let tail = &text[n - 2..];
+        if tail.eq_ignore_ascii_case("'s") {
+            return &text[..n - 2];
+        }
+    }
+    text
+}
+
+fn is_name(e: Entry) -> bool {
+    e.is(Class::FirstName) || e.is(Class::Surname)
+}
+
+/// The better of the two name ranks, 0 if neither list has the word.
+fn name_rank(e: Entry) -> u16 {
+    match (e.first_rank, e.surname_rank) {
+        (0, r) | (r, 0) => r,
+        (a, b) => a.min(b),
+    }
+}
+
+fn is_common(e: Entry) -> bool {
+    (1..=COMMON_WORD_RANK).contains(&e.word_rank)
+}
+
+/// A listed name with nothing else to it: not a common word, eponym, drug, abbreviation or
+/// state, and not from the far tails of the lists.
+fn is_plain(e: Entry) -> bool {
+    let listed = (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
+        || (1..=LISTED_SURNAME_RANK).contains(&e.surname_rank);
+    listed
+        && !is_common(e)
+        && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16 | Class::State as u16) == 0
+}
+
+/// How much evidence stands in front of a word, which decides what the word may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Evidence {
+    /// A title or relation word: any name-like word except common non-names.
+    Strong,
+    /// A later word of a name already begun.
+    Continued,
+    /// A weaker cue: a listed, plain name.
+    Plain,
+}
+
+/// One word of a name: a word, a hyphenated word, or an initial with its period.
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    /// First and last token.
+    first: usize,
+    last: usize,
+    initial: bool,
+    line: u32,
+}
+
+struct Scan<'a, 't> {
+    words: &'a Words<'t>,
+    toks: &'a [Token<'t>],
+    caseless: bool,
+    /// Lookups done so far: `None` = not looked up yet.
+    cache: Vec<Option<Option<Entry>>>,
+    /// The best name rule that claimed each token.
+    marks: Vec<Option<(f32, &'static str)>>,
+}
 
 /// Adds this family's candidates to `out`.
-pub(crate) fn find(_words: &Words<'_>, _out: &mut Vec<Finding>) {}
+pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
+    let toks = words.tokens();
+    let mut scan = Scan {
+        words,
+        toks,
+        caseless: words.caseless(),
+        cache: vec![None; toks.len()],
+        marks: vec![None; toks.len()],
+    };
+    let mut any = false;
+    for i in 0..toks.len() {
+        let t = &toks[i];
+        if !is_word(t) {
+            continue;
+        }
+        if let Some(cue) = cue_of(t.text) {
+            any |= scan.at_cue(i, cue);
+        }
+    }
+    any |= scan.pairs();
+    if any {
+        scan.repeat();
+        scan.emit(out);
+    }
+}
+
+impl Scan<'_, '_> {
+    fn tok(&self, j: usize) -> Option<&Token<'_>> {
+        self.toks.get(j)
+    }
+
+    fn text_is(&self, j: usize, texts: &[&str]) -> bool {
+        self.tok(j)
+            .is_some_and(|t| texts.iter().any(|s| s.eq_ignore_ascii_case(t.text)))
+    }
+
+    fn entry(&mut self, j: usize) -> Option<Entry> {
+        if let Some(cached) = self.cache.get(j).copied().flatten() {
+            return cached;
+        }
+        let found = self
+            .toks
+            .get(j)
+            .and_then(|t| self.words.dict().lookup(bare(t.text)));
+        if let Some(slot) = self.cache.get_mut(j) {
+            *slot = Some(found);
+        }
+        found
+    }
+
+    /// What the dictionary says about a unit: a hyphenated unit is a name if a part is, and a
+    /// common word or non-name only if every part is.
+    fn unit_entry(&mut self, u: Unit) -> Option<Entry> {
+        if u.first == u.last || u.initial {
+            return self.entry(u.first);
+        }
+        let mut merged: Option<Entry> = None;
+        let mut all_known = true;
+        for j in (u.first..=u.last).step_by(2) {
+            match self.entry(j) {
+                None => all_known = false,
+                Some(e) => {
+                    merged = Some(match merged {
+                        None => e,
+                        Some(m) => Entry {
+                            classes: (m.classes & e.classes)
+                                | ((m.classes | e.classes)
+                                    & (Class::FirstName as u16 | Class::Surname as u16)),
+                            first_rank: min_rank(m.first_rank, e.first_rank),
+                            surname_rank: min_rank(m.surname_rank, e.surname_rank),
+                            word_rank: if m.word_rank == 0 || e.word_rank == 0 {
+                                0
+                            } else {
+                                m.word_rank.max(e.word_rank)
+                            },
+                        },
+                    })
+                }
+            }
+        }
+        match merged {
+            Some(mut e) if !all_known => {
+                // An unknown part ("Retterer-") makes the whole unlike any listed word.
+                e.word_rank = 0;
+                e.classes &= Class::FirstName as u16 | Class::Surname as u16;
+                Some(e)
+            }
+            other => other,
+        }
+    }
+
+    /// The unit starting at token `j`, if `j` starts a word.
+    fn unit(&self, j: usize) -> Option<Unit> {
+        let t = self.tok(j)?;
+        if !is_word(t) {
+            return None;
+        }
+        if t.text.len() == 1 {
+            let dot = self
+                .tok(j + 1)
+                .is_some_and(|d| d.text == "." && touches(t, d));
+            return Some(Unit {
+                first: j,
+                last: if dot { j + 1 } else { j },
+                initial: true,
+                line: t.line,
+            });
+        }
+        let mut last = j;
+        while let (Some(a), Some(h), Some(b)) =
+            (self.tok(last), self.tok(last + 1), self.tok(last + 2))
+        {
+            if h.text == "-" && touches(a, h) && touches(h, b) && is_word(b) && last - j < 4 {
+                last += 2;
+            } else {
+                break;
+            }
+        }
+        Some(Unit {
+            first: j,
+            last,
+            initial: false,
+            line: t.line,
+        })
+    }
+
+    /// The unit ending at token `j` (a word, or the period of an initial).
+    fn unit_ending(&self, j: usize) -> Option<Unit> {
+        let t = self.tok(j)?;
+        let mut first = j;
+        if t.text == "." {
+            first = j.checked_sub(1)?;
+            let u = self.unit(first)?;
+            return (u.initial && u.last == j).then_some(u);
+        }
+        while first >= 2 {
+            let (Some(h), Some(a)) = (self.tok(first - 1), self.tok(first - 2)) else {
+                break;
+            };
+            let cur = self.tok(first)?;
+            if h.text == "-" && touches(h, cur) && touches(a, h) && is_word(a) && j - first < 4 {
+                first -= 2;
+            } else {
+                break;
+            }
+        }
+        let u = self.unit(first)?;
+        (u.last == j).then_some(u)
+    }
+
+    /// Whether the unit is written like a name: capitalized in a cased note.
+    fn capital(&self, u: Unit) -> bool {
+        self.caseless
+            || self.tok(u.first).is_some_and(|t| {
+                matches!(
+                    t.shape,
+                    Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
+                )
+            })
+    }
+
+    /// Whether unit `u` (not an initial) may be a word of a name given the evidence.
+    fn accepts(&mut self, u: Unit, evidence: Evidence) -> bool {
+        if !self.capital(u) {
+            return false;
+        }
+        let Some(t) = self.tok(u.first) else {
+            return false;
+        };
+        if u.first == u.last && is_stop(bare(t.text)) {
+            return false;
+        }
+        let letters = t.text.len() >= 2;
+        let entry = self.unit_entry(u);
+        match (evidence, entry) {
+            (Evidence::Plain, Some(e)) => is_plain(e),
+            (Evidence::Plain, None) => false,
+            // Unknown words: rare or misspelled names, accepted with strong context; a later
+            // word of a name only in cased notes, where its capital says something.
+            (Evidence::Strong, None) => letters,
+            (Evidence::Continued, None) => letters && !self.caseless,
+            (Evidence::Strong, Some(e)) => {
+                if e.classes & NOT_A_NAME != 0 && !is_name(e) {
+                    return false;
+                }
+                if e.is(Class::Title) || e.is(Class::RelationCue) {
+                    return false;
+                }
+                !is_common(e) || (is_name(e) && name_rank(e) <= FREQUENT_NAME_RANK)
+            }
+            (Evidence::Continued, Some(e)) => {
+                if self.caseless {
+                    return is_plain(e);
+                }
+                is_name(e)
+                    && e.classes & NOT_A_NAME == 0
+                    && (!is_common(e) || name_rank(e) <= FREQUENT_NAME_RANK)
+            }
+        }
+    }
+
+    /// Reads a name starting at token `j` on `line`: up to three units, the first judged with
+    /// `first`, the rest as continuations; initials and lowercase particles only inside.
+    /// Returns the last token of the name.
+    fn take_name(&mut self, j: usize, line: u32, first: Evidence) -> Option<usize> {
+        let mut pos = j;
+        let mut last = None;
+        let mut words = 0;
+        while words < 3 {
+            let Some(u) = self.unit(pos) else { break };
+            if u.line != line {
+                break;
+            }
+            if u.initial {
+                // An initial counts only when a name word follows ("J. Smith", "John Q. Smith").
+                if self.caseless && !self.tok(u.last).is_some_and(|t| t.text == ".") {
+                    break;
+                }
+                if !self.capital(u) {
+                    break;
+                }
+                pos = u.last + 1;
+                continue;
+            }
+            let text = self.tok(u.first).map_or("", |t| t.text);
+            if words > 0 && is_particle(text) && !self.caseless {
+                let after = self.unit(u.last + 1);
+                let next = match after {
+                    Some(n) if is_particle(self.tok(n.first).map_or("", |t| t.text)) => {
+                        self.unit(n.last + 1)
+                    }
+                    other => other,
+                };
+                match next {
+                    Some(n) if n.line == line && self.accepts(n, Evidence::Continued) => {
+                        last = Some(n.last);
+                        pos = n.last + 1;
+                        words += 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            let evidence = if words == 0 { first } else { Evidence::Continued };
+            if !self.accepts(u, evidence) {
+                break;
+            }
+            last = Some(u.last);
+            pos = u.last + 1;
+            words += 1;
+        }
+        last
+    }
+
+    fn mark(&mut self, from: usize, to: usize, score: f32, rule: &'static str) {
+        for m in self.marks.iter_mut().take(to + 1).skip(from) {
+            if m.is_none_or(|(s, _)| s < score) {
+                *m = Some((score, rule));
+            }
+        }
+    }
+
+    /// Reads a name at `j` and marks it; then a second one joined by "and" / "&" ("Drs. Ray and
+    /// Cole"), judged the same way.
+    fn name_after(&mut self, j: usize, line: u32, first: Evidence, score: f32, rule: &'static str) -> bool {
+        let Some(last) = self.take_name(j, line, first) else {
+            return false;
+        };
+        self.mark(j, last, score, rule);
+        if self.text_is(last + 1, &["and", "&"]) {
+            let k = last + 2;
+            let k = if self.tok(k).is_some_and(|t| cue_of(t.text) == Some(Cue::Title)) {
+                self.skip_dot(k + 1)
+            } else {
+                k
+            };
+            if let Some(end) = self.take_name(k, line, first) {
+                self.mark(k, end, score, rule);
+            }
+        }
+        true
+    }
+
+    /// Skips a period or apostrophe after a title ("Dr.", "Drs'").
+    fn skip_dot(&self, j: usize) -> usize {
+        if self.text_is(j, &[".", "'"]) {
+            j + 1
+        } else {
+            j
+        }
+    }
+
+    fn at_cue(&mut self, i: usize, cue: Cue) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        match cue {
+            Cue::Title => {
+                // "Ms" is also "mental status" ("MS: alert"): a name must follow directly.
+                let j = self.skip_dot(i + 1);
+                self.name_after(j, t.line, Evidence::Strong, TITLE_SCORE, "name.title")
+            }
+            Cue::Credential | Cue::StateCredential => {
+                let before = self.credential(i, cue);
+                // "NP Smith", "RN Jane Doe": the credential before a name, as an action cue.
+                let after = !before
+                    && cue == Cue::Credential
+                    && self.name_after(i + 1, t.line, Evidence::Plain, CUE_SCORE, "name.cue");
+                before || after
+            }
+            Cue::Relation => self.relation(i),
+            Cue::Action => self.action(i, t.line),
+            Cue::Preposition => {
+                let talk = i.checked_sub(1).is_some_and(|p| {
+                    self.text_is(
+                        p,
+                        &[
+                            "spoke", "spoken", "talked", "talk", "speak", "met", "discussed",
+                            "explained", "reported", "report", "meeting",
+                        ],
+                    )
+                });
+                talk && self.action(i, t.line)
+            }
+            Cue::After => {
+                let found_before = self.before_report(i);
+                found_before | self.action(i, t.line)
+            }
+        }
+    }
+
+    /// A name after an action cue: a title starts a titled name, else a plain listed name.
+    fn action(&mut self, i: usize, line: u32) -> bool {
+        let mut j = i + 1;
+        // "cc:", "w/", "d/w", "per:".
+        if self.text_is(j, &[":", "/"]) {
+            j += 1;
+        } else if self.text_is(i, &["w"]) {
+            return false;
+        }
+        if self.tok(j).is_some_and(|t| cue_of(t.text) == Some(Cue::Title)) {
+            return false; // The title itself is a cue.
+        }
+        self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue")
+    }
+
+    /// "Smith aware", "Dr. Jones notified": a plain listed name before a report word.
+    fn before_report(&mut self, i: usize) -> bool {
+        let Some(p) = i.checked_sub(1) else {
+            return false;
+        };
+        let Some(u) = self.unit_ending(p) else {
+            return false;
+        };
+        let line = self.tok(i).map_or(0, |t| t.line);
+        if u.initial || u.line != line || self.marks.get(u.first).is_some_and(Option::is_some) {
+            return false;
+        }
+        if !self.accepts(u, Evidence::Plain) {
+            return false;
+        }
+        let first = self.extend_left(u, line);
+        self.mark(first, u.last, CUE_SCORE, "name.cue");
+        true
+    }
+
+    /// Extends a name leftwards from its last unit `u` over up to two first names or initials
+    /// ("Edward C. Jones"). Returns the first token.
+    fn extend_left(&mut self, u: Unit, line: u32) -> usize {
+        let mut first = u.first;
+        for _ in 0..2 {
+            let Some(p) = first.checked_sub(1) else { break };
+            let Some(v) = self.unit_ending(p) else { break };
+            if v.line != line || !self.capital(v) {
+                break;
+            }
+            let ok = if v.initial {
+                !self.caseless || v.last != v.first
+            } else {
+                let text = self.tok(v.first).map_or("", |t| t.text);
+                !is_stop(text)
+                    && cue_of(text).is_none()
+                    && match self.unit_entry(v) {
+                        Some(e) if self.caseless => is_plain(e) && e.is(Class::FirstName),
+                        Some(e) => {
+                            e.is(Class::FirstName)
+                                && e.classes & NOT_A_NAME == 0
+                                && (!is_common(e) || e.first_rank <= FREQUENT_NAME_RANK)
+                        }
+                        None => false,
+                    }
+            };
+            if !ok {
+                break;
+            }
+            first = v.first;
+        }
+        first
+    }
+
+    /// "Smith, MD", "J. Smith RN", "Kim PA-C": the name before a credential.
+    fn credential(&mut self, i: usize, cue: Cue) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        // In cased notes a credential is written in capitals ("RN", "PhD"), not "do" or "Pa".
+        if !self.caseless && !matches!(t.shape, Shape::AllCaps | Shape::MixedCase) {
+            return false;
+        }
+        let Some(mut p) = i.checked_sub(1) else {
+            return false;
+        };
+        if self.text_is(p, &[","]) {
+            let Some(q) = p.checked_sub(1) else {
+                return false;
+            };
+            p = q;
+        }
+        let Some(u) = self.unit_ending(p) else {
+            return false;
+        };
+        if u.initial || u.line != t.line {
+            return false;
+        }
+        let first = self.extend_left(u, t.line);
+        let with_first = first != u.first;
+        let evidence = if with_first || !self.caseless {
+            Evidence::Continued
+        } else {
+            Evidence::Plain
+        };
+        if !self.accepts(u, evidence) {
+            return false;
+        }
+        // Cased notes: an unknown or common word alone before "RN" is not enough ("Night RN").
+        if !with_first && !self.caseless {
+            match self.unit_entry(u) {
+                Some(e) if is_plain(e) => {}
+                Some(e) if is_name(e) && !is_common(e) => {}
+                None => {}
+                _ => return false,
+            }
+        }
+        if cue == Cue::StateCredential {
+            // "Erie, PA 16501", "Easton, MD": an address, not a physician assistant.
+            let zip = self.tok(i + 1).is_some_and(|n| n.shape == Shape::Digits);
+            let place = self
+                .unit_entry(u)
+                .is_some_and(|e| e.is(Class::City) || e.is(Class::County));
+            if zip || (place && !with_first) {
+                return false;
+            }
+        }
+        self.mark(first, u.last, CREDENTIAL_SCORE, "name.credential");
+        true
+    }
+
+    /// "son Tom", "wife (Mary)", "daughter, Ann Lee", "daughter is Mrs. Ann Lee"; and
+    /// "Mary (wife)", "Tom Reed, son,", "Ann (pt's daughter)".
+    fn relation(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        let mut j = i + 1;
+        // "son in law", "sister-in-law".
+        if self.text_is(j, &["-"]) && self.text_is(j + 1, &["in"]) && self.text_is(j + 2, &["-"]) {
+            j += 4;
+        } else if self.text_is(j, &["in"]) && self.text_is(j + 1, &["law"]) {
+            j += 2;
+        }
+        let mut skipped = 0;
+        while skipped < 2
+            && self.tok(j).is_some_and(|n| {
+                matches!(n.text, "," | "(" | ":" | "-")
+                    || ["named", "name", "is", "was"]
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(n.text))
+            })
+        {
+            j += 1;
+            skipped += 1;
+        }
+        let after = if self.tok(j).is_some_and(|n| cue_of(n.text) == Some(Cue::Title)) {
+            false // The title is a cue of its own.
+        } else {
+            self.name_after(j, t.line, Evidence::Strong, RELATION_SCORE, "name.relation")
+        };
+        after | self.before_relation(i)
+    }
+
+    /// "Mary (wife)", "Hank Reed (pt's son)", "Tom, son,": the name before a relation word in
+    /// parentheses or between commas.
+    fn before_relation(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        let Some(mut p) = i.checked_sub(1) else {
+            return false;
+        };
+        if self.text_is(p, &["his", "her", "pt's", "patient's", "their"]) {
+            let Some(q) = p.checked_sub(1) else {
+                return false;
+            };
+            p = q;
+        }
+        let open = self.text_is(p, &["("]);
+        let comma = self.text_is(p, &[","])
+            && self.text_is(i + 1, &[",", ")", ";"])
+            && !self.text_is(p.wrapping_sub(2), &[","]);
+        if !(open || comma) {
+            return false;
+        }
+        let Some(u) = p.checked_sub(1).and_then(|q| self.unit_ending(q)) else {
+            return false;
+        };
+        if u.initial || u.line != t.line {
+            return false;
+        }
+        let first = self.extend_left(u, t.line);
+        let evidence = if self.caseless && first == u.first {
+            Evidence::Plain
+        } else {
+            Evidence::Continued
+        };
+        if !self.accepts(u, evidence) {
+            return false;
+        }
+        self.mark(first, u.last, RELATION_SCORE, "name.relation");
+        true
+    }
+
+    /// "Maria Kowalski", "Kowalski, Maria": a first name and a surname, both listed and plain.
+    fn pairs(&mut self) -> bool {
+        let mut any = false;
+        let mut i = 0;
+        while i + 1 < self.toks.len() {
+            let t = self.toks[i];
+            let candidate = is_word(&t)
+                && t.text.len() >= 2
+                && (self.caseless || t.shape == Shape::Capitalized)
+                && self.marks[i].is_none();
+            if !candidate {
+                i += 1;
+                continue;
+            }
+            let Some(e) = self.entry(i) else {
+                i += 1;
+                continue;
+            };
+            if !is_plain(e) {
+                i += 1;
+                continue;
+            }
+            // First Last.
+            let strong_first = if self.caseless {
+                (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+            } else {
+                e.first_rank != 0
+            };
+            if strong_first {
+                let Some(u) = self.unit(i + 1) else {
+                    i += 1;
+                    continue;
+                };
+                let shaped = self.caseless
+                    || self.tok(u.first).is_some_and(|n| n.shape == Shape::Capitalized);
+                if u.line == t.line && shaped {
+                    // "John Q. Smith".
+                    let v = if u.initial && self.text_is(u.last, &["."]) {
+                        self.unit(u.last + 1)
+                    } else {
+                        Some(u)
+                    };
+                    if let Some(v) = v.filter(|v| !v.initial && v.line == t.line) {
+                        let surname = self
+                            .unit_entry(v)
+                            .is_some_and(|s| is_plain(s) && s.is(Class::Surname));
+                        if surname && self.capital(v) {
+                            self.mark(i, v.last, PAIR_SCORE, "name.pair");
+                            any = true;
+                            i = v.last + 1;
+                            continue;
+                        }
+                    }
+                }
+            }
+            // Last, First (cased notes only: in capitals it reads like a list).
+            if !self.caseless && e.surname_rank != 0 && self.text_is(i + 1, &[","]) {
+                if let Some(v) = self.unit(i + 2) {
+                    let first = self.tok(v.first).is_some_and(|n| n.shape == Shape::Capitalized)
+                        && !v.initial
+                        && v.line == t.line
+                        && self
+                            .unit_entry(v)
+                            .is_some_and(|f| is_plain(f) && f.first_rank != 0);
+                    // Not one item of a longer list: "Kowalski, Maria, Bruno".
+                    let list = self.text_is(v.last + 1, &[","]);
+                    if first && !list {
+                        self.mark(i, i, PAIR_SCORE, "name.pair");
+                        self.mark(v.first, v.last, PAIR_SCORE, "name.pair");
+                        any = true;
+                        i = v.last + 1;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+        any
+    }
+
+    /// Marks every other occurrence of a word found as a name, unless that word is common,
+    /// an eponym, a drug or an abbreviation.
+    fn repeat(&mut self) {
+        let mut names: Vec<&str> = Vec::new();
+        for j in 0..self.toks.len() {
+            if self.marks[j].is_none() {
+                continue;
+            }
+            let t = self.toks[j];
+            let text = bare(t.text);
+            if !is_word(&t) || text.len() < 2 || is_stop(text) {
+                continue;
+            }
+            let keep = match self.entry(j) {
+                None => true,
+                Some(e) => {
+                    !is_common(e) && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
+                }
+            };
+            if keep && !names.iter().any(|n| n.eq_ignore_ascii_case(text)) {
+                names.push(text);
+            }
+        }
+        if names.is_empty() {
+            return;
+        }
+        for j in 0..self.toks.len() {
+            let t = self.toks[j];
+            if self.marks[j].is_some() || !is_word(&t) {
+                continue;
+            }
+            let cased = matches!(
+                t.shape,
+                Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
+            );
+            if !(self.caseless || cased) {
+                continue;
+            }
+            let text = bare(t.text);
+            if names.iter().any(|n| n.eq_ignore_ascii_case(text)) {
+                self.marks[j] = Some((REPEAT_SCORE, "name.repeat"));
+            }
+        }
+    }
+
+    /// Turns runs of marked tokens into findings. A run is one name: consecutive marked tokens
+    /// on one line.
+    fn emit(&self, out: &mut Vec<Finding>) {
+        let mut j = 0;
+        while j < self.toks.len() {
+            let Some((score, rule)) = self.marks[j] else {
+                j += 1;
+                continue;
+            };
+            let (mut best, mut detector) = (score, rule);
+            let mut end = j;
+            while let Some(Some((s, r))) = self.marks.get(end + 1) {
+                if self.toks[end + 1].line != self.toks[j].line {
+                    break;
+                }
+                if *s > best {
+                    best = *s;
+                    detector = r;
+                }
+                end += 1;
+            }
+            let last = self.toks[end];
+            let stop = if is_word(&last) {
+                last.span.start + bare(last.text).len()
+            } else {
+                last.span.end
+            };
+            out.push(Finding {
+                kind: Kind::Name,
+                span: Span::new(self.toks[j].span.start, stop),
+                score: best,
+                detector,
+            });
+            j = end + 1;
+        }
+    }
+}
+
+fn min_rank(a: u16, b: u16) -> u16 {
+    match (a, b) {
+        (0, r) | (r, 0) => r,
+        (a, b) => a.min(b),
+    }
+}
