@@ -82,6 +82,8 @@ enum Cue {
     Relation,
     /// An action or role before a name ("seen by", "per", "paged").
     Action,
+    /// A role written before a name like a title ("nurse Ann", "caseworker Lee").
+    Role,
     /// "to", "with": an action cue only after a verb of talking ("spoke to", "met with").
     Preposition,
     /// A report after a name ("Smith aware", "Jones notified"); also an action before one.
@@ -100,7 +102,7 @@ fn cue_of(text: &str) -> Option<Cue> {
         b"dr" | b"drs" | b"dr's" | b"mr" | b"mrs" | b"ms" | b"miss" | b"mx" | b"prof"
         | b"professor" | b"doctor" => Cue::Title,
         b"rn" | b"np" | b"rrt" | b"lpn" | b"cna" | b"crna" | b"aprn" | b"fnp" | b"phd"
-        | b"pharmd" | b"rph" | b"msw" | b"lcsw" | b"dds" | b"dmd" | b"do" | b"pac" => {
+        | b"pharmd" | b"rph" | b"msw" | b"lcsw" | b"dds" | b"dmd" | b"do" => {
             Cue::Credential
         }
         b"md" | b"pa" => Cue::StateCredential,
@@ -114,8 +116,9 @@ fn cue_of(text: &str) -> Option<Cue> {
             Cue::Relation
         }
         b"per" | b"by" | b"called" | b"paged" | b"cc" | b"covering" | b"attending"
-        | b"resident" | b"fellow" | b"intern" | b"nurse" | b"caseworker" | b"w" | b"ho"
-        | b"pcp" | b"surgeon" | b"physician" => Cue::Action,
+        | b"resident" | b"fellow" | b"intern" | b"w" | b"ho" | b"pcp" | b"surgeon"
+        | b"physician" | b"chaplain" | b"rabbi" => Cue::Action,
+        b"nurse" | b"caseworker" => Cue::Role,
         b"to" | b"with" => Cue::Preposition,
         b"aware" | b"notified" | b"informed" | b"updated" => Cue::After,
         _ => return None,
@@ -132,9 +135,11 @@ fn is_stop(text: &str) -> bool {
         "no", "not", "notified", "now", "of", "on", "or", "our", "per", "pm", "pt", "pts", "re",
         "she", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to",
         "today", "tonight", "up", "us", "was", "we", "were", "who", "will", "with", "would",
-        "you",
+        "you", "english", "spanish", "russian", "italian", "chinese", "french", "portuguese",
+        "greek", "polish", "german", "haitian", "creole", "vietnamese", "korean", "japanese",
+        "arabic", "hebrew", "hindi", "cantonese", "mandarin", "albanian", "armenian",
     ];
-    text.len() <= 8 && STOP.iter().any(|s| s.eq_ignore_ascii_case(text))
+    text.len() <= 10 && STOP.iter().any(|s| s.eq_ignore_ascii_case(text))
 }
 
 /// Lowercase particles that may stand inside a name ("Ludwig van Beethoven", "Maria de la Cruz").
@@ -198,8 +203,14 @@ fn is_plain(e: Entry) -> bool {
 /// How much evidence stands in front of a word, which decides what the word may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Evidence {
-    /// A title or relation word: any name-like word except common non-names.
+    /// A title: any name-like word except common non-names, listed or not.
     Strong,
+    /// A relation word: as `Strong`, but in caseless notes only listed names ("wife nad" is
+    /// shorthand, not a name).
+    Kin,
+    /// The last word of a name with a first name or initial before it ("Nancy Jones, RN"): a
+    /// listed name other than a drug or abbreviation, eponyms included, or an unknown word.
+    Signed,
     /// A later word of a name already begun.
     Continued,
     /// A weaker cue: a listed, plain name.
@@ -288,6 +299,9 @@ impl Scan<'_, '_> {
         for j in (u.first..=u.last).step_by(2) {
             match self.entry(j) {
                 None => all_known = false,
+                // A part that is a word and no name ("co-signature", "pt-states") makes the
+                // whole a word.
+                Some(e) if !is_name(e) || e.classes & NOT_A_NAME != 0 => return Some(e),
                 Some(e) => {
                     merged = Some(match merged {
                         None => e,
@@ -390,9 +404,6 @@ impl Scan<'_, '_> {
 
     /// Whether unit `u` (not an initial) may be a word of a name given the evidence.
     fn accepts(&mut self, u: Unit, evidence: Evidence) -> bool {
-        if !self.capital(u) {
-            return false;
-        }
         let Some(t) = self.tok(u.first) else {
             return false;
         };
@@ -401,21 +412,31 @@ impl Scan<'_, '_> {
         }
         let letters = t.text.len() >= 2;
         let entry = self.unit_entry(u);
+        if !self.capital(u) {
+            // A lowercase word in a cased note is a name only right after a title and only if
+            // it is no English word: "Dr. ridley" yes, "dr. green" no.
+            let uncommon = entry.is_none_or(|e| is_name(e) && !is_common(e));
+            if !(evidence == Evidence::Strong && uncommon) {
+                return false;
+            }
+        }
         match (evidence, entry) {
             (Evidence::Plain, Some(e)) => is_plain(e),
             (Evidence::Plain, None) => false,
             // Unknown words: rare or misspelled names, accepted with strong context; a later
             // word of a name only in cased notes, where its capital says something.
-            (Evidence::Strong, None) => letters,
-            (Evidence::Continued, None) => letters && !self.caseless,
-            (Evidence::Strong, Some(e)) => {
-                if e.classes & NOT_A_NAME != 0 && !is_name(e) {
-                    return false;
-                }
-                if e.is(Class::Title) || e.is(Class::RelationCue) {
+            (Evidence::Strong | Evidence::Signed, None) => letters,
+            (Evidence::Kin | Evidence::Continued, None) => letters && !self.caseless,
+            (Evidence::Strong | Evidence::Kin, Some(e)) => {
+                if e.classes & NOT_A_NAME != 0 || (evidence == Evidence::Kin && !is_name(e)) {
                     return false;
                 }
                 !is_common(e) || (is_name(e) && name_rank(e) <= FREQUENT_NAME_RANK)
+            }
+            (Evidence::Signed, Some(e)) => {
+                is_name(e)
+                    && e.classes & NOT_A_NAME == 0
+                    && (!is_common(e) || name_rank(e) <= FREQUENT_NAME_RANK)
             }
             (Evidence::Continued, Some(e)) => {
                 if self.caseless {
@@ -435,6 +456,7 @@ impl Scan<'_, '_> {
         let mut pos = j;
         let mut last = None;
         let mut words = 0;
+        let mut evidence = first;
         while words < 3 {
             let Some(u) = self.unit(pos) else { break };
             if u.line != line {
@@ -445,8 +467,13 @@ impl Scan<'_, '_> {
                 if self.caseless && !self.tok(u.last).is_some_and(|t| t.text == ".") {
                     break;
                 }
-                if !self.capital(u) {
+                let letter = self.tok(u.first).map_or("", |t| t.text);
+                if !self.capital(u) || (self.caseless && is_stop(letter)) {
                     break;
+                }
+                // "per B. Kargas": an initial makes the next word a surname, listed or not.
+                if words == 0 && u.last != u.first && evidence == Evidence::Plain {
+                    evidence = Evidence::Signed;
                 }
                 pos = u.last + 1;
                 continue;
@@ -470,7 +497,7 @@ impl Scan<'_, '_> {
                     _ => break,
                 }
             }
-            let evidence = if words == 0 { first } else { Evidence::Continued };
+            let evidence = if words == 0 { evidence } else { Evidence::Continued };
             if !self.accepts(u, evidence) {
                 break;
             }
@@ -489,24 +516,69 @@ impl Scan<'_, '_> {
         }
     }
 
-    /// Reads a name at `j` and marks it; then a second one joined by "and" / "&" ("Drs. Ray and
-    /// Cole"), judged the same way.
-    fn name_after(&mut self, j: usize, line: u32, first: Evidence, score: f32, rule: &'static str) -> bool {
-        let Some(last) = self.take_name(j, line, first) else {
+    /// Reads a name at `j` and marks it; then more joined by "and" / "&" ("Drs. Ray and
+    /// Cole"), or by commas when `list` ("sons Tom, Ray and Al"), judged as later words.
+    fn name_after(
+        &mut self,
+        j: usize,
+        line: u32,
+        first: Evidence,
+        score: f32,
+        rule: &'static str,
+        list: bool,
+    ) -> bool {
+        let Some(mut last) = self.take_name(j, line, first) else {
             return false;
         };
         self.mark(j, last, score, rule);
-        if self.text_is(last + 1, &["and", "&"]) {
-            let k = last + 2;
-            let k = if self.tok(k).is_some_and(|t| cue_of(t.text) == Some(Cue::Title)) {
-                self.skip_dot(k + 1)
-            } else {
-                k
-            };
-            if let Some(end) = self.take_name(k, line, first) {
-                self.mark(k, end, score, rule);
+        for _ in 0..4 {
+            let joined = self.text_is(last + 1, &["and", "&"]) || (list && self.text_is(last + 1, &[","]));
+            if !joined {
+                break;
             }
+            let k = last + 2;
+            let (k, evidence) = if self.tok(k).is_some_and(|t| cue_of(t.text) == Some(Cue::Title)) {
+                (self.skip_dot(k + 1), Evidence::Strong)
+            } else {
+                (k, Evidence::Continued)
+            };
+            let Some(end) = self.take_name(k, line, evidence) else {
+                break;
+            };
+            self.mark(k, end, score, rule);
+            last = end;
         }
+        true
+    }
+
+    /// After an action cue: a listed plain name, or in a cased note two capitalized words that
+    /// are unknown or uncommon names ("spoke with Radu Crosson").
+    fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
+        if self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue", false) {
+            return true;
+        }
+        if self.caseless {
+            return false;
+        }
+        let (Some(a), Some(b)) = (self.unit(j), self.unit(j + 1)) else {
+            return false;
+        };
+        let shaped = |s: &Self, u: Unit| {
+            !u.initial
+                && u.line == line
+                && s.tok(u.first).is_some_and(|t| t.shape == Shape::Capitalized)
+        };
+        if !shaped(self, a) || !shaped(self, b) || a.last + 1 != b.first {
+            return false;
+        }
+        let unlisted = |e: Option<Entry>| {
+            e.is_none_or(|e| is_name(e) && !is_common(e) && e.classes & NOT_A_NAME == 0)
+        };
+        let (ea, eb) = (self.unit_entry(a), self.unit_entry(b));
+        if !unlisted(ea) || !unlisted(eb) || ea.is_some_and(|e| e.is(Class::MedicalTerm)) {
+            return false;
+        }
+        self.mark(a.first, b.last, CUE_SCORE, "name.cue");
         true
     }
 
@@ -527,18 +599,34 @@ impl Scan<'_, '_> {
             Cue::Title => {
                 // "Ms" is also "mental status" ("MS: alert"): a name must follow directly.
                 let j = self.skip_dot(i + 1);
-                self.name_after(j, t.line, Evidence::Strong, TITLE_SCORE, "name.title")
+                // "drs." is also "dressings": "drs.rt" is no name.
+                let glued = j > i + 1
+                    && t.text.eq_ignore_ascii_case("drs")
+                    && self.tok(j).is_some_and(|n| self.tok(j - 1).is_some_and(|d| touches(d, n)));
+                !glued
+                    && self.name_after(j, t.line, Evidence::Strong, TITLE_SCORE, "name.title", true)
             }
             Cue::Credential | Cue::StateCredential => {
                 let before = self.credential(i, cue);
-                // "NP Smith", "RN Jane Doe": the credential before a name, as an action cue.
+                // "NP Grace", "RN (Jane Doe)": a credential before a name is like a title;
+                // "per MD Saeed" only with a listed name ("MD" is also Maryland).
+                let j = if self.text_is(i + 1, &["("]) { i + 2 } else { i + 1 };
+                let evidence = if cue == Cue::Credential {
+                    Evidence::Strong
+                } else {
+                    Evidence::Plain
+                };
                 let after = !before
-                    && cue == Cue::Credential
-                    && self.name_after(i + 1, t.line, Evidence::Plain, CUE_SCORE, "name.cue");
+                    && !t.text.eq_ignore_ascii_case("pa")
+                    && !t.text.eq_ignore_ascii_case("do")
+                    && self.name_after(j, t.line, evidence, CUE_SCORE, "name.cue", false);
                 before || after
             }
             Cue::Relation => self.relation(i),
             Cue::Action => self.action(i, t.line),
+            Cue::Role => {
+                self.name_after(i + 1, t.line, Evidence::Strong, CUE_SCORE, "name.cue", false)
+            }
             Cue::Preposition => {
                 let talk = i.checked_sub(1).is_some_and(|p| {
                     self.text_is(
@@ -561,8 +649,8 @@ impl Scan<'_, '_> {
     /// A name after an action cue: a title starts a titled name, else a plain listed name.
     fn action(&mut self, i: usize, line: u32) -> bool {
         let mut j = i + 1;
-        // "cc:", "w/", "d/w", "per:".
-        if self.text_is(j, &[":", "/"]) {
+        // "cc:", "w/", "d/w", "per:", "by (".
+        if self.text_is(j, &[":", "/", "("]) {
             j += 1;
         } else if self.text_is(i, &["w"]) {
             return false;
@@ -570,7 +658,7 @@ impl Scan<'_, '_> {
         if self.tok(j).is_some_and(|t| cue_of(t.text) == Some(Cue::Title)) {
             return false; // The title itself is a cue.
         }
-        self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue")
+        self.plain_name_after(j, line)
     }
 
     /// "Smith aware", "Dr. Jones notified": a plain listed name before a report word.
@@ -653,10 +741,12 @@ impl Scan<'_, '_> {
         }
         let first = self.extend_left(u, t.line);
         let with_first = first != u.first;
-        let evidence = if with_first || !self.caseless {
-            Evidence::Continued
-        } else {
+        let evidence = if with_first {
+            Evidence::Signed
+        } else if self.caseless {
             Evidence::Plain
+        } else {
+            Evidence::Continued
         };
         if !self.accepts(u, evidence) {
             return false;
@@ -672,7 +762,11 @@ impl Scan<'_, '_> {
         }
         if cue == Cue::StateCredential {
             // "Erie, PA 16501", "Easton, MD": an address, not a physician assistant.
-            let zip = self.tok(i + 1).is_some_and(|n| n.shape == Shape::Digits);
+            // "RIJ PA line": the pulmonary artery. Alone, "PA" must end the phrase.
+            let zip = self.tok(i + 1).is_some_and(|n| {
+                n.shape == Shape::Digits
+                    || (!with_first && n.line == t.line && !matches!(n.text, "," | "." | ")" | "-" | ";"))
+            });
             let place = self
                 .unit_entry(u)
                 .is_some_and(|e| e.is(Class::City) || e.is(Class::County));
@@ -712,7 +806,8 @@ impl Scan<'_, '_> {
         let after = if self.tok(j).is_some_and(|n| cue_of(n.text) == Some(Cue::Title)) {
             false // The title is a cue of its own.
         } else {
-            self.name_after(j, t.line, Evidence::Strong, RELATION_SCORE, "name.relation")
+            let plural = t.text.len() > 3 && t.text.ends_with(['s', 'S']);
+            self.name_after(j, t.line, Evidence::Kin, RELATION_SCORE, "name.relation", plural)
         };
         after | self.before_relation(i)
     }
@@ -801,9 +896,15 @@ impl Scan<'_, '_> {
                         Some(u)
                     };
                     if let Some(v) = v.filter(|v| !v.initial && v.line == t.line) {
-                        let surname = self
-                            .unit_entry(v)
-                            .is_some_and(|s| is_plain(s) && s.is(Class::Surname));
+                        let surname = match self.unit_entry(v) {
+                            Some(s) => is_plain(s) && s.is(Class::Surname),
+                            // "Maria Kowalczykowa": an unlisted word after a frequent first
+                            // name, capitalized in a cased note, or alone on its line.
+                            None => {
+                                (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+                                    && (!self.caseless || self.alone_on_line(i, v.last))
+                            }
+                        };
                         if surname && self.capital(v) {
                             self.mark(i, v.last, PAIR_SCORE, "name.pair");
                             any = true;
@@ -836,6 +937,24 @@ impl Scan<'_, '_> {
             i += 1;
         }
         any
+    }
+
+    /// Whether tokens `a..=b` are all that stands on their line, but for a credential after them
+    /// (a signature: "anita morris rn").
+    fn alone_on_line(&self, a: usize, b: usize) -> bool {
+        let Some(line) = self.tok(a).map(|t| t.line) else {
+            return false;
+        };
+        let before = a == 0 || self.tok(a - 1).is_some_and(|p| p.line != line);
+        let mut k = b + 1;
+        if self.text_is(k, &[","]) {
+            k += 1;
+        }
+        if self.tok(k).is_some_and(|n| n.line == line && matches!(cue_of(n.text), Some(Cue::Credential | Cue::StateCredential))) {
+            k += 1;
+        }
+        let after = self.tok(k).is_none_or(|n| n.line != line);
+        before && after
     }
 
     /// Marks every other occurrence of a word found as a name, unless that word is common,
