@@ -53,6 +53,10 @@ const COMMON_WORD_RANK: u16 = 35;
 /// name ("dr plan", "wife care").
 const FREQUENT_NAME_RANK: u16 = 5_000;
 
+/// After an initial, a common word is a surname if it is at least this frequent as a name
+/// ("B. Muse" yes, "A. Square" no).
+const INITIALED_NAME_RANK: u16 = 20_000;
+
 /// Without a title or a relation word, a listed name must rank within these limits: the tails
 /// of the lists hold many non-names ("gi", "vanco" are Census surnames).
 const LISTED_FIRST_RANK: u16 = 30_000;
@@ -86,6 +90,8 @@ enum Cue {
     Role,
     /// "to", "with": an action cue only after a verb of talking ("spoke to", "met with").
     Preposition,
+    /// "other": a relation after "significant" / "sig".
+    Other,
     /// A report after a name ("Smith aware", "Jones notified"); also an action before one.
     After,
 }
@@ -121,6 +127,7 @@ fn cue_of(text: &str) -> Option<Cue> {
         b"nurse" | b"caseworker" => Cue::Role,
         b"to" | b"with" => Cue::Preposition,
         b"aware" | b"notified" | b"informed" | b"updated" => Cue::After,
+        b"other" => Cue::Other,
         _ => return None,
     })
 }
@@ -186,6 +193,14 @@ fn name_rank(e: Entry) -> u16 {
     }
 }
 
+/// A listed first name that is more a first name than a surname, and frequent if a word too.
+fn is_first_name(e: Entry) -> bool {
+    e.first_rank != 0
+        && (e.surname_rank == 0 || e.first_rank <= e.surname_rank)
+        && (!is_common(e) || e.first_rank <= FREQUENT_NAME_RANK)
+        && e.classes & NOT_A_NAME == 0
+}
+
 fn is_common(e: Entry) -> bool {
     (1..=COMMON_WORD_RANK).contains(&e.word_rank)
 }
@@ -213,6 +228,9 @@ enum Evidence {
     Signed,
     /// A later word of a name already begun.
     Continued,
+    /// The word after an initial ("B. Kargas", "Dr B Muse"): any capitalized word but function
+    /// words, drugs and abbreviations.
+    Initialed,
     /// A weaker cue: a listed, plain name.
     Plain,
 }
@@ -264,8 +282,8 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-impl Scan<'_, '_> {
-    fn tok(&self, j: usize) -> Option<&Token<'_>> {
+impl<'a, 't> Scan<'a, 't> {
+    fn tok(&self, j: usize) -> Option<&'a Token<'t>> {
         self.toks.get(j)
     }
 
@@ -301,7 +319,13 @@ impl Scan<'_, '_> {
                 None => all_known = false,
                 // A part that is a word and no name ("co-signature", "pt-states") makes the
                 // whole a word.
-                Some(e) if !is_name(e) || e.classes & NOT_A_NAME != 0 => return Some(e),
+                Some(e)
+                    if !is_name(e)
+                        || e.classes & NOT_A_NAME != 0
+                        || (is_common(e) && name_rank(e) > FREQUENT_NAME_RANK) =>
+                {
+                    return Some(e)
+                }
                 Some(e) => {
                     merged = Some(match merged {
                         None => e,
@@ -339,6 +363,13 @@ impl Scan<'_, '_> {
             return None;
         }
         if t.text.len() == 1 {
+            // A letter glued to what precedes it is no initial: "90's", "w/u".
+            if j.checked_sub(1)
+                .and_then(|p| self.tok(p))
+                .is_some_and(|p| touches(p, t))
+            {
+                return None;
+            }
             let dot = self
                 .tok(j + 1)
                 .is_some_and(|d| d.text == "." && touches(t, d));
@@ -425,8 +456,16 @@ impl Scan<'_, '_> {
             (Evidence::Plain, None) => false,
             // Unknown words: rare or misspelled names, accepted with strong context; a later
             // word of a name only in cased notes, where its capital says something.
-            (Evidence::Strong | Evidence::Signed, None) => letters,
-            (Evidence::Kin | Evidence::Continued, None) => letters && !self.caseless,
+            (Evidence::Strong | Evidence::Signed | Evidence::Initialed, None) => letters,
+            (Evidence::Initialed, Some(e)) => {
+                is_name(e)
+                    && e.classes & NOT_A_NAME == 0
+                    && (!is_common(e) || name_rank(e) <= INITIALED_NAME_RANK)
+            }
+            // An unknown word in capitals inside a cased note is shorthand as often as a name.
+            (Evidence::Kin | Evidence::Continued, None) => {
+                letters && !self.caseless && t.shape != Shape::AllCaps
+            }
             (Evidence::Strong | Evidence::Kin, Some(e)) => {
                 if e.classes & NOT_A_NAME != 0 || (evidence == Evidence::Kin && !is_name(e)) {
                     return false;
@@ -457,6 +496,7 @@ impl Scan<'_, '_> {
         let mut last = None;
         let mut words = 0;
         let mut evidence = first;
+        let mut next = Evidence::Continued;
         while words < 3 {
             let Some(u) = self.unit(pos) else { break };
             if u.line != line {
@@ -471,9 +511,16 @@ impl Scan<'_, '_> {
                 if !self.capital(u) || (self.caseless && is_stop(letter)) {
                     break;
                 }
+                // "h.o.", "p.o.": letters with periods are an abbreviation, not initials.
+                let glued = self
+                    .tok(u.last + 1)
+                    .is_some_and(|n| u.last != u.first && self.tok(u.last).is_some_and(|d| touches(d, n)));
+                if glued {
+                    break;
+                }
                 // "per B. Kargas": an initial makes the next word a surname, listed or not.
-                if words == 0 && u.last != u.first && evidence == Evidence::Plain {
-                    evidence = Evidence::Signed;
+                if words == 0 {
+                    evidence = Evidence::Initialed;
                 }
                 pos = u.last + 1;
                 continue;
@@ -497,10 +544,16 @@ impl Scan<'_, '_> {
                     _ => break,
                 }
             }
-            let evidence = if words == 0 { evidence } else { Evidence::Continued };
+            let evidence = if words == 0 { evidence } else { next };
             if !self.accepts(u, evidence) {
                 break;
             }
+            // After a first name a surname may be unlisted or a word ("Frances Baker",
+            // "leona labowich"); after anything else, later words are judged as such.
+            next = match self.unit_entry(u) {
+                Some(e) if is_first_name(e) && !is_stop(text) => Evidence::Signed,
+                _ => Evidence::Continued,
+            };
             last = Some(u.last);
             pos = u.last + 1;
             words += 1;
@@ -612,28 +665,42 @@ impl Scan<'_, '_> {
                 // "per MD Saeed" only with a listed name ("MD" is also Maryland).
                 let j = if self.text_is(i + 1, &["("]) { i + 2 } else { i + 1 };
                 let evidence = if cue == Cue::Credential {
-                    Evidence::Strong
+                    Evidence::Kin
                 } else {
                     Evidence::Plain
                 };
+                // "4L NP": nasal prongs.
+                let dose = i.checked_sub(1).and_then(|p| self.tok(p)).is_some_and(|p| {
+                    matches!(p.shape, Shape::Digits | Shape::Alphanumeric)
+                        || p.text.eq_ignore_ascii_case("l")
+                });
                 let after = !before
+                    && !dose
                     && !t.text.eq_ignore_ascii_case("pa")
                     && !t.text.eq_ignore_ascii_case("do")
                     && self.name_after(j, t.line, evidence, CUE_SCORE, "name.cue", false);
                 before || after
             }
             Cue::Relation => self.relation(i),
+            Cue::Other => {
+                i.checked_sub(1)
+                    .is_some_and(|p| self.text_is(p, &["significant", "sig"]))
+                    && self.relation(i)
+            }
             Cue::Action => self.action(i, t.line),
             Cue::Role => {
                 self.name_after(i + 1, t.line, Evidence::Strong, CUE_SCORE, "name.cue", false)
             }
             Cue::Preposition => {
-                let talk = i.checked_sub(1).is_some_and(|p| {
+                let talk = (1..=2).any(|back| {
+                    let Some(p) = i.checked_sub(back) else {
+                        return false;
+                    };
                     self.text_is(
                         p,
                         &[
                             "spoke", "spoken", "talked", "talk", "speak", "met", "discussed",
-                            "explained", "reported", "report", "meeting",
+                            "explained", "reported", "report", "meeting", "consult", "consulted", "work",
                         ],
                     )
                 });
@@ -673,7 +740,20 @@ impl Scan<'_, '_> {
         if u.initial || u.line != line || self.marks.get(u.first).is_some_and(Option::is_some) {
             return false;
         }
-        if !self.accepts(u, Evidence::Plain) {
+        // "Z. Miller aware", "grace dudak aware": an initial or first name before the word
+        // vouches for it.
+        let evidence = match u.first.checked_sub(1).and_then(|q| self.unit_ending(q)) {
+            Some(v) if v.line == line && v.initial && v.first != v.last => Evidence::Initialed,
+            Some(v) if v.line == line && !v.initial && self.capital(v) => {
+                let text = self.tok(v.first).map_or("", |t| t.text);
+                match self.unit_entry(v) {
+                    Some(e) if is_first_name(e) && !is_stop(text) => Evidence::Signed,
+                    _ => Evidence::Plain,
+                }
+            }
+            _ => Evidence::Plain,
+        };
+        if !self.accepts(u, evidence) {
             return false;
         }
         let first = self.extend_left(u, line);
@@ -765,7 +845,10 @@ impl Scan<'_, '_> {
             // "RIJ PA line": the pulmonary artery. Alone, "PA" must end the phrase.
             let zip = self.tok(i + 1).is_some_and(|n| {
                 n.shape == Shape::Digits
-                    || (!with_first && n.line == t.line && !matches!(n.text, "," | "." | ")" | "-" | ";"))
+                    || (!with_first
+                        && t.text.eq_ignore_ascii_case("pa")
+                        && n.line == t.line
+                        && !matches!(n.text, "," | "." | ")" | "-" | ";"))
             });
             let place = self
                 .unit_entry(u)
@@ -794,7 +877,7 @@ impl Scan<'_, '_> {
         let mut skipped = 0;
         while skipped < 2
             && self.tok(j).is_some_and(|n| {
-                matches!(n.text, "," | "(" | ":" | "-")
+                matches!(n.text, "," | "(" | ":" | "-" | "\"")
                     || ["named", "name", "is", "was"]
                         .iter()
                         .any(|w| w.eq_ignore_ascii_case(n.text))
