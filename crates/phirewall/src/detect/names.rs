@@ -32,6 +32,8 @@
 //! The dictionary is consulted only for words next to a cue, capitalized words (cased notes) and,
 //! in caseless notes, the words the pair rule looks at; lookups are cached per token.
 
+use std::sync::OnceLock;
+
 use super::words::Words;
 use crate::dict::{Class, Entry};
 use crate::text::{Shape, Token};
@@ -96,40 +98,168 @@ enum Cue {
     After,
 }
 
-/// Classifies a word by its lowercase text. Plain `match`es: a few length and byte compares.
-fn cue_of(text: &str) -> Option<Cue> {
-    let mut buf = [0u8; 14];
+/// The cue words and what they say; looked up by [`cue_of`].
+const CUE_WORDS: &[(&str, Cue)] = &[
+    ("dr", Cue::Title),
+    ("drs", Cue::Title),
+    ("dr's", Cue::Title),
+    ("mr", Cue::Title),
+    ("mrs", Cue::Title),
+    ("ms", Cue::Title),
+    ("miss", Cue::Title),
+    ("mx", Cue::Title),
+    ("prof", Cue::Title),
+    ("professor", Cue::Title),
+    ("doctor", Cue::Title),
+    ("rn", Cue::Credential),
+    ("np", Cue::Credential),
+    ("rrt", Cue::Credential),
+    ("lpn", Cue::Credential),
+    ("cna", Cue::Credential),
+    ("crna", Cue::Credential),
+    ("aprn", Cue::Credential),
+    ("fnp", Cue::Credential),
+    ("phd", Cue::Credential),
+    ("pharmd", Cue::Credential),
+    ("rph", Cue::Credential),
+    ("msw", Cue::Credential),
+    ("lcsw", Cue::Credential),
+    ("dds", Cue::Credential),
+    ("dmd", Cue::Credential),
+    ("do", Cue::Credential),
+    ("md", Cue::StateCredential),
+    ("pa", Cue::StateCredential),
+    ("wife", Cue::Relation),
+    ("husband", Cue::Relation),
+    ("spouse", Cue::Relation),
+    ("son", Cue::Relation),
+    ("sons", Cue::Relation),
+    ("daughter", Cue::Relation),
+    ("daughters", Cue::Relation),
+    ("dtr", Cue::Relation),
+    ("dtrs", Cue::Relation),
+    ("sister", Cue::Relation),
+    ("sisters", Cue::Relation),
+    ("brother", Cue::Relation),
+    ("brothers", Cue::Relation),
+    ("mother", Cue::Relation),
+    ("father", Cue::Relation),
+    ("mom", Cue::Relation),
+    ("dad", Cue::Relation),
+    ("friend", Cue::Relation),
+    ("friends", Cue::Relation),
+    ("neighbor", Cue::Relation),
+    ("neighbour", Cue::Relation),
+    ("niece", Cue::Relation),
+    ("nephew", Cue::Relation),
+    ("grandson", Cue::Relation),
+    ("granddaughter", Cue::Relation),
+    ("grandmother", Cue::Relation),
+    ("grandfather", Cue::Relation),
+    ("aunt", Cue::Relation),
+    ("uncle", Cue::Relation),
+    ("cousin", Cue::Relation),
+    ("hcp", Cue::Relation),
+    ("proxy", Cue::Relation),
+    ("partner", Cue::Relation),
+    ("fiance", Cue::Relation),
+    ("fiancee", Cue::Relation),
+    ("guardian", Cue::Relation),
+    ("boyfriend", Cue::Relation),
+    ("girlfriend", Cue::Relation),
+    ("caregiver", Cue::Relation),
+    ("stepson", Cue::Relation),
+    ("stepdaughter", Cue::Relation),
+    ("stepmother", Cue::Relation),
+    ("stepfather", Cue::Relation),
+    ("roommate", Cue::Relation),
+    ("per", Cue::Action),
+    ("by", Cue::Action),
+    ("called", Cue::Action),
+    ("paged", Cue::Action),
+    ("cc", Cue::Action),
+    ("covering", Cue::Action),
+    ("attending", Cue::Action),
+    ("resident", Cue::Action),
+    ("fellow", Cue::Action),
+    ("intern", Cue::Action),
+    ("w", Cue::Action),
+    ("ho", Cue::Action),
+    ("pcp", Cue::Action),
+    ("surgeon", Cue::Action),
+    ("physician", Cue::Action),
+    ("chaplain", Cue::Action),
+    ("rabbi", Cue::Action),
+    ("nurse", Cue::Role),
+    ("caseworker", Cue::Role),
+    ("to", Cue::Preposition),
+    ("with", Cue::Preposition),
+    ("aware", Cue::After),
+    ("notified", Cue::After),
+    ("informed", Cue::After),
+    ("updated", Cue::After),
+    ("other", Cue::Other),
+];
+
+/// A word of at most 15 bytes, lowercased, as one integer (bytes and length): comparing two
+/// is one integer compare.
+fn pack_lower(text: &str) -> Option<u128> {
     let bytes = text.as_bytes();
-    let lower = buf.get_mut(..bytes.len())?;
-    for (l, b) in lower.iter_mut().zip(bytes) {
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    for (l, b) in buf.iter_mut().zip(bytes) {
         *l = b.to_ascii_lowercase();
     }
-    Some(match &*lower {
-        b"dr" | b"drs" | b"dr's" | b"mr" | b"mrs" | b"ms" | b"miss" | b"mx" | b"prof"
-        | b"professor" | b"doctor" => Cue::Title,
-        b"rn" | b"np" | b"rrt" | b"lpn" | b"cna" | b"crna" | b"aprn" | b"fnp" | b"phd"
-        | b"pharmd" | b"rph" | b"msw" | b"lcsw" | b"dds" | b"dmd" | b"do" => {
-            Cue::Credential
+    buf[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(buf))
+}
+
+/// Classifies a word by its lowercase text: a binary search over the packed cue words, about
+/// seven integer compares, since every word of a note is asked.
+fn cue_of(text: &str) -> Option<Cue> {
+    struct Table {
+        /// Bit `len` of `lengths[a][b]`: some cue word of that length starts with letters a, b.
+        lengths: [[u16; 26]; 26],
+        words: Vec<(u128, Cue)>,
+    }
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut lengths = [[0u16; 26]; 26];
+        for (w, _) in CUE_WORDS {
+            let b = w.as_bytes();
+            let (a, c) = (letter_index(b[0]), letter_index(*b.get(1).unwrap_or(&b'a')));
+            if let (Some(a), Some(c)) = (a, c) {
+                lengths[a][c] |= 1 << w.len();
+            }
         }
-        b"md" | b"pa" => Cue::StateCredential,
-        b"wife" | b"husband" | b"spouse" | b"son" | b"sons" | b"daughter" | b"daughters"
-        | b"dtr" | b"dtrs" | b"sister" | b"sisters" | b"brother" | b"brothers" | b"mother"
-        | b"father" | b"mom" | b"dad" | b"friend" | b"friends" | b"neighbor" | b"neighbour"
-        | b"niece" | b"nephew" | b"grandson" | b"granddaughter" | b"grandmother"
-        | b"grandfather" | b"aunt" | b"uncle" | b"cousin" | b"hcp" | b"proxy" | b"partner"
-        | b"fiance" | b"fiancee" | b"guardian" | b"boyfriend" | b"girlfriend" | b"caregiver"
-        | b"stepson" | b"stepdaughter" | b"stepmother" | b"stepfather" | b"roommate" => {
-            Cue::Relation
-        }
-        b"per" | b"by" | b"called" | b"paged" | b"cc" | b"covering" | b"attending"
-        | b"resident" | b"fellow" | b"intern" | b"w" | b"ho" | b"pcp" | b"surgeon"
-        | b"physician" | b"chaplain" | b"rabbi" => Cue::Action,
-        b"nurse" | b"caseworker" => Cue::Role,
-        b"to" | b"with" => Cue::Preposition,
-        b"aware" | b"notified" | b"informed" | b"updated" => Cue::After,
-        b"other" => Cue::Other,
-        _ => return None,
-    })
+        let mut words: Vec<(u128, Cue)> = CUE_WORDS
+            .iter()
+            .filter_map(|&(w, c)| Some((pack_lower(w)?, c)))
+            .collect();
+        words.sort_by_key(|&(k, _)| k);
+        Table { lengths, words }
+    });
+    // Most words are ruled out by their first two letters and length, without packing.
+    let b = text.as_bytes();
+    if b.len() > 14 {
+        return None;
+    }
+    let a = letter_index(*b.first()?)?;
+    let c = letter_index(*b.get(1).unwrap_or(&b'a'))?;
+    if table.lengths[a][c] & (1 << b.len()) == 0 {
+        return None;
+    }
+    let key = pack_lower(text)?;
+    let at = table.words.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+    table.words.get(at).map(|&(_, c)| c)
+}
+
+/// 0-25 for an ASCII letter of either case.
+fn letter_index(b: u8) -> Option<usize> {
+    let l = b.to_ascii_lowercase();
+    l.is_ascii_lowercase().then(|| usize::from(l - b'a'))
 }
 
 /// Words that are never part of a name after a cue, although some are listed names ("Will",
@@ -138,7 +268,7 @@ fn is_stop(text: &str) -> bool {
     const STOP: &[&str] = &[
         "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "aware", "be",
         "but", "by", "called", "can", "did", "do", "does", "for", "from", "had", "has", "have",
-        "he", "her", "here", "him", "his", "i", "in", "is", "it", "made", "may", "me", "my",
+        "he", "her", "here", "him", "his", "i", "i'm", "in", "is", "it", "made", "may", "me", "my",
         "no", "not", "notified", "now", "of", "on", "or", "our", "per", "pm", "pt", "pts", "re",
         "she", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to",
         "today", "tonight", "up", "us", "was", "we", "were", "who", "will", "with", "would",
@@ -942,10 +1072,17 @@ impl<'a, 't> Scan<'a, 't> {
         let mut i = 0;
         while i + 1 < self.toks.len() {
             let t = self.toks[i];
+            // Look up only a word that a second one follows as a pair would.
+            let next = self.toks[i + 1];
             let candidate = is_word(&t)
-                && t.text.len() >= 2
-                && (self.caseless || t.shape == Shape::Capitalized)
-                && self.marks[i].is_none();
+                && self.marks[i].is_none()
+                && if self.caseless {
+                    t.text.len() >= 3 && is_word(&next) && next.text.len() >= 2
+                } else {
+                    t.shape == Shape::Capitalized
+                        && t.text.len() >= 2
+                        && (next.shape == Shape::Capitalized || next.text == ",")
+                };
             if !candidate {
                 i += 1;
                 continue;
