@@ -266,15 +266,103 @@ fn letter_index(b: u8) -> Option<usize> {
 /// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in").
 fn is_stop(text: &str) -> bool {
     const STOP: &[&str] = &[
-        "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "aware", "be",
-        "but", "by", "called", "can", "did", "do", "does", "for", "from", "had", "has", "have",
-        "he", "her", "here", "him", "his", "i", "i'm", "in", "is", "it", "made", "may", "me", "my",
-        "no", "not", "notified", "now", "of", "on", "or", "our", "per", "pm", "pt", "pts", "re",
-        "she", "so", "that", "the", "their", "them", "then", "there", "they", "this", "to",
-        "today", "tonight", "up", "us", "was", "we", "were", "who", "will", "with", "would",
-        "you", "english", "spanish", "russian", "italian", "chinese", "french", "portuguese",
-        "greek", "polish", "german", "haitian", "creole", "vietnamese", "korean", "japanese",
-        "arabic", "hebrew", "hindi", "cantonese", "mandarin", "albanian", "armenian",
+        "a",
+        "about",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "aware",
+        "be",
+        "but",
+        "by",
+        "called",
+        "can",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "him",
+        "his",
+        "i",
+        "i'm",
+        "in",
+        "is",
+        "it",
+        "made",
+        "may",
+        "me",
+        "my",
+        "no",
+        "not",
+        "notified",
+        "now",
+        "of",
+        "on",
+        "or",
+        "our",
+        "per",
+        "pm",
+        "pt",
+        "pts",
+        "re",
+        "she",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "to",
+        "today",
+        "tonight",
+        "up",
+        "us",
+        "was",
+        "we",
+        "were",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "english",
+        "spanish",
+        "russian",
+        "italian",
+        "chinese",
+        "french",
+        "portuguese",
+        "greek",
+        "polish",
+        "german",
+        "haitian",
+        "creole",
+        "vietnamese",
+        "korean",
+        "japanese",
+        "arabic",
+        "hebrew",
+        "hindi",
+        "cantonese",
+        "mandarin",
+        "albanian",
+        "armenian",
     ];
     text.len() <= 10 && STOP.iter().any(|s| s.eq_ignore_ascii_case(text))
 }
@@ -396,8 +484,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         marks: vec![None; toks.len()],
     };
     let mut any = false;
-    for i in 0..toks.len() {
-        let t = &toks[i];
+    for (i, t) in toks.iter().enumerate() {
         if !is_word(t) {
             continue;
         }
@@ -576,7 +663,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !self.capital(u) {
             // A lowercase word in a cased note is a name only right after a title and only if
             // it is no English word: "Dr. ridley" yes, "dr. green" no.
-            let uncommon = entry.is_none_or(|e| is_name(e) && !is_common(e));
+            let uncommon = entry.map_or(true, |e| is_name(e) && !is_common(e));
             if !(evidence == Evidence::Strong && uncommon) {
                 return false;
             }
@@ -642,9 +729,9 @@ impl<'a, 't> Scan<'a, 't> {
                     break;
                 }
                 // "h.o.", "p.o.": letters with periods are an abbreviation, not initials.
-                let glued = self
-                    .tok(u.last + 1)
-                    .is_some_and(|n| u.last != u.first && self.tok(u.last).is_some_and(|d| touches(d, n)));
+                let glued = self.tok(u.last + 1).is_some_and(|n| {
+                    u.last != u.first && self.tok(u.last).is_some_and(|d| touches(d, n))
+                });
                 if glued {
                     break;
                 }
@@ -693,7 +780,7 @@ impl<'a, 't> Scan<'a, 't> {
 
     fn mark(&mut self, from: usize, to: usize, score: f32, rule: &'static str) {
         for m in self.marks.iter_mut().take(to + 1).skip(from) {
-            if m.is_none_or(|(s, _)| s < score) {
+            if m.map_or(true, |(s, _)| s < score) {
                 *m = Some((score, rule));
             }
         }
@@ -715,12 +802,16 @@ impl<'a, 't> Scan<'a, 't> {
         };
         self.mark(j, last, score, rule);
         for _ in 0..4 {
-            let joined = self.text_is(last + 1, &["and", "&"]) || (list && self.text_is(last + 1, &[","]));
+            let joined =
+                self.text_is(last + 1, &["and", "&"]) || (list && self.text_is(last + 1, &[","]));
             if !joined {
                 break;
             }
             let k = last + 2;
-            let (k, evidence) = if self.tok(k).is_some_and(|t| cue_of(t.text) == Some(Cue::Title)) {
+            let (k, evidence) = if self
+                .tok(k)
+                .is_some_and(|t| cue_of(t.text) == Some(Cue::Title))
+            {
                 (self.skip_dot(k + 1), Evidence::Strong)
             } else {
                 (k, Evidence::Continued)
@@ -749,13 +840,16 @@ impl<'a, 't> Scan<'a, 't> {
         let shaped = |s: &Self, u: Unit| {
             !u.initial
                 && u.line == line
-                && s.tok(u.first).is_some_and(|t| t.shape == Shape::Capitalized)
+                && s.tok(u.first)
+                    .is_some_and(|t| t.shape == Shape::Capitalized)
         };
         if !shaped(self, a) || !shaped(self, b) || a.last + 1 != b.first {
             return false;
         }
         let unlisted = |e: Option<Entry>| {
-            e.is_none_or(|e| is_name(e) && !is_common(e) && e.classes & NOT_A_NAME == 0)
+            e.map_or(true, |e| {
+                is_name(e) && !is_common(e) && e.classes & NOT_A_NAME == 0
+            })
         };
         let (ea, eb) = (self.unit_entry(a), self.unit_entry(b));
         if !unlisted(ea) || !unlisted(eb) || ea.is_some_and(|e| e.is(Class::MedicalTerm)) {
@@ -785,7 +879,9 @@ impl<'a, 't> Scan<'a, 't> {
                 // "drs." is also "dressings": "drs.rt" is no name.
                 let glued = j > i + 1
                     && t.text.eq_ignore_ascii_case("drs")
-                    && self.tok(j).is_some_and(|n| self.tok(j - 1).is_some_and(|d| touches(d, n)));
+                    && self
+                        .tok(j)
+                        .is_some_and(|n| self.tok(j - 1).is_some_and(|d| touches(d, n)));
                 !glued
                     && self.name_after(j, t.line, Evidence::Strong, TITLE_SCORE, "name.title", true)
             }
@@ -793,7 +889,11 @@ impl<'a, 't> Scan<'a, 't> {
                 let before = self.credential(i, cue);
                 // "NP Grace", "RN (Jane Doe)": a credential before a name is like a title;
                 // "per MD Saeed" only with a listed name ("MD" is also Maryland).
-                let j = if self.text_is(i + 1, &["("]) { i + 2 } else { i + 1 };
+                let j = if self.text_is(i + 1, &["("]) {
+                    i + 2
+                } else {
+                    i + 1
+                };
                 let evidence = if cue == Cue::Credential {
                     Evidence::Kin
                 } else {
@@ -818,9 +918,14 @@ impl<'a, 't> Scan<'a, 't> {
                     && self.relation(i)
             }
             Cue::Action => self.action(i, t.line),
-            Cue::Role => {
-                self.name_after(i + 1, t.line, Evidence::Strong, CUE_SCORE, "name.cue", false)
-            }
+            Cue::Role => self.name_after(
+                i + 1,
+                t.line,
+                Evidence::Strong,
+                CUE_SCORE,
+                "name.cue",
+                false,
+            ),
             Cue::Preposition => {
                 let talk = (1..=2).any(|back| {
                     let Some(p) = i.checked_sub(back) else {
@@ -829,8 +934,20 @@ impl<'a, 't> Scan<'a, 't> {
                     self.text_is(
                         p,
                         &[
-                            "spoke", "spoken", "talked", "talk", "speak", "met", "discussed",
-                            "explained", "reported", "report", "meeting", "consult", "consulted", "work",
+                            "spoke",
+                            "spoken",
+                            "talked",
+                            "talk",
+                            "speak",
+                            "met",
+                            "discussed",
+                            "explained",
+                            "reported",
+                            "report",
+                            "meeting",
+                            "consult",
+                            "consulted",
+                            "work",
                         ],
                     )
                 });
@@ -852,7 +969,10 @@ impl<'a, 't> Scan<'a, 't> {
         } else if self.text_is(i, &["w"]) {
             return false;
         }
-        if self.tok(j).is_some_and(|t| cue_of(t.text) == Some(Cue::Title)) {
+        if self
+            .tok(j)
+            .is_some_and(|t| cue_of(t.text) == Some(Cue::Title))
+        {
             return false; // The title itself is a cue.
         }
         self.plain_name_after(j, line)
@@ -1016,11 +1136,21 @@ impl<'a, 't> Scan<'a, 't> {
             j += 1;
             skipped += 1;
         }
-        let after = if self.tok(j).is_some_and(|n| cue_of(n.text) == Some(Cue::Title)) {
+        let after = if self
+            .tok(j)
+            .is_some_and(|n| cue_of(n.text) == Some(Cue::Title))
+        {
             false // The title is a cue of its own.
         } else {
             let plural = t.text.len() > 3 && t.text.ends_with(['s', 'S']);
-            self.name_after(j, t.line, Evidence::Kin, RELATION_SCORE, "name.relation", plural)
+            self.name_after(
+                j,
+                t.line,
+                Evidence::Kin,
+                RELATION_SCORE,
+                "name.relation",
+                plural,
+            )
         };
         after | self.before_relation(i)
     }
@@ -1107,7 +1237,9 @@ impl<'a, 't> Scan<'a, 't> {
                     continue;
                 };
                 let shaped = self.caseless
-                    || self.tok(u.first).is_some_and(|n| n.shape == Shape::Capitalized);
+                    || self
+                        .tok(u.first)
+                        .is_some_and(|n| n.shape == Shape::Capitalized);
                 if u.line == t.line && shaped {
                     // "John Q. Smith".
                     let v = if u.initial && self.text_is(u.last, &["."]) {
@@ -1137,7 +1269,9 @@ impl<'a, 't> Scan<'a, 't> {
             // Last, First (cased notes only: in capitals it reads like a list).
             if !self.caseless && e.surname_rank != 0 && self.text_is(i + 1, &[","]) {
                 if let Some(v) = self.unit(i + 2) {
-                    let first = self.tok(v.first).is_some_and(|n| n.shape == Shape::Capitalized)
+                    let first = self
+                        .tok(v.first)
+                        .is_some_and(|n| n.shape == Shape::Capitalized)
                         && !v.initial
                         && v.line == t.line
                         && self
@@ -1170,10 +1304,12 @@ impl<'a, 't> Scan<'a, 't> {
         if self.text_is(k, &[","]) {
             k += 1;
         }
-        if self.tok(k).is_some_and(|n| n.line == line && matches!(cue_of(n.text), Some(Cue::Credential | Cue::StateCredential))) {
+        if self.tok(k).is_some_and(|n| {
+            n.line == line && matches!(cue_of(n.text), Some(Cue::Credential | Cue::StateCredential))
+        }) {
             k += 1;
         }
-        let after = self.tok(k).is_none_or(|n| n.line != line);
+        let after = self.tok(k).map_or(true, |n| n.line != line);
         before && after
     }
 
@@ -1264,5 +1400,173 @@ fn min_rank(a: u16, b: u16) -> u16 {
     match (a, b) {
         (0, r) | (r, 0) => r,
         (a, b) => a.min(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::Dict;
+
+    /// The names found in `text`, with the rule that found each.
+    fn names(text: &str) -> Vec<(&str, &'static str)> {
+        let words = Words::new(text, Dict::shared().expect("dictionary opens"));
+        let mut out = Vec::new();
+        find(&words, &mut out);
+        out.iter()
+            .map(|f| (&text[f.span.range()], f.detector))
+            .collect()
+    }
+
+    fn texts(text: &str) -> Vec<&str> {
+        names(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn cue_words() {
+        assert_eq!(cue_of("Dr"), Some(Cue::Title));
+        assert_eq!(cue_of("MRS"), Some(Cue::Title));
+        assert_eq!(cue_of("rn"), Some(Cue::Credential));
+        assert_eq!(cue_of("PA"), Some(Cue::StateCredential));
+        assert_eq!(cue_of("Daughter"), Some(Cue::Relation));
+        assert_eq!(cue_of("w"), Some(Cue::Action));
+        assert_eq!(cue_of("aware"), Some(Cue::After));
+        for word in [
+            "",
+            "d",
+            "patient",
+            "drip",
+            "sonogram",
+            "a-very-long-word-indeed",
+        ] {
+            assert_eq!(cue_of(word), None, "{word:?}");
+        }
+        // Every listed cue word is found by the fast path.
+        for &(w, c) in CUE_WORDS {
+            assert_eq!(cue_of(w), Some(c), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(names("Dr. Young in."), [("Young", "name.title")]);
+        assert_eq!(texts("seen by DR SMITH, DR JONES."), ["SMITH", "JONES"]);
+        assert_eq!(texts("Dr. J. Kowalczyk"), ["J. Kowalczyk"]);
+        assert_eq!(texts("per Dr. Retterer-Moore."), ["Retterer-Moore"]);
+        assert_eq!(texts("Dr. Vance's note"), ["Vance"]);
+        // A lowercase word in a cased note only when it is no English word.
+        assert_eq!(texts("Paged Dr. ridgeworth."), ["ridgeworth"]);
+        assert!(texts("Asked Dr. about it.").is_empty());
+        assert!(texts("DR AWARE. MS CHANGES NOTED.").is_empty());
+        assert!(texts("Ms: alert.").is_empty());
+        assert!(texts("drs.rt heel").is_empty());
+    }
+
+    #[test]
+    fn credentials() {
+        assert_eq!(
+            names("Anneliese Barkowitz, RN"),
+            [("Anneliese Barkowitz", "name.credential")]
+        );
+        assert_eq!(texts("Kowalczyk PA-C"), ["Kowalczyk"]);
+        assert_eq!(texts("by Q. Lindqvast RRT"), ["Q. Lindqvast"]);
+        // "PA" is also Pennsylvania and the pulmonary artery.
+        assert!(texts("moved to Erie, PA 16501").is_empty());
+        assert!(texts("RIJ PA line").is_empty());
+        // A lone common word before a credential is a role, not a name.
+        assert!(texts("Night RN aware.").is_empty());
+        assert!(texts("4L NP sats 95%").is_empty());
+    }
+
+    #[test]
+    fn relations() {
+        assert_eq!(names("son Tom called"), [("Tom", "name.relation")]);
+        assert_eq!(texts("wife (Mary) here"), ["Mary"]);
+        assert_eq!(texts("daughter, Ann Lee, visited"), ["Ann Lee"]);
+        assert_eq!(texts("Mary (wife) here"), ["Mary"]);
+        assert_eq!(texts("Tom Reed, son, called"), ["Tom Reed"]);
+        assert_eq!(texts("son-in-law Bartholomew visited"), ["Bartholomew"]);
+        assert_eq!(texts("daughter is Mrs. Ann Lee"), ["Ann Lee"]);
+        assert_eq!(
+            texts("sons Ambrose, Lucian and Florian"),
+            ["Ambrose", "Lucian", "Florian"]
+        );
+        // Caseless: only listed names; "nad" and misspellings are shorthand.
+        assert_eq!(texts("WIFE MARGARET IN TO VISIT"), ["MARGARET"]);
+        assert!(texts("WIFE NAD IN ROOM. SON PRESNT TILL 2100.").is_empty());
+        assert!(texts("Son in to visit. Wife aware.").is_empty());
+    }
+
+    #[test]
+    fn action_cues() {
+        assert_eq!(names("held per Kowalczyk"), [("Kowalczyk", "name.cue")]);
+        assert_eq!(
+            texts("discussed with Radomir Castellane today"),
+            ["Radomir Castellane"]
+        );
+        assert_eq!(texts("Low BP, Z. Hartigan aware."), ["Z. Hartigan"]);
+        assert_eq!(texts("cc: Okafor"), ["Okafor"]);
+        assert_eq!(texts("Vasquez notified."), ["Vasquez"]);
+        // A common word after a weak cue is not a name.
+        assert!(texts("Seen by Brown team. Per Will, fine.").is_empty());
+        assert!(texts("covered per RISS. w/ min assist. by EMS.").is_empty());
+        assert!(texts("HO aware. Team aware. 190's. Team aware.").is_empty());
+        assert!(texts("reported to h.o. bp 90/50").is_empty());
+    }
+
+    #[test]
+    fn pairs() {
+        assert_eq!(
+            names("Patient Rebecca Kowalczyk admitted"),
+            [("Rebecca Kowalczyk", "name.pair")]
+        );
+        assert_eq!(
+            texts("Gregory Q. Castellano here"),
+            ["Gregory Q. Castellano"]
+        );
+        assert_eq!(
+            texts("Contact Kowalczyk, Rebecca."),
+            ["Kowalczyk", "Rebecca"]
+        );
+        // Drugs, eponyms and common words are no pair.
+        assert!(texts("Parkinson Disease. Grace Period. Lasix Heparin.").is_empty());
+        // A list is not "Last, First".
+        assert!(texts("Kowalczyk, Rebecca, Bruno").len() < 2);
+    }
+
+    #[test]
+    fn repeats() {
+        assert_eq!(
+            names("Dr. Quentara paged. Quentara in."),
+            [("Quentara", "name.title"), ("Quentara", "name.repeat")]
+        );
+        // Caseless notes repeat case-insensitively.
+        assert_eq!(
+            texts("son desmond called. will call desmond back."),
+            ["desmond", "desmond"]
+        );
+        // Common words are not repeated: "Dr. Young" does not make every "young" a name.
+        assert_eq!(texts("Dr. Young aware. Young pt."), ["Young"]);
+        // In a cased note a lowercase repeat is a word.
+        assert_eq!(texts("Dr. Rose saw pt. rose from bed."), ["Rose"]);
+    }
+
+    #[test]
+    fn common_words_stay_untouched() {
+        for text in [
+            "Will call back. Hope to wean. May 3 follow up.",
+            "Brown stool. White count 12. Foley catheter.",
+            "Parkinson's disease, Hodgkin lymphoma, Babinski negative.",
+            "MICU to CCU, BUN 20, Pt NAD.",
+            "Interpreter called; daughter, Russian speaking.",
+        ] {
+            assert!(texts(text).is_empty(), "{text:?}: {:?}", texts(text));
+        }
+    }
+
+    #[test]
+    fn names_stay_on_their_line() {
+        assert_eq!(texts("Dr.\nSmith"), Vec::<&str>::new());
+        assert_eq!(texts("son Tom\nReed"), ["Tom"]);
     }
 }
