@@ -580,11 +580,11 @@ impl<'a, 't> Scan<'a, 't> {
             return None;
         }
         if t.text.len() == 1 {
-            // A letter glued to what precedes it is no initial: "90's", "w/u".
-            if j.checked_sub(1)
-                .and_then(|p| self.tok(p))
-                .is_some_and(|p| touches(p, t))
-            {
+            // A letter glued to what precedes it is no initial: "90's", "w/u", "h.o.";
+            // after an opening bracket, quote or dash it still is: "(B. Kay".
+            if j.checked_sub(1).and_then(|p| self.tok(p)).is_some_and(|p| {
+                touches(p, t) && !matches!(p.text, "(" | "[" | "\"" | "-" | ":" | "," | ";")
+            }) {
                 return None;
             }
             let dot = self
@@ -601,7 +601,19 @@ impl<'a, 't> Scan<'a, 't> {
         while let (Some(a), Some(h), Some(b)) =
             (self.tok(last), self.tok(last + 1), self.tok(last + 2))
         {
-            if h.text == "-" && touches(a, h) && touches(h, b) && is_word(b) && last - j < 4 {
+            // "Retterer-Moore" is one name, "Rockwood-thinking" a name and a word.
+            let word = || {
+                self.words.dict().lookup(b.text).is_some_and(|e| {
+                    !is_name(e) || (is_common(e) && name_rank(e) > FREQUENT_NAME_RANK)
+                })
+            };
+            if h.text == "-"
+                && touches(a, h)
+                && touches(h, b)
+                && is_word(b)
+                && last - j < 4
+                && !word()
+            {
                 last += 2;
             } else {
                 break;
