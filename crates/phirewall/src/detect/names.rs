@@ -10,8 +10,14 @@
 //! | `name.relation` | a name after a relation word ("son Tom", "wife (Mary)", "daughter, Ann Lee"), or before one in parentheses or commas ("Mary (wife)", "Tom, son,") | 0.85 |
 //! | `name.credential` | a name before a credential: "Smith, MD", "J. Smith RN", "Kim PA-C" | 0.85 |
 //! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "spoke with", "d/w", "cc:") or before "aware"/"notified" | 0.8 |
+//! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
 //! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
+//!
+//! An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
+//! aware"), and a frequent first name for the surname after it ("dtr Frances Baker"), so those
+//! surnames may be unlisted or eponyms. A frequent first name followed by an unlisted word is a
+//! pair when capitalized in a cased note, or alone on its line as a signature.
 //!
 //! What is left alone, and why:
 //! - Common English words (SCOWL sizes 10-35) are names only after a title or a relation word
