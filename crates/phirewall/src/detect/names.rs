@@ -1,7 +1,1590 @@
-//! Being written (issue 3): see the tracker.
+//! NAME: the names of patients, relatives and clinicians, found from the words around them.
+//!
+//! A name has no shape of its own: "Young", "Brown" and "Will" are names and English words,
+//! "Foley" is a surname and a catheter, and many names in notes are in no list at all (rare or
+//! misspelled). So the evidence is context first and the dictionary second:
+//!
+//! | rule | accepts | score |
+//! | --- | --- | --- |
+//! | `name.title` | 1-3 name words after a title: "Dr. Young", "MRS. J. O'NEIL", "dr vasquez" | 0.9 |
+//! | `name.relation` | a name after a relation word ("son Tom", "wife (Mary)", "daughter, Ann Lee"), or before one in parentheses or commas ("Mary (wife)", "Tom, son,") | 0.85 |
+//! | `name.credential` | a name before a credential: "Smith, MD", "J. Smith RN", "Kim PA-C" | 0.85 |
+//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "spoke with", "d/w", "cc:") or before "aware"/"notified" | 0.8 |
+//! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
+//! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
+//! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
+//!
+//! An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
+//! aware"), and a frequent first name for the surname after it ("dtr Frances Baker"), so those
+//! surnames may be unlisted or eponyms. A frequent first name followed by an unlisted word is a
+//! pair when capitalized in a cased note, or alone on its line as a signature.
+//!
+//! What is left alone, and why:
+//! - Common English words (SCOWL sizes 10-35) are names only after a title or a relation word
+//!   ("Dr. Brown", "son Will"), never after a weaker cue and never by repetition: "Brown stool",
+//!   "white count", "will call", "May 3".
+//! - Drugs, ward and lab abbreviations, titles and relation words are never names; eponyms
+//!   (`medical_terms.txt`: "Foley", "Parkinson", "Whipple") only after a title or relation word,
+//!   so "Foley catheter" and "Parkinson's disease" stay untouched while "Dr. Foley" is found.
+//! - A bare capitalized word is not a name without context: capitals also mark sentence starts,
+//!   headings and drug brands.
+//! - In caseless notes (all capitals or all lowercase), capitalization says nothing, so a word
+//!   after a weak cue must be a listed name that is not a common word.
+//!
+//! Names never run across a line break. A name's span covers its words, inner initials with their
+//! period ("J. Smith") and hyphens ("Retterer-Moore"), but not a title, a credential or a
+//! possessive "'s".
+//!
+//! The dictionary is consulted only for words next to a cue, capitalized words (cased notes) and,
+//! in caseless notes, the words the pair rule looks at; lookups are cached per token.
+
+use std::sync::OnceLock;
 
 use super::words::Words;
-use crate::Finding;
+use crate::dict::{Class, Entry};
+use crate::text::{Shape, Token};
+use crate::{Finding, Kind, Span};
+
+const TITLE_SCORE: f32 = 0.9;
+const RELATION_SCORE: f32 = 0.85;
+const CREDENTIAL_SCORE: f32 = 0.85;
+const CUE_SCORE: f32 = 0.8;
+const PAIR_SCORE: f32 = 0.75;
+const REPEAT_SCORE: f32 = 0.7;
+
+/// An English word of a SCOWL size up to this one (about 39,000 words) is "common": a name
+/// only with a title or a relation word in front of it.
+const COMMON_WORD_RANK: u16 = 35;
+
+/// A common word is still accepted after a title or a relation word when it is at least this
+/// frequent as a first name or surname ("Dr. Young", "son Frank"), but not when it is a rare
+/// name ("dr plan", "wife care").
+const FREQUENT_NAME_RANK: u16 = 5_000;
+
+/// After an initial, a common word is a surname if it is at least this frequent as a name
+/// ("B. Muse" yes, "A. Square" no).
+const INITIALED_NAME_RANK: u16 = 20_000;
+
+/// Without a title or a relation word, a listed name must rank within these limits: the tails
+/// of the lists hold many non-names ("gi", "vanco" are Census surnames).
+const LISTED_FIRST_RANK: u16 = 30_000;
+const LISTED_SURNAME_RANK: u16 = 60_000;
+
+/// The pair rule in caseless notes needs a frequent first name: two listed words in a row are
+/// otherwise too common in shorthand.
+const CASELESS_PAIR_FIRST_RANK: u16 = 1_500;
+
+/// Classes that are never a name without a title or relation word, and never a repeated name.
+const NOT_A_NAME: u16 = Class::Drug as u16
+    | Class::ClinicalAbbr as u16
+    | Class::Title as u16
+    | Class::RelationCue as u16
+    | Class::Facility as u16;
+
+/// What a cue word says about the words next to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cue {
+    /// A title: the following words are a name ("Dr", "Mrs").
+    Title,
+    /// A credential after a name ("MD", "RN"); several also stand before one ("NP Smith").
+    Credential,
+    /// A credential that is also a state abbreviation ("PA", "MD"): checked against addresses.
+    StateCredential,
+    /// A relation: a name follows or stands in parentheses before it ("wife", "son").
+    Relation,
+    /// An action or role before a name ("seen by", "per", "paged").
+    Action,
+    /// A role written before a name like a title ("nurse Ann", "caseworker Lee").
+    Role,
+    /// "to", "with": an action cue only after a verb of talking ("spoke to", "met with").
+    Preposition,
+    /// "other": a relation after "significant" / "sig".
+    Other,
+    /// A report after a name ("Smith aware", "Jones notified"); also an action before one.
+    After,
+}
+
+/// The cue words and what they say; looked up by [`cue_of`].
+const CUE_WORDS: &[(&str, Cue)] = &[
+    ("dr", Cue::Title),
+    ("drs", Cue::Title),
+    ("dr's", Cue::Title),
+    ("mr", Cue::Title),
+    ("mrs", Cue::Title),
+    ("ms", Cue::Title),
+    ("miss", Cue::Title),
+    ("mx", Cue::Title),
+    ("prof", Cue::Title),
+    ("professor", Cue::Title),
+    ("doctor", Cue::Title),
+    ("rn", Cue::Credential),
+    ("np", Cue::Credential),
+    ("rrt", Cue::Credential),
+    ("lpn", Cue::Credential),
+    ("cna", Cue::Credential),
+    ("crna", Cue::Credential),
+    ("aprn", Cue::Credential),
+    ("fnp", Cue::Credential),
+    ("phd", Cue::Credential),
+    ("pharmd", Cue::Credential),
+    ("rph", Cue::Credential),
+    ("msw", Cue::Credential),
+    ("lcsw", Cue::Credential),
+    ("dds", Cue::Credential),
+    ("dmd", Cue::Credential),
+    ("do", Cue::Credential),
+    ("md", Cue::StateCredential),
+    ("pa", Cue::StateCredential),
+    ("wife", Cue::Relation),
+    ("husband", Cue::Relation),
+    ("spouse", Cue::Relation),
+    ("son", Cue::Relation),
+    ("sons", Cue::Relation),
+    ("daughter", Cue::Relation),
+    ("daughters", Cue::Relation),
+    ("dtr", Cue::Relation),
+    ("dtrs", Cue::Relation),
+    ("sister", Cue::Relation),
+    ("sisters", Cue::Relation),
+    ("brother", Cue::Relation),
+    ("brothers", Cue::Relation),
+    ("mother", Cue::Relation),
+    ("father", Cue::Relation),
+    ("mom", Cue::Relation),
+    ("dad", Cue::Relation),
+    ("friend", Cue::Relation),
+    ("friends", Cue::Relation),
+    ("neighbor", Cue::Relation),
+    ("neighbour", Cue::Relation),
+    ("niece", Cue::Relation),
+    ("nephew", Cue::Relation),
+    ("grandson", Cue::Relation),
+    ("granddaughter", Cue::Relation),
+    ("grandmother", Cue::Relation),
+    ("grandfather", Cue::Relation),
+    ("aunt", Cue::Relation),
+    ("uncle", Cue::Relation),
+    ("cousin", Cue::Relation),
+    ("hcp", Cue::Relation),
+    ("proxy", Cue::Relation),
+    ("partner", Cue::Relation),
+    ("fiance", Cue::Relation),
+    ("fiancee", Cue::Relation),
+    ("guardian", Cue::Relation),
+    ("boyfriend", Cue::Relation),
+    ("girlfriend", Cue::Relation),
+    ("caregiver", Cue::Relation),
+    ("stepson", Cue::Relation),
+    ("stepdaughter", Cue::Relation),
+    ("stepmother", Cue::Relation),
+    ("stepfather", Cue::Relation),
+    ("roommate", Cue::Relation),
+    ("per", Cue::Action),
+    ("by", Cue::Action),
+    ("called", Cue::Action),
+    ("paged", Cue::Action),
+    ("cc", Cue::Action),
+    ("covering", Cue::Action),
+    ("attending", Cue::Action),
+    ("resident", Cue::Action),
+    ("fellow", Cue::Action),
+    ("intern", Cue::Action),
+    ("w", Cue::Action),
+    ("ho", Cue::Action),
+    ("pcp", Cue::Action),
+    ("surgeon", Cue::Action),
+    ("physician", Cue::Action),
+    ("chaplain", Cue::Action),
+    ("rabbi", Cue::Action),
+    ("nurse", Cue::Role),
+    ("caseworker", Cue::Role),
+    ("to", Cue::Preposition),
+    ("with", Cue::Preposition),
+    ("aware", Cue::After),
+    ("notified", Cue::After),
+    ("informed", Cue::After),
+    ("updated", Cue::After),
+    ("other", Cue::Other),
+];
+
+/// A word of at most 15 bytes, lowercased, as one integer (bytes and length): comparing two
+/// is one integer compare.
+fn pack_lower(text: &str) -> Option<u128> {
+    let bytes = text.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    for (l, b) in buf.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    buf[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(buf))
+}
+
+/// Classifies a word by its lowercase text: a binary search over the packed cue words, about
+/// seven integer compares, since every word of a note is asked.
+fn cue_of(text: &str) -> Option<Cue> {
+    struct Table {
+        /// Bit `len` of `lengths[a][b]`: some cue word of that length starts with letters a, b.
+        lengths: [[u16; 26]; 26],
+        words: Vec<(u128, Cue)>,
+    }
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut lengths = [[0u16; 26]; 26];
+        for (w, _) in CUE_WORDS {
+            let b = w.as_bytes();
+            let (a, c) = (letter_index(b[0]), letter_index(*b.get(1).unwrap_or(&b'a')));
+            if let (Some(a), Some(c)) = (a, c) {
+                lengths[a][c] |= 1 << w.len();
+            }
+        }
+        let mut words: Vec<(u128, Cue)> = CUE_WORDS
+            .iter()
+            .filter_map(|&(w, c)| Some((pack_lower(w)?, c)))
+            .collect();
+        words.sort_by_key(|&(k, _)| k);
+        Table { lengths, words }
+    });
+    // Most words are ruled out by their first two letters and length, without packing.
+    let b = text.as_bytes();
+    if b.len() > 14 {
+        return None;
+    }
+    let a = letter_index(*b.first()?)?;
+    let c = letter_index(*b.get(1).unwrap_or(&b'a'))?;
+    if table.lengths[a][c] & (1 << b.len()) == 0 {
+        return None;
+    }
+    let key = pack_lower(text)?;
+    let at = table.words.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+    table.words.get(at).map(|&(_, c)| c)
+}
+
+/// 0-25 for an ASCII letter of either case.
+fn letter_index(b: u8) -> Option<usize> {
+    let l = b.to_ascii_lowercase();
+    l.is_ascii_lowercase().then(|| usize::from(l - b'a'))
+}
+
+/// Words that are never part of a name after a cue, although some are listed names ("Will",
+/// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in").
+fn is_stop(text: &str) -> bool {
+    const STOP: &[&str] = &[
+        "a",
+        "about",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "aware",
+        "be",
+        "but",
+        "by",
+        "called",
+        "can",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "him",
+        "his",
+        "i",
+        "i'm",
+        "in",
+        "is",
+        "it",
+        "made",
+        "may",
+        "me",
+        "my",
+        "no",
+        "not",
+        "notified",
+        "now",
+        "of",
+        "on",
+        "or",
+        "our",
+        "per",
+        "pm",
+        "pt",
+        "pts",
+        "re",
+        "she",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "to",
+        "today",
+        "tonight",
+        "up",
+        "us",
+        "was",
+        "we",
+        "were",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "english",
+        "spanish",
+        "russian",
+        "italian",
+        "chinese",
+        "french",
+        "portuguese",
+        "greek",
+        "polish",
+        "german",
+        "haitian",
+        "creole",
+        "vietnamese",
+        "korean",
+        "japanese",
+        "arabic",
+        "hebrew",
+        "hindi",
+        "cantonese",
+        "mandarin",
+        "albanian",
+        "armenian",
+    ];
+    text.len() <= 10 && STOP.iter().any(|s| s.eq_ignore_ascii_case(text))
+}
+
+/// Lowercase particles that may stand inside a name ("Ludwig van Beethoven", "Maria de la Cruz").
+fn is_particle(text: &str) -> bool {
+    matches!(
+        text,
+        "de" | "la" | "del" | "van" | "der" | "von" | "da" | "di" | "le" | "du" | "st"
+    )
+}
+
+fn is_word(t: &Token<'_>) -> bool {
+    matches!(
+        t.shape,
+        Shape::Lower | Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
+    )
+}
+
+/// Whether `b` follows `a` with nothing in between.
+fn touches(a: &Token<'_>, b: &Token<'_>) -> bool {
+    a.span.end == b.span.start
+}
+
+/// The text of a word without a possessive "'s".
+fn bare(text: &str) -> &str {
+    let n = text.len();
+    if n > 3 && text.is_char_boundary(n - 2) {
+        let tail = &text[n - 2..];
+        if tail.eq_ignore_ascii_case("'s") {
+            return &text[..n - 2];
+        }
+    }
+    text
+}
+
+fn is_name(e: Entry) -> bool {
+    e.is(Class::FirstName) || e.is(Class::Surname)
+}
+
+/// The better of the two name ranks, 0 if neither list has the word.
+fn name_rank(e: Entry) -> u16 {
+    match (e.first_rank, e.surname_rank) {
+        (0, r) | (r, 0) => r,
+        (a, b) => a.min(b),
+    }
+}
+
+/// A listed first name that is more a first name than a surname, and frequent if a word too.
+fn is_first_name(e: Entry) -> bool {
+    e.first_rank != 0
+        && (e.surname_rank == 0 || e.first_rank <= e.surname_rank)
+        && (!is_common(e) || e.first_rank <= FREQUENT_NAME_RANK)
+        && e.classes & NOT_A_NAME == 0
+}
+
+fn is_common(e: Entry) -> bool {
+    (1..=COMMON_WORD_RANK).contains(&e.word_rank)
+}
+
+/// A listed name with nothing else to it: not a common word, eponym, drug, abbreviation or
+/// state, and not from the far tails of the lists.
+fn is_plain(e: Entry) -> bool {
+    let listed = (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
+        || (1..=LISTED_SURNAME_RANK).contains(&e.surname_rank);
+    listed
+        && !is_common(e)
+        && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16 | Class::State as u16) == 0
+}
+
+/// How much evidence stands in front of a word, which decides what the word may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Evidence {
+    /// A title: any name-like word except common non-names, listed or not.
+    Strong,
+    /// A relation word: as `Strong`, but in caseless notes only listed names ("wife nad" is
+    /// shorthand, not a name).
+    Kin,
+    /// The last word of a name with a first name or initial before it ("Nancy Jones, RN"): a
+    /// listed name other than a drug or abbreviation, eponyms included, or an unknown word.
+    Signed,
+    /// A later word of a name already begun.
+    Continued,
+    /// The word after an initial ("B. Kargas", "Dr B Muse"): any capitalized word but function
+    /// words, drugs and abbreviations.
+    Initialed,
+    /// A weaker cue: a listed, plain name.
+    Plain,
+}
+
+/// One word of a name: a word, a hyphenated word, or an initial with its period.
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    /// First and last token.
+    first: usize,
+    last: usize,
+    initial: bool,
+    line: u32,
+}
+
+struct Scan<'a, 't> {
+    words: &'a Words<'t>,
+    toks: &'a [Token<'t>],
+    caseless: bool,
+    /// Lookups done so far: `None` = not looked up yet.
+    cache: Vec<Option<Option<Entry>>>,
+    /// The best name rule that claimed each token.
+    marks: Vec<Option<(f32, &'static str)>>,
+}
 
 /// Adds this family's candidates to `out`.
-pub(crate) fn find(_words: &Words<'_>, _out: &mut Vec<Finding>) {}
+pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
+    let toks = words.tokens();
+    let mut scan = Scan {
+        words,
+        toks,
+        caseless: words.caseless(),
+        cache: vec![None; toks.len()],
+        marks: vec![None; toks.len()],
+    };
+    let mut any = false;
+    for (i, t) in toks.iter().enumerate() {
+        if !is_word(t) {
+            continue;
+        }
+        if let Some(cue) = cue_of(t.text) {
+            any |= scan.at_cue(i, cue);
+        }
+    }
+    any |= scan.pairs();
+    if any {
+        scan.repeat();
+        scan.emit(out);
+    }
+}
+
+impl<'a, 't> Scan<'a, 't> {
+    fn tok(&self, j: usize) -> Option<&'a Token<'t>> {
+        self.toks.get(j)
+    }
+
+    fn text_is(&self, j: usize, texts: &[&str]) -> bool {
+        self.tok(j)
+            .is_some_and(|t| texts.iter().any(|s| s.eq_ignore_ascii_case(t.text)))
+    }
+
+    fn entry(&mut self, j: usize) -> Option<Entry> {
+        if let Some(cached) = self.cache.get(j).copied().flatten() {
+            return cached;
+        }
+        let found = self
+            .toks
+            .get(j)
+            .and_then(|t| self.words.dict().lookup(bare(t.text)));
+        if let Some(slot) = self.cache.get_mut(j) {
+            *slot = Some(found);
+        }
+        found
+    }
+
+    /// What the dictionary says about a unit: a hyphenated unit is a name if a part is, and a
+    /// common word or non-name only if every part is.
+    fn unit_entry(&mut self, u: Unit) -> Option<Entry> {
+        if u.first == u.last || u.initial {
+            return self.entry(u.first);
+        }
+        let mut merged: Option<Entry> = None;
+        let mut all_known = true;
+        for j in (u.first..=u.last).step_by(2) {
+            match self.entry(j) {
+                None => all_known = false,
+                // A part that is a word and no name ("co-signature", "pt-states") makes the
+                // whole a word.
+                Some(e)
+                    if !is_name(e)
+                        || e.classes & NOT_A_NAME != 0
+                        || (is_common(e) && name_rank(e) > FREQUENT_NAME_RANK) =>
+                {
+                    return Some(e)
+                }
+                Some(e) => {
+                    merged = Some(match merged {
+                        None => e,
+                        Some(m) => Entry {
+                            classes: (m.classes & e.classes)
+                                | ((m.classes | e.classes)
+                                    & (Class::FirstName as u16 | Class::Surname as u16)),
+                            first_rank: min_rank(m.first_rank, e.first_rank),
+                            surname_rank: min_rank(m.surname_rank, e.surname_rank),
+                            word_rank: if m.word_rank == 0 || e.word_rank == 0 {
+                                0
+                            } else {
+                                m.word_rank.max(e.word_rank)
+                            },
+                        },
+                    })
+                }
+            }
+        }
+        match merged {
+            Some(mut e) if !all_known => {
+                // An unknown part ("Retterer-") makes the whole unlike any listed word.
+                e.word_rank = 0;
+                e.classes &= Class::FirstName as u16 | Class::Surname as u16;
+                Some(e)
+            }
+            other => other,
+        }
+    }
+
+    /// The unit starting at token `j`, if `j` starts a word.
+    fn unit(&self, j: usize) -> Option<Unit> {
+        let t = self.tok(j)?;
+        if !is_word(t) {
+            return None;
+        }
+        if t.text.len() == 1 {
+            // A letter glued to what precedes it is no initial: "90's", "w/u", "h.o.";
+            // after an opening bracket, quote or dash it still is: "(B. Kay".
+            if j.checked_sub(1).and_then(|p| self.tok(p)).is_some_and(|p| {
+                touches(p, t) && !matches!(p.text, "(" | "[" | "\"" | "-" | ":" | "," | ";")
+            }) {
+                return None;
+            }
+            let dot = self
+                .tok(j + 1)
+                .is_some_and(|d| d.text == "." && touches(t, d));
+            return Some(Unit {
+                first: j,
+                last: if dot { j + 1 } else { j },
+                initial: true,
+                line: t.line,
+            });
+        }
+        let mut last = j;
+        while let (Some(a), Some(h), Some(b)) =
+            (self.tok(last), self.tok(last + 1), self.tok(last + 2))
+        {
+            // "Retterer-Moore" is one name, "Rockwood-thinking" a name and a word.
+            let word = || {
+                self.words.dict().lookup(b.text).is_some_and(|e| {
+                    !is_name(e) || (is_common(e) && name_rank(e) > FREQUENT_NAME_RANK)
+                })
+            };
+            if h.text == "-"
+                && touches(a, h)
+                && touches(h, b)
+                && is_word(b)
+                && last - j < 4
+                && !word()
+            {
+                last += 2;
+            } else {
+                break;
+            }
+        }
+        Some(Unit {
+            first: j,
+            last,
+            initial: false,
+            line: t.line,
+        })
+    }
+
+    /// The unit ending at token `j` (a word, or the period of an initial).
+    fn unit_ending(&self, j: usize) -> Option<Unit> {
+        let t = self.tok(j)?;
+        let mut first = j;
+        if t.text == "." {
+            first = j.checked_sub(1)?;
+            let u = self.unit(first)?;
+            return (u.initial && u.last == j).then_some(u);
+        }
+        while first >= 2 {
+            let (Some(h), Some(a)) = (self.tok(first - 1), self.tok(first - 2)) else {
+                break;
+            };
+            let cur = self.tok(first)?;
+            if h.text == "-" && touches(h, cur) && touches(a, h) && is_word(a) && j - first < 4 {
+                first -= 2;
+            } else {
+                break;
+            }
+        }
+        let u = self.unit(first)?;
+        (u.last == j).then_some(u)
+    }
+
+    /// Whether the unit is written like a name: capitalized in a cased note.
+    fn capital(&self, u: Unit) -> bool {
+        self.caseless
+            || self.tok(u.first).is_some_and(|t| {
+                matches!(
+                    t.shape,
+                    Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
+                )
+            })
+    }
+
+    /// Whether unit `u` (not an initial) may be a word of a name given the evidence.
+    fn accepts(&mut self, u: Unit, evidence: Evidence) -> bool {
+        let Some(t) = self.tok(u.first) else {
+            return false;
+        };
+        if u.first == u.last && is_stop(bare(t.text)) {
+            return false;
+        }
+        let letters = t.text.len() >= 2;
+        let entry = self.unit_entry(u);
+        if !self.capital(u) {
+            // A lowercase word in a cased note is a name only right after a title and only if
+            // it is no English word: "Dr. ridley" yes, "dr. green" no.
+            let uncommon = entry.map_or(true, |e| is_name(e) && !is_common(e));
+            if !(evidence == Evidence::Strong && uncommon) {
+                return false;
+            }
+        }
+        match (evidence, entry) {
+            (Evidence::Plain, Some(e)) => is_plain(e),
+            (Evidence::Plain, None) => false,
+            // Unknown words: rare or misspelled names, accepted with strong context; a later
+            // word of a name only in cased notes, where its capital says something.
+            (Evidence::Strong | Evidence::Signed | Evidence::Initialed, None) => letters,
+            (Evidence::Initialed, Some(e)) => {
+                is_name(e)
+                    && e.classes & NOT_A_NAME == 0
+                    && (!is_common(e) || name_rank(e) <= INITIALED_NAME_RANK)
+            }
+            // An unknown word in capitals inside a cased note is shorthand as often as a name.
+            (Evidence::Kin | Evidence::Continued, None) => {
+                letters && !self.caseless && t.shape != Shape::AllCaps
+            }
+            (Evidence::Strong | Evidence::Kin, Some(e)) => {
+                if e.classes & NOT_A_NAME != 0 || (evidence == Evidence::Kin && !is_name(e)) {
+                    return false;
+                }
+                !is_common(e) || (is_name(e) && name_rank(e) <= FREQUENT_NAME_RANK)
+            }
+            (Evidence::Signed, Some(e)) => {
+                is_name(e)
+                    && e.classes & NOT_A_NAME == 0
+                    && (!is_common(e) || name_rank(e) <= FREQUENT_NAME_RANK)
+            }
+            (Evidence::Continued, Some(e)) => {
+                if self.caseless {
+                    return is_plain(e);
+                }
+                is_name(e)
+                    && e.classes & NOT_A_NAME == 0
+                    && (!is_common(e) || name_rank(e) <= FREQUENT_NAME_RANK)
+            }
+        }
+    }
+
+    /// Reads a name starting at token `j` on `line`: up to three units, the first judged with
+    /// `first`, the rest as continuations; initials and lowercase particles only inside.
+    /// Returns the last token of the name.
+    fn take_name(&mut self, j: usize, line: u32, first: Evidence) -> Option<usize> {
+        let mut pos = j;
+        let mut last = None;
+        let mut words = 0;
+        let mut evidence = first;
+        let mut next = Evidence::Continued;
+        while words < 3 {
+            let Some(u) = self.unit(pos) else { break };
+            if u.line != line {
+                break;
+            }
+            if u.initial {
+                // An initial counts only when a name word follows ("J. Smith", "John Q. Smith").
+                if self.caseless && !self.tok(u.last).is_some_and(|t| t.text == ".") {
+                    break;
+                }
+                let letter = self.tok(u.first).map_or("", |t| t.text);
+                if !self.capital(u) || (self.caseless && is_stop(letter)) {
+                    break;
+                }
+                // "h.o.", "p.o.": letters with periods are an abbreviation, not initials.
+                let glued = self.tok(u.last + 1).is_some_and(|n| {
+                    u.last != u.first && self.tok(u.last).is_some_and(|d| touches(d, n))
+                });
+                if glued {
+                    break;
+                }
+                // "per B. Kargas": an initial makes the next word a surname, listed or not.
+                if words == 0 {
+                    evidence = Evidence::Initialed;
+                }
+                pos = u.last + 1;
+                continue;
+            }
+            let text = self.tok(u.first).map_or("", |t| t.text);
+            if words > 0 && is_particle(text) && !self.caseless {
+                let after = self.unit(u.last + 1);
+                let next = match after {
+                    Some(n) if is_particle(self.tok(n.first).map_or("", |t| t.text)) => {
+                        self.unit(n.last + 1)
+                    }
+                    other => other,
+                };
+                match next {
+                    Some(n) if n.line == line && self.accepts(n, Evidence::Continued) => {
+                        last = Some(n.last);
+                        pos = n.last + 1;
+                        words += 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            let evidence = if words == 0 { evidence } else { next };
+            if !self.accepts(u, evidence) {
+                break;
+            }
+            // After a first name a surname may be unlisted or a word ("Frances Baker",
+            // "leona labowich"); after anything else, later words are judged as such.
+            next = match self.unit_entry(u) {
+                Some(e) if is_first_name(e) && !is_stop(text) => Evidence::Signed,
+                _ => Evidence::Continued,
+            };
+            last = Some(u.last);
+            pos = u.last + 1;
+            words += 1;
+        }
+        last
+    }
+
+    fn mark(&mut self, from: usize, to: usize, score: f32, rule: &'static str) {
+        for m in self.marks.iter_mut().take(to + 1).skip(from) {
+            if m.map_or(true, |(s, _)| s < score) {
+                *m = Some((score, rule));
+            }
+        }
+    }
+
+    /// Reads a name at `j` and marks it; then more joined by "and" / "&" ("Drs. Ray and
+    /// Cole"), or by commas when `list` ("sons Tom, Ray and Al"), judged as later words.
+    fn name_after(
+        &mut self,
+        j: usize,
+        line: u32,
+        first: Evidence,
+        score: f32,
+        rule: &'static str,
+        list: bool,
+    ) -> bool {
+        let Some(mut last) = self.take_name(j, line, first) else {
+            return false;
+        };
+        self.mark(j, last, score, rule);
+        for _ in 0..4 {
+            let joined =
+                self.text_is(last + 1, &["and", "&"]) || (list && self.text_is(last + 1, &[","]));
+            if !joined {
+                break;
+            }
+            let k = last + 2;
+            let (k, evidence) = if self
+                .tok(k)
+                .is_some_and(|t| cue_of(t.text) == Some(Cue::Title))
+            {
+                (self.skip_dot(k + 1), Evidence::Strong)
+            } else {
+                (k, Evidence::Continued)
+            };
+            let Some(end) = self.take_name(k, line, evidence) else {
+                break;
+            };
+            self.mark(k, end, score, rule);
+            last = end;
+        }
+        true
+    }
+
+    /// After an action cue: a listed plain name, or in a cased note two capitalized words that
+    /// are unknown or uncommon names ("spoke with Radu Crosson").
+    fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
+        if self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue", false) {
+            return true;
+        }
+        if self.caseless {
+            return false;
+        }
+        let (Some(a), Some(b)) = (self.unit(j), self.unit(j + 1)) else {
+            return false;
+        };
+        let shaped = |s: &Self, u: Unit| {
+            !u.initial
+                && u.line == line
+                && s.tok(u.first)
+                    .is_some_and(|t| t.shape == Shape::Capitalized)
+        };
+        if !shaped(self, a) || !shaped(self, b) || a.last + 1 != b.first {
+            return false;
+        }
+        let unlisted = |e: Option<Entry>| {
+            e.map_or(true, |e| {
+                is_name(e) && !is_common(e) && e.classes & NOT_A_NAME == 0
+            })
+        };
+        let (ea, eb) = (self.unit_entry(a), self.unit_entry(b));
+        if !unlisted(ea) || !unlisted(eb) || ea.is_some_and(|e| e.is(Class::MedicalTerm)) {
+            return false;
+        }
+        self.mark(a.first, b.last, CUE_SCORE, "name.cue");
+        true
+    }
+
+    /// Skips a period or apostrophe after a title ("Dr.", "Drs'").
+    fn skip_dot(&self, j: usize) -> usize {
+        if self.text_is(j, &[".", "'"]) {
+            j + 1
+        } else {
+            j
+        }
+    }
+
+    fn at_cue(&mut self, i: usize, cue: Cue) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        match cue {
+            Cue::Title => {
+                // "Ms" is also "mental status" ("MS: alert"): a name must follow directly.
+                let j = self.skip_dot(i + 1);
+                // "drs." is also "dressings": "drs.rt" is no name.
+                let glued = j > i + 1
+                    && t.text.eq_ignore_ascii_case("drs")
+                    && self
+                        .tok(j)
+                        .is_some_and(|n| self.tok(j - 1).is_some_and(|d| touches(d, n)));
+                !glued
+                    && self.name_after(j, t.line, Evidence::Strong, TITLE_SCORE, "name.title", true)
+            }
+            Cue::Credential | Cue::StateCredential => {
+                let before = self.credential(i, cue);
+                // "NP Grace", "RN (Jane Doe)": a credential before a name is like a title;
+                // "per MD Saeed" only with a listed name ("MD" is also Maryland).
+                let j = if self.text_is(i + 1, &["("]) {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                let evidence = if cue == Cue::Credential {
+                    Evidence::Kin
+                } else {
+                    Evidence::Plain
+                };
+                // "4L NP": nasal prongs.
+                let dose = i.checked_sub(1).and_then(|p| self.tok(p)).is_some_and(|p| {
+                    matches!(p.shape, Shape::Digits | Shape::Alphanumeric)
+                        || p.text.eq_ignore_ascii_case("l")
+                });
+                let after = !before
+                    && !dose
+                    && !t.text.eq_ignore_ascii_case("pa")
+                    && !t.text.eq_ignore_ascii_case("do")
+                    && self.name_after(j, t.line, evidence, CUE_SCORE, "name.cue", false);
+                before || after
+            }
+            Cue::Relation => self.relation(i),
+            Cue::Other => {
+                i.checked_sub(1)
+                    .is_some_and(|p| self.text_is(p, &["significant", "sig"]))
+                    && self.relation(i)
+            }
+            Cue::Action => self.action(i, t.line),
+            Cue::Role => self.name_after(
+                i + 1,
+                t.line,
+                Evidence::Strong,
+                CUE_SCORE,
+                "name.cue",
+                false,
+            ),
+            Cue::Preposition => {
+                let talk = (1..=2).any(|back| {
+                    let Some(p) = i.checked_sub(back) else {
+                        return false;
+                    };
+                    self.text_is(
+                        p,
+                        &[
+                            "spoke",
+                            "spoken",
+                            "talked",
+                            "talk",
+                            "speak",
+                            "met",
+                            "discussed",
+                            "explained",
+                            "reported",
+                            "report",
+                            "meeting",
+                            "consult",
+                            "consulted",
+                            "work",
+                        ],
+                    )
+                });
+                talk && self.action(i, t.line)
+            }
+            Cue::After => {
+                let found_before = self.before_report(i);
+                found_before | self.action(i, t.line)
+            }
+        }
+    }
+
+    /// A name after an action cue: a title starts a titled name, else a plain listed name.
+    fn action(&mut self, i: usize, line: u32) -> bool {
+        let mut j = i + 1;
+        // "cc:", "w/", "d/w", "per:", "by (".
+        if self.text_is(j, &[":", "/", "("]) {
+            j += 1;
+        } else if self.text_is(i, &["w"]) {
+            return false;
+        }
+        if self
+            .tok(j)
+            .is_some_and(|t| cue_of(t.text) == Some(Cue::Title))
+        {
+            return false; // The title itself is a cue.
+        }
+        self.plain_name_after(j, line)
+    }
+
+    /// "Smith aware", "Dr. Jones notified": a plain listed name before a report word.
+    fn before_report(&mut self, i: usize) -> bool {
+        let Some(p) = i.checked_sub(1) else {
+            return false;
+        };
+        let Some(u) = self.unit_ending(p) else {
+            return false;
+        };
+        let line = self.tok(i).map_or(0, |t| t.line);
+        if u.initial || u.line != line || self.marks.get(u.first).is_some_and(Option::is_some) {
+            return false;
+        }
+        // "Z. Miller aware", "grace dudak aware": an initial or first name before the word
+        // vouches for it.
+        let evidence = match u.first.checked_sub(1).and_then(|q| self.unit_ending(q)) {
+            Some(v) if v.line == line && v.initial && v.first != v.last => Evidence::Initialed,
+            Some(v) if v.line == line && !v.initial && self.capital(v) => {
+                let text = self.tok(v.first).map_or("", |t| t.text);
+                match self.unit_entry(v) {
+                    Some(e) if is_first_name(e) && !is_stop(text) => Evidence::Signed,
+                    _ => Evidence::Plain,
+                }
+            }
+            _ => Evidence::Plain,
+        };
+        if !self.accepts(u, evidence) {
+            return false;
+        }
+        let first = self.extend_left(u, line);
+        self.mark(first, u.last, CUE_SCORE, "name.cue");
+        true
+    }
+
+    /// Extends a name leftwards from its last unit `u` over up to two first names or initials
+    /// ("Edward C. Jones"). Returns the first token.
+    fn extend_left(&mut self, u: Unit, line: u32) -> usize {
+        let mut first = u.first;
+        for _ in 0..2 {
+            let Some(p) = first.checked_sub(1) else { break };
+            let Some(v) = self.unit_ending(p) else { break };
+            if v.line != line || !self.capital(v) {
+                break;
+            }
+            let ok = if v.initial {
+                !self.caseless || v.last != v.first
+            } else {
+                let text = self.tok(v.first).map_or("", |t| t.text);
+                !is_stop(text)
+                    && cue_of(text).is_none()
+                    && match self.unit_entry(v) {
+                        Some(e) if self.caseless => is_plain(e) && e.is(Class::FirstName),
+                        Some(e) => {
+                            e.is(Class::FirstName)
+                                && e.classes & NOT_A_NAME == 0
+                                && (!is_common(e) || e.first_rank <= FREQUENT_NAME_RANK)
+                        }
+                        None => false,
+                    }
+            };
+            if !ok {
+                break;
+            }
+            first = v.first;
+        }
+        first
+    }
+
+    /// "Smith, MD", "J. Smith RN", "Kim PA-C": the name before a credential.
+    fn credential(&mut self, i: usize, cue: Cue) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        // In cased notes a credential is written in capitals ("RN", "PhD"), not "do" or "Pa".
+        if !self.caseless && !matches!(t.shape, Shape::AllCaps | Shape::MixedCase) {
+            return false;
+        }
+        let Some(mut p) = i.checked_sub(1) else {
+            return false;
+        };
+        if self.text_is(p, &[","]) {
+            let Some(q) = p.checked_sub(1) else {
+                return false;
+            };
+            p = q;
+        }
+        let Some(u) = self.unit_ending(p) else {
+            return false;
+        };
+        if u.initial || u.line != t.line {
+            return false;
+        }
+        let first = self.extend_left(u, t.line);
+        let with_first = first != u.first;
+        let evidence = if with_first {
+            Evidence::Signed
+        } else if self.caseless {
+            Evidence::Plain
+        } else {
+            Evidence::Continued
+        };
+        if !self.accepts(u, evidence) {
+            return false;
+        }
+        // Cased notes: an unknown or common word alone before "RN" is not enough ("Night RN").
+        if !with_first && !self.caseless {
+            match self.unit_entry(u) {
+                Some(e) if is_plain(e) => {}
+                Some(e) if is_name(e) && !is_common(e) => {}
+                None => {}
+                _ => return false,
+            }
+        }
+        if cue == Cue::StateCredential {
+            // "Erie, PA 16501", "Easton, MD": an address, not a physician assistant.
+            // "RIJ PA line": the pulmonary artery. Alone, "PA" must end the phrase.
+            let zip = self.tok(i + 1).is_some_and(|n| {
+                n.shape == Shape::Digits
+                    || (!with_first
+                        && t.text.eq_ignore_ascii_case("pa")
+                        && n.line == t.line
+                        && !matches!(n.text, "," | "." | ")" | "-" | ";"))
+            });
+            let place = self
+                .unit_entry(u)
+                .is_some_and(|e| e.is(Class::City) || e.is(Class::County));
+            if zip || (place && !with_first) {
+                return false;
+            }
+        }
+        self.mark(first, u.last, CREDENTIAL_SCORE, "name.credential");
+        true
+    }
+
+    /// "son Tom", "wife (Mary)", "daughter, Ann Lee", "daughter is Mrs. Ann Lee"; and
+    /// "Mary (wife)", "Tom Reed, son,", "Ann (pt's daughter)".
+    fn relation(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        let mut j = i + 1;
+        // "son in law", "sister-in-law".
+        if self.text_is(j, &["-"]) && self.text_is(j + 1, &["in"]) && self.text_is(j + 2, &["-"]) {
+            j += 4;
+        } else if self.text_is(j, &["in"]) && self.text_is(j + 1, &["law"]) {
+            j += 2;
+        }
+        let mut skipped = 0;
+        while skipped < 2
+            && self.tok(j).is_some_and(|n| {
+                matches!(n.text, "," | "(" | ":" | "-" | "\"")
+                    || ["named", "name", "is", "was"]
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(n.text))
+            })
+        {
+            j += 1;
+            skipped += 1;
+        }
+        let after = if self
+            .tok(j)
+            .is_some_and(|n| cue_of(n.text) == Some(Cue::Title))
+        {
+            false // The title is a cue of its own.
+        } else {
+            let plural = t.text.len() > 3 && t.text.ends_with(['s', 'S']);
+            self.name_after(
+                j,
+                t.line,
+                Evidence::Kin,
+                RELATION_SCORE,
+                "name.relation",
+                plural,
+            )
+        };
+        after | self.before_relation(i)
+    }
+
+    /// "Mary (wife)", "Hank Reed (pt's son)", "Tom, son,": the name before a relation word in
+    /// parentheses or between commas.
+    fn before_relation(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        let Some(mut p) = i.checked_sub(1) else {
+            return false;
+        };
+        if self.text_is(p, &["his", "her", "pt's", "patient's", "their"]) {
+            let Some(q) = p.checked_sub(1) else {
+                return false;
+            };
+            p = q;
+        }
+        let open = self.text_is(p, &["("]);
+        let comma = self.text_is(p, &[","])
+            && self.text_is(i + 1, &[",", ")", ";"])
+            && !self.text_is(p.wrapping_sub(2), &[","]);
+        if !(open || comma) {
+            return false;
+        }
+        let Some(u) = p.checked_sub(1).and_then(|q| self.unit_ending(q)) else {
+            return false;
+        };
+        if u.initial || u.line != t.line {
+            return false;
+        }
+        let first = self.extend_left(u, t.line);
+        let evidence = if self.caseless && first == u.first {
+            Evidence::Plain
+        } else {
+            Evidence::Continued
+        };
+        if !self.accepts(u, evidence) {
+            return false;
+        }
+        self.mark(first, u.last, RELATION_SCORE, "name.relation");
+        true
+    }
+
+    /// "Maria Kowalski", "Kowalski, Maria": a first name and a surname, both listed and plain.
+    fn pairs(&mut self) -> bool {
+        let mut any = false;
+        let mut i = 0;
+        while i + 1 < self.toks.len() {
+            let t = self.toks[i];
+            // Look up only a word that a second one follows as a pair would.
+            let next = self.toks[i + 1];
+            let candidate = is_word(&t)
+                && self.marks[i].is_none()
+                && if self.caseless {
+                    t.text.len() >= 3 && is_word(&next) && next.text.len() >= 2
+                } else {
+                    t.shape == Shape::Capitalized
+                        && t.text.len() >= 2
+                        && (next.shape == Shape::Capitalized || next.text == ",")
+                };
+            if !candidate {
+                i += 1;
+                continue;
+            }
+            let Some(e) = self.entry(i) else {
+                i += 1;
+                continue;
+            };
+            if !is_plain(e) {
+                i += 1;
+                continue;
+            }
+            // First Last.
+            let strong_first = if self.caseless {
+                (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+            } else {
+                e.first_rank != 0
+            };
+            if strong_first {
+                let Some(u) = self.unit(i + 1) else {
+                    i += 1;
+                    continue;
+                };
+                let shaped = self.caseless
+                    || self
+                        .tok(u.first)
+                        .is_some_and(|n| n.shape == Shape::Capitalized);
+                if u.line == t.line && shaped {
+                    // "John Q. Smith".
+                    let v = if u.initial && self.text_is(u.last, &["."]) {
+                        self.unit(u.last + 1)
+                    } else {
+                        Some(u)
+                    };
+                    if let Some(v) = v.filter(|v| !v.initial && v.line == t.line) {
+                        let surname = match self.unit_entry(v) {
+                            Some(s) => is_plain(s) && s.is(Class::Surname),
+                            // "Maria Kowalczykowa": an unlisted word after a frequent first
+                            // name, capitalized in a cased note, or alone on its line.
+                            None => {
+                                (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+                                    && (!self.caseless || self.alone_on_line(i, v.last))
+                            }
+                        };
+                        if surname && self.capital(v) {
+                            self.mark(i, v.last, PAIR_SCORE, "name.pair");
+                            any = true;
+                            i = v.last + 1;
+                            continue;
+                        }
+                    }
+                }
+            }
+            // Last, First (cased notes only: in capitals it reads like a list).
+            if !self.caseless && e.surname_rank != 0 && self.text_is(i + 1, &[","]) {
+                if let Some(v) = self.unit(i + 2) {
+                    let first = self
+                        .tok(v.first)
+                        .is_some_and(|n| n.shape == Shape::Capitalized)
+                        && !v.initial
+                        && v.line == t.line
+                        && self
+                            .unit_entry(v)
+                            .is_some_and(|f| is_plain(f) && f.first_rank != 0);
+                    // Not one item of a longer list: "Kowalski, Maria, Bruno".
+                    let list = self.text_is(v.last + 1, &[","]);
+                    if first && !list {
+                        self.mark(i, i, PAIR_SCORE, "name.pair");
+                        self.mark(v.first, v.last, PAIR_SCORE, "name.pair");
+                        any = true;
+                        i = v.last + 1;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+        any
+    }
+
+    /// Whether tokens `a..=b` are all that stands on their line, but for a credential after them
+    /// (a signature: "anita morris rn").
+    fn alone_on_line(&self, a: usize, b: usize) -> bool {
+        let Some(line) = self.tok(a).map(|t| t.line) else {
+            return false;
+        };
+        let before = a == 0 || self.tok(a - 1).is_some_and(|p| p.line != line);
+        let mut k = b + 1;
+        if self.text_is(k, &[","]) {
+            k += 1;
+        }
+        if self.tok(k).is_some_and(|n| {
+            n.line == line && matches!(cue_of(n.text), Some(Cue::Credential | Cue::StateCredential))
+        }) {
+            k += 1;
+        }
+        let after = self.tok(k).map_or(true, |n| n.line != line);
+        before && after
+    }
+
+    /// Marks every other occurrence of a word found as a name, unless that word is common,
+    /// an eponym, a drug or an abbreviation.
+    fn repeat(&mut self) {
+        let mut names: Vec<&str> = Vec::new();
+        for j in 0..self.toks.len() {
+            if self.marks[j].is_none() {
+                continue;
+            }
+            let t = self.toks[j];
+            let text = bare(t.text);
+            if !is_word(&t) || text.len() < 2 || is_stop(text) {
+                continue;
+            }
+            let keep = match self.entry(j) {
+                None => true,
+                Some(e) => {
+                    !is_common(e) && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
+                }
+            };
+            if keep && !names.iter().any(|n| n.eq_ignore_ascii_case(text)) {
+                names.push(text);
+            }
+        }
+        if names.is_empty() {
+            return;
+        }
+        for j in 0..self.toks.len() {
+            let t = self.toks[j];
+            if self.marks[j].is_some() || !is_word(&t) {
+                continue;
+            }
+            let cased = matches!(
+                t.shape,
+                Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
+            );
+            if !(self.caseless || cased) {
+                continue;
+            }
+            let text = bare(t.text);
+            if names.iter().any(|n| n.eq_ignore_ascii_case(text)) {
+                self.marks[j] = Some((REPEAT_SCORE, "name.repeat"));
+            }
+        }
+    }
+
+    /// Turns runs of marked tokens into findings. A run is one name: consecutive marked tokens
+    /// on one line.
+    fn emit(&self, out: &mut Vec<Finding>) {
+        let mut j = 0;
+        while j < self.toks.len() {
+            let Some((score, rule)) = self.marks[j] else {
+                j += 1;
+                continue;
+            };
+            let (mut best, mut detector) = (score, rule);
+            let mut end = j;
+            while let Some(Some((s, r))) = self.marks.get(end + 1) {
+                if self.toks[end + 1].line != self.toks[j].line {
+                    break;
+                }
+                if *s > best {
+                    best = *s;
+                    detector = r;
+                }
+                end += 1;
+            }
+            let last = self.toks[end];
+            let stop = if is_word(&last) {
+                last.span.start + bare(last.text).len()
+            } else {
+                last.span.end
+            };
+            out.push(Finding {
+                kind: Kind::Name,
+                span: Span::new(self.toks[j].span.start, stop),
+                score: best,
+                detector,
+            });
+            j = end + 1;
+        }
+    }
+}
+
+fn min_rank(a: u16, b: u16) -> u16 {
+    match (a, b) {
+        (0, r) | (r, 0) => r,
+        (a, b) => a.min(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::Dict;
+
+    /// The names found in `text`, with the rule that found each.
+    fn names(text: &str) -> Vec<(&str, &'static str)> {
+        let words = Words::new(text, Dict::shared().expect("dictionary opens"));
+        let mut out = Vec::new();
+        find(&words, &mut out);
+        out.iter()
+            .map(|f| (&text[f.span.range()], f.detector))
+            .collect()
+    }
+
+    fn texts(text: &str) -> Vec<&str> {
+        names(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn cue_words() {
+        assert_eq!(cue_of("Dr"), Some(Cue::Title));
+        assert_eq!(cue_of("MRS"), Some(Cue::Title));
+        assert_eq!(cue_of("rn"), Some(Cue::Credential));
+        assert_eq!(cue_of("PA"), Some(Cue::StateCredential));
+        assert_eq!(cue_of("Daughter"), Some(Cue::Relation));
+        assert_eq!(cue_of("w"), Some(Cue::Action));
+        assert_eq!(cue_of("aware"), Some(Cue::After));
+        for word in [
+            "",
+            "d",
+            "patient",
+            "drip",
+            "sonogram",
+            "a-very-long-word-indeed",
+        ] {
+            assert_eq!(cue_of(word), None, "{word:?}");
+        }
+        // Every listed cue word is found by the fast path.
+        for &(w, c) in CUE_WORDS {
+            assert_eq!(cue_of(w), Some(c), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(names("Dr. Young in."), [("Young", "name.title")]);
+        assert_eq!(texts("seen by DR SMITH, DR JONES."), ["SMITH", "JONES"]);
+        assert_eq!(texts("Dr. J. Kowalczyk"), ["J. Kowalczyk"]);
+        assert_eq!(texts("per Dr. Retterer-Moore."), ["Retterer-Moore"]);
+        assert_eq!(texts("Dr. Vance's note"), ["Vance"]);
+        // A lowercase word in a cased note only when it is no English word.
+        assert_eq!(texts("Paged Dr. ridgeworth."), ["ridgeworth"]);
+        assert!(texts("Asked Dr. about it.").is_empty());
+        assert!(texts("DR AWARE. MS CHANGES NOTED.").is_empty());
+        assert!(texts("Ms: alert.").is_empty());
+        assert!(texts("drs.rt heel").is_empty());
+    }
+
+    #[test]
+    fn credentials() {
+        assert_eq!(
+            names("Anneliese Barkowitz, RN"),
+            [("Anneliese Barkowitz", "name.credential")]
+        );
+        assert_eq!(texts("Kowalczyk PA-C"), ["Kowalczyk"]);
+        assert_eq!(texts("by Q. Lindqvast RRT"), ["Q. Lindqvast"]);
+        // "PA" is also Pennsylvania and the pulmonary artery.
+        assert!(texts("moved to Erie, PA 16501").is_empty());
+        assert!(texts("RIJ PA line").is_empty());
+        // A lone common word before a credential is a role, not a name.
+        assert!(texts("Night RN aware.").is_empty());
+        assert!(texts("4L NP sats 95%").is_empty());
+    }
+
+    #[test]
+    fn relations() {
+        assert_eq!(names("son Tom called"), [("Tom", "name.relation")]);
+        assert_eq!(texts("wife (Mary) here"), ["Mary"]);
+        assert_eq!(texts("daughter, Ann Lee, visited"), ["Ann Lee"]);
+        assert_eq!(texts("Mary (wife) here"), ["Mary"]);
+        assert_eq!(texts("Tom Reed, son, called"), ["Tom Reed"]);
+        assert_eq!(texts("son-in-law Bartholomew visited"), ["Bartholomew"]);
+        assert_eq!(texts("daughter is Mrs. Ann Lee"), ["Ann Lee"]);
+        assert_eq!(
+            texts("sons Ambrose, Lucian and Florian"),
+            ["Ambrose", "Lucian", "Florian"]
+        );
+        // Caseless: only listed names; "nad" and misspellings are shorthand.
+        assert_eq!(texts("WIFE MARGARET IN TO VISIT"), ["MARGARET"]);
+        assert!(texts("WIFE NAD IN ROOM. SON PRESNT TILL 2100.").is_empty());
+        assert!(texts("Son in to visit. Wife aware.").is_empty());
+    }
+
+    #[test]
+    fn action_cues() {
+        assert_eq!(names("held per Kowalczyk"), [("Kowalczyk", "name.cue")]);
+        assert_eq!(
+            texts("discussed with Radomir Castellane today"),
+            ["Radomir Castellane"]
+        );
+        assert_eq!(texts("Low BP, Z. Hartigan aware."), ["Z. Hartigan"]);
+        assert_eq!(texts("cc: Okafor"), ["Okafor"]);
+        assert_eq!(texts("Vasquez notified."), ["Vasquez"]);
+        // A common word after a weak cue is not a name.
+        assert!(texts("Seen by Brown team. Per Will, fine.").is_empty());
+        assert!(texts("covered per RISS. w/ min assist. by EMS.").is_empty());
+        assert!(texts("HO aware. Team aware. 190's. Team aware.").is_empty());
+        assert!(texts("reported to h.o. bp 90/50").is_empty());
+    }
+
+    #[test]
+    fn pairs() {
+        assert_eq!(
+            names("Patient Rebecca Kowalczyk admitted"),
+            [("Rebecca Kowalczyk", "name.pair")]
+        );
+        assert_eq!(
+            texts("Gregory Q. Castellano here"),
+            ["Gregory Q. Castellano"]
+        );
+        assert_eq!(
+            texts("Contact Kowalczyk, Rebecca."),
+            ["Kowalczyk", "Rebecca"]
+        );
+        // Drugs, eponyms and common words are no pair.
+        assert!(texts("Parkinson Disease. Grace Period. Lasix Heparin.").is_empty());
+        // A list is not "Last, First".
+        assert!(texts("Kowalczyk, Rebecca, Bruno").len() < 2);
+    }
+
+    #[test]
+    fn repeats() {
+        assert_eq!(
+            names("Dr. Quentara paged. Quentara in."),
+            [("Quentara", "name.title"), ("Quentara", "name.repeat")]
+        );
+        // Caseless notes repeat case-insensitively.
+        assert_eq!(
+            texts("son desmond called. will call desmond back."),
+            ["desmond", "desmond"]
+        );
+        // Common words are not repeated: "Dr. Young" does not make every "young" a name.
+        assert_eq!(texts("Dr. Young aware. Young pt."), ["Young"]);
+        // In a cased note a lowercase repeat is a word.
+        assert_eq!(texts("Dr. Rose saw pt. rose from bed."), ["Rose"]);
+    }
+
+    #[test]
+    fn common_words_stay_untouched() {
+        for text in [
+            "Will call back. Hope to wean. May 3 follow up.",
+            "Brown stool. White count 12. Foley catheter.",
+            "Parkinson's disease, Hodgkin lymphoma, Babinski negative.",
+            "MICU to CCU, BUN 20, Pt NAD.",
+            "Interpreter called; daughter, Russian speaking.",
+        ] {
+            assert!(texts(text).is_empty(), "{text:?}: {:?}", texts(text));
+        }
+    }
+
+    #[test]
+    fn names_stay_on_their_line() {
+        assert_eq!(texts("Dr.\nSmith"), Vec::<&str>::new());
+        assert_eq!(texts("son Tom\nReed"), ["Tom"]);
+    }
+}
