@@ -93,8 +93,39 @@ impl std::fmt::Debug for Tokens<'_> {
     }
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+/// Byte classes for the ASCII scanner (one table lookup per byte instead of a chain of tests).
+const SPACE: u8 = 0;
+const NEWLINE: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 3;
+const DIGIT: u8 = 4;
+/// A byte of a non-ASCII character: part of a word, segmented later.
+const HIGH: u8 = 5;
+const APOSTROPHE: u8 = 6;
+const PUNCT: u8 = 7;
+
+static CLASS: [u8; 256] = {
+    let mut t = [PUNCT; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b' ' | b'\t' | b'\r' | 0x0B | 0x0C => SPACE,
+            b'\n' => NEWLINE,
+            b'A'..=b'Z' => UPPER,
+            b'a'..=b'z' => LOWER,
+            b'0'..=b'9' => DIGIT,
+            b'\'' => APOSTROPHE,
+            0x80..=0xFF => HIGH,
+            _ => PUNCT,
+        };
+        i += 1;
+    }
+    t
+};
+
+fn is_letter_class(c: u8) -> bool {
+    c == UPPER || c == LOWER
 }
 
 impl<'t> Iterator for Tokens<'t> {
@@ -107,16 +138,17 @@ impl<'t> Iterator for Tokens<'t> {
         let bytes = self.text.as_bytes();
         // Skip whitespace, counting lines.
         while let Some(&b) = bytes.get(self.pos) {
-            match b {
-                b'\n' => self.line += 1,
-                b' ' | b'\t' | b'\r' | 0x0B | 0x0C => {}
+            match CLASS[usize::from(b)] {
+                NEWLINE => self.line += 1,
+                SPACE => {}
                 _ => break,
             }
             self.pos += 1;
         }
         let start = self.pos;
         let &first = bytes.get(start)?;
-        if !is_word_byte(first) {
+        let first_class = CLASS[usize::from(first)];
+        if first_class == PUNCT || first_class == APOSTROPHE {
             self.pos += 1;
             let span = Span::new(start, start + 1);
             return Some(Token {
@@ -126,23 +158,34 @@ impl<'t> Iterator for Tokens<'t> {
                 line: self.line,
             });
         }
-        // A word: alphanumerics, non-ASCII bytes, and apostrophes between letters.
+        // A word: letters, digits, non-ASCII bytes, and apostrophes between ASCII letters. The
+        // shape of an ASCII word is counted on the way.
+        let mut counts = Counts::default();
         let mut end = start;
         let mut ascii = true;
-        while end < bytes.len() {
-            let b = bytes[end];
-            if is_word_byte(b) {
-                ascii &= b < 0x80;
-                end += 1;
-            } else if b == b'\''
-                && end > start
-                && bytes[end - 1].is_ascii_alphabetic()
-                && bytes.get(end + 1).is_some_and(|n| n.is_ascii_alphabetic())
-            {
-                end += 1;
-            } else {
-                break;
+        let mut after_apostrophe = false;
+        while let Some(&b) = bytes.get(end) {
+            match CLASS[usize::from(b)] {
+                // O'Brien is capitalized like Smith: a capital after an apostrophe is not extra.
+                UPPER => counts.upper += usize::from(!after_apostrophe),
+                LOWER => counts.lower += 1,
+                DIGIT => counts.digit += 1,
+                HIGH => ascii = false,
+                APOSTROPHE
+                    if end > start
+                        && is_letter_class(CLASS[usize::from(bytes[end - 1])])
+                        && bytes
+                            .get(end + 1)
+                            .is_some_and(|&n| is_letter_class(CLASS[usize::from(n)])) =>
+                {
+                    after_apostrophe = true;
+                    end += 1;
+                    continue;
+                }
+                _ => break,
             }
+            after_apostrophe = false;
+            end += 1;
         }
         self.pos = end;
         if ascii {
@@ -150,7 +193,7 @@ impl<'t> Iterator for Tokens<'t> {
             return Some(Token {
                 text,
                 span: Span::new(start, end),
-                shape: shape_of(text),
+                shape: counts.shape(first.is_ascii_uppercase()),
                 line: self.line,
             });
         }
@@ -173,6 +216,30 @@ impl<'t> Iterator for Tokens<'t> {
         segs.reverse();
         self.pending = segs;
         self.pending.pop().or_else(|| self.next())
+    }
+}
+
+/// Letter and digit counts of an ASCII word, gathered while scanning it.
+#[derive(Default)]
+struct Counts {
+    /// Capitals, not counting one right after an apostrophe.
+    upper: usize,
+    lower: usize,
+    digit: usize,
+}
+
+impl Counts {
+    /// The shape, by the same rules as [`shape_of`].
+    fn shape(&self, first_upper: bool) -> Shape {
+        match (self.upper + self.lower, self.digit) {
+            (0, 0) => Shape::Punct,
+            (0, _) => Shape::Digits,
+            (_, d) if d > 0 => Shape::Alphanumeric,
+            _ if self.upper == 0 => Shape::Lower,
+            _ if self.lower == 0 && self.upper >= 2 => Shape::AllCaps,
+            _ if first_upper && self.upper == 1 => Shape::Capitalized,
+            _ => Shape::MixedCase,
+        }
     }
 }
 
@@ -250,6 +317,18 @@ mod tests {
                 Capitalized
             ]
         );
+    }
+
+    #[test]
+    fn ascii_shapes_agree_with_the_general_rule() {
+        for w in [
+            "Smith", "SMITH", "smith", "McDonald", "O'Brien", "O'BRIEN", "2021", "A1c", "J", "x",
+            "don't", "iPhone",
+        ] {
+            let tokens: Vec<Token<'_>> = tokenize(w).collect();
+            assert_eq!(tokens.len(), 1, "{w}");
+            assert_eq!(tokens[0].shape, shape_of(w), "{w}");
+        }
     }
 
     #[test]
