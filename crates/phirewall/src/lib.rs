@@ -77,3 +77,8 @@ pub use ops::{Deidentified, Deidentifier, Echo, Replacement, Vault};
 pub use policy::{MaskOptions, Op, Policy, Rule, ShiftRange, HHS_RESTRICTED_ZIP3, PRESETS};
 pub use secret::{Secret, MIN_SECRET_LEN};
 pub use text::OffsetIndex;
+
+/// The README's examples, compiled and run as doc tests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
