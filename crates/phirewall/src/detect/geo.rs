@@ -156,6 +156,24 @@ const NOT_A_CITY: &[&str] = &[
     "bed", "unit", "floor", "cxr", "ct", "mri", "status", "post", "via",
 ];
 
+/// Whether `t` is a USPS state or territory abbreviation ("MA", "ma"), for the place rules.
+pub(crate) fn is_state_abbr(t: &str) -> bool {
+    t.len() == 2 && STATES.iter().any(|s| s.abbr.eq_ignore_ascii_case(t))
+}
+
+/// Whether `rest` starts with a state or territory name as a whole word ("Massachusetts, ...",
+/// "NEW YORK 10021"), for the place rules.
+pub(crate) fn starts_with_state_name(rest: &str) -> bool {
+    STATES.iter().any(|s| {
+        rest.get(..s.name.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(s.name))
+            && !rest
+                .as_bytes()
+                .get(s.name.len())
+                .is_some_and(u8::is_ascii_alphanumeric)
+    })
+}
+
 pub(crate) fn patterns() -> Vec<Pattern> {
     vec![
         // A five-digit number, optionally with a four-digit extension, accepted only in an
