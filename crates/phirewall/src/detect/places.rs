@@ -55,32 +55,142 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     for (i, t) in toks.iter().enumerate() {
         match t.shape {
             _ if i < skip_until => {}
-            Shape::Digits | Shape::Alphanumeric => p.street_address(i, out),
+            Shape::Digits | Shape::Alphanumeric => {
+                // An address continues with a word: "12 Elm", "5th Ave".
+                let word_next = toks.get(i + 1).is_some_and(|n| is_word_shape(n.shape));
+                if word_next && t.text.len() <= 7 {
+                    p.street_address(i, out);
+                }
+            }
             Shape::Punct => {
                 if t.text == "," {
                     p.city_state_name(i, out);
                 }
             }
             Shape::AllCaps | Shape::Capitalized | Shape::Lower | Shape::MixedCase => {
-                if t.text.len() == 2 {
+                if t.text.len() == 2 && i > 0 {
                     p.city_state(i, out);
                 }
-                if i >= skip_until && is_any(t.text, FACILITY_HEADS) {
+                if !may_be_in(&TRIGGERS, t.text) {
+                    continue;
+                }
+                if FACILITY_HEADS.has(t.text) {
                     if let Some(end) = p.facility_chain(i) {
                         p.facility(i, end, out);
                         skip_until = end;
                     }
                 }
-                if is_any(t.text, COUNTY_WORDS) {
+                if COUNTY_WORDS.has(t.text) {
                     p.county(i, out);
                 }
-                if is_any(t.text, PREPOSITIONS) {
+                if PREPOSITIONS.has(t.text) {
                     p.after_cue(i, out);
                 }
             }
         }
     }
     p.repeat(first, out);
+}
+
+/// (first letter, length) pairs of the words that start a rule, so that most tokens are
+/// dismissed with one bit test instead of ~45 string comparisons.
+const SUFFIXES: [u32; 676] =
+    letter_length_filter(&[CORE_SUFFIXES.words, STREET_SUFFIX_WORDS.words]);
+
+/// USPS suffixes other than the core ones that a cased address may end with (the dictionary
+/// confirms them). Listed so a cheap filter can skip numbers with no suffix after them.
+const STREET_SUFFIX_WORDS: WordSet = WordSet::new(&[
+    "alley",
+    "bend",
+    "bluff",
+    "bypass",
+    "causeway",
+    "cove",
+    "crescent",
+    "crossing",
+    "expressway",
+    "freeway",
+    "gardens",
+    "glen",
+    "green",
+    "grove",
+    "heights",
+    "hill",
+    "hills",
+    "hollow",
+    "junction",
+    "landing",
+    "loop",
+    "mall",
+    "manor",
+    "meadow",
+    "meadows",
+    "mews",
+    "park",
+    "parkway",
+    "path",
+    "plaza",
+    "point",
+    "ridge",
+    "road",
+    "route",
+    "row",
+    "run",
+    "terrace",
+    "trace",
+    "view",
+    "village",
+    "vista",
+    "walk",
+    "wharf",
+]);
+
+const TRIGGERS: [u32; 676] =
+    letter_length_filter(&[FACILITY_HEADS.words, COUNTY_WORDS.words, PREPOSITIONS.words]);
+
+/// The words that make a cue (see [`Places::cue_before`]).
+const CUE_WORDS: [u32; 676] = letter_length_filter(&[
+    MOVE_CUES.words,
+    MOVE_CUES_WEAK.words,
+    HOME_CUES.words,
+    FILLERS.words,
+]);
+
+/// A filter over (first letter, last letter, length) of the words in `lists`: for each pair
+/// of letters, a bit per word length (1-31).
+pub(crate) const fn letter_length_filter(lists: &[&[&str]]) -> [u32; 676] {
+    let mut filter = [0u32; 676];
+    let mut l = 0;
+    while l < lists.len() {
+        let list = lists[l];
+        let mut w = 0;
+        while w < list.len() {
+            let bytes = list[w].as_bytes();
+            let n = bytes.len();
+            if n > 0 && n < 32 && bytes[0].is_ascii_lowercase() && bytes[n - 1].is_ascii_lowercase()
+            {
+                let at = (bytes[0] - b'a') as usize * 26 + (bytes[n - 1] - b'a') as usize;
+                filter[at] |= 1 << n;
+            }
+            w += 1;
+        }
+        l += 1;
+    }
+    filter
+}
+
+/// Whether `word` may be in the lists `filter` was made from (false: it is not).
+pub(crate) fn may_be_in(filter: &[u32; 676], word: &str) -> bool {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    match (bytes.first(), bytes.last()) {
+        (Some(a), Some(z)) if a.is_ascii_alphabetic() && z.is_ascii_alphabetic() && n < 32 => {
+            let at = usize::from(a.to_ascii_lowercase() - b'a') * 26
+                + usize::from(z.to_ascii_lowercase() - b'a');
+            filter.get(at).is_some_and(|bits| bits & (1 << n) != 0)
+        }
+        _ => false,
+    }
 }
 
 /// The document and what every rule needs to look at it.
@@ -90,6 +200,36 @@ struct Places<'a, 't> {
     caseless: bool,
 }
 
+/// A list of lowercase words with a filter in front: most words are dismissed by one bit test
+/// (see [`letter_length_filter`]) before any string comparison.
+struct WordSet {
+    words: &'static [&'static str],
+    filter: [u32; 676],
+}
+
+impl WordSet {
+    const fn new(words: &'static [&'static str]) -> WordSet {
+        WordSet {
+            words,
+            filter: letter_length_filter(&[words]),
+        }
+    }
+
+    /// Whether `word` is in the set, ignoring ASCII case. Words that do not start and end
+    /// with a letter ("l&d", "d/c'd") are compared without the filter.
+    fn has(&self, word: &str) -> bool {
+        let plain = word
+            .as_bytes()
+            .first()
+            .zip(word.as_bytes().last())
+            .is_some_and(|(a, z)| a.is_ascii_alphabetic() && z.is_ascii_alphabetic());
+        if plain && !may_be_in(&self.filter, word) {
+            return false;
+        }
+        is_any(word, self.words)
+    }
+}
+
 /// Whether `word` equals one of `list`, ignoring ASCII case.
 fn is_any(word: &str, list: &[&str]) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
@@ -97,7 +237,7 @@ fn is_any(word: &str, list: &[&str]) -> bool {
 
 /// Cue verbs and nouns that make the place after "to", "from", "at", "in" or "of" a facility
 /// the patient moved between: "transferred to", "admitted from", "sent to", "seen at".
-const MOVE_CUES: &[&str] = &[
+const MOVE_CUES: WordSet = WordSet::new(&[
     "accepted",
     "adm",
     "admit",
@@ -132,19 +272,19 @@ const MOVE_CUES: &[&str] = &[
     "went",
     "xfer",
     "xferred",
-];
+]);
 
 /// Cue verbs that move patients but also other things: "sent to BB" (a specimen), "returned
 /// to NSR" (a rhythm), "works at".
-const MOVE_CUES_WEAK: &[&str] = &[
+const MOVE_CUES_WEAK: WordSet = WordSet::new(&[
     "d/c'd", "dc'd", "followed", "go", "going", "retired", "return", "returned", "seen", "treated",
     "work", "worked", "works",
-];
+]);
 
 /// Cue words that make the place after "in", "to", "from", "of" or "near" where someone lives or
 /// travels: "lives in", "moved to", "vacation in", "daughter from". Places after these are
 /// towns and cities far more often than facilities.
-const HOME_CUES: &[&str] = &[
+const HOME_CUES: WordSet = WordSet::new(&[
     "arrive",
     "arriving",
     "aunt",
@@ -190,14 +330,14 @@ const HOME_CUES: &[&str] = &[
     "vacationing",
     "visiting",
     "wife",
-];
+]);
 
 /// The prepositions the cue rules start from.
-const PREPOSITIONS: &[&str] = &["to", "from", "at", "in", "of", "near", "on"];
+const PREPOSITIONS: WordSet = WordSet::new(&["to", "from", "at", "in", "of", "near", "on"]);
 
 /// First words of the facility phrases in `dictionaries/facility_words.txt`: a token must be one
 /// of these before the dictionary is asked whether a facility phrase starts there.
-const FACILITY_HEADS: &[&str] = &[
+const FACILITY_HEADS: WordSet = WordSet::new(&[
     "assisted",
     "cancer",
     "center",
@@ -232,11 +372,11 @@ const FACILITY_HEADS: &[&str] = &[
     "surgery",
     "surgical",
     "vamc",
-];
+]);
 
 /// Facility words too common in other senses to end a facility name unless nothing follows
 /// them: "Medical History", "health care proxy", "Center line", "Surgery team".
-const WEAK_HEADS: &[&str] = &[
+const WEAK_HEADS: WordSet = WordSet::new(&[
     "center",
     "centre",
     "ctr",
@@ -250,11 +390,11 @@ const WEAK_HEADS: &[&str] = &[
     "rest",
     "senior",
     "surgery",
-];
+]);
 
 /// Words a place name may contain without being distinctive by themselves: "University of
 /// Maryland", "St. Mary's", "Brigham and Women's", "Springfield General".
-const CONNECTIVES: &[&str] = &[
+const CONNECTIVES: WordSet = WordSet::new(&[
     "&",
     "and",
     "children's",
@@ -277,13 +417,13 @@ const CONNECTIVES: &[&str] = &[
     "univ",
     "university",
     "women's",
-];
+]);
 
 /// Words never part of a place name although the dictionary knows them as names or places:
 /// determiners, directions of wards, and clinical words that are also surnames ("Pain",
 /// "Home"). Also generic facility shorthand: OSH ("outside hospital"), NH, SNF, LTC, ALF, VNA
 /// name no particular place.
-const NEVER_NAME: &[&str] = &[
+const NEVER_NAME: WordSet = WordSet::new(&[
     "monday",
     "tuesday",
     "wednesday",
@@ -361,11 +501,11 @@ const NEVER_NAME: &[&str] = &[
     "west",
     "wound",
     "your",
-];
+]);
 
 /// Wards, units, services and rooms that follow "transferred to": not places in the Safe
 /// Harbor sense. Together with the dictionary's clinical abbreviations.
-const WARDS: &[&str] = &[
+const WARDS: WordSet = WordSet::new(&[
     // Wards and units.
     "ccu", "csru", "cvicu", "ed", "er", "ew", "floor", "icu", "micu", "nicu", "pacu", "pcu", "picu",
     "pmicu", "fmicu", "sdu", "sicu", "tcu", "tele", "tsicu", "unit", "vicu", "ward", "stepdown",
@@ -378,12 +518,12 @@ const WARDS: &[&str] = &[
     "rv", "simv", "tlc", // Generic places.
     "alf", "ecf", "home", "hospice", "ltac", "ltach", "ltc", "nh", "osh", "rehab", "snf", "va",
     "vna",
-];
+]);
 
 /// Countries, continents and regions larger than a state: not Safe Harbor places. Only the ones
 /// notes mention as where family lives or comes from; a place missing here that the dictionary
 /// does not know is reported, which errs on the side of redaction.
-const LARGER_THAN_A_STATE: &[&str] = &[
+const LARGER_THAN_A_STATE: WordSet = WordSet::new(&[
     "africa",
     "america",
     "asia",
@@ -419,7 +559,7 @@ const LARGER_THAN_A_STATE: &[&str] = &[
     "usa",
     "us",
     "vietnam",
-];
+]);
 
 /// Cue kinds for [`Places::after_cue`].
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -538,7 +678,8 @@ impl<'a, 't> Places<'a, 't> {
     /// doses and counts (no suffix).
     fn street_address(&self, i: usize, out: &mut Vec<Finding>) {
         let Some(t) = self.tok(i) else { return };
-        if ordinal(t.text)
+        if t.shape == Shape::Alphanumeric
+            && ordinal(t.text)
             && !self
                 .tok(i.wrapping_sub(1))
                 .is_some_and(|p| p.shape == Shape::Digits)
@@ -579,6 +720,13 @@ impl<'a, 't> Places<'a, 't> {
         if !house_number(t.text) || (lettered && (self.caseless || !next_capitalized)) {
             return;
         }
+        // Most numbers in a note are doses and vitals: first make sure a word that may be a
+        // street suffix comes two to six tokens later, with one bit test per token.
+        let suffix_ahead =
+            (i + 2..=i + 6).any(|j| self.same_line(i, j) && may_be_in(&SUFFIXES, self.text(j)));
+        if !suffix_ahead {
+            return;
+        }
         if let Some(prev) = i.checked_sub(1).and_then(|p| self.tok(p)) {
             let glued = prev.span.end == t.span.start;
             if glued && matches!(prev.text, "/" | "." | "-" | "$" | "#" | ":" | "+") {
@@ -593,7 +741,7 @@ impl<'a, 't> Places<'a, 't> {
         }
         // Optional direction, then name words, then the suffix.
         let mut j = i + 1;
-        if self.same_line(i, j) && is_any(self.text(j), DIRECTIONS) && self.proper_case(j) {
+        if self.same_line(i, j) && DIRECTIONS.has(self.text(j)) && self.proper_case(j) {
             j += 1;
             if self.text(j) == "." {
                 j += 1;
@@ -623,7 +771,7 @@ impl<'a, 't> Places<'a, 't> {
                 Shape::Alphanumeric => ordinal(w.text),
                 _ => false,
             };
-            if !name_like || is_any(w.text, NOT_STREET_NAME) {
+            if !name_like || NOT_STREET_NAME.has(w.text) {
                 return;
             }
             if w.text.eq_ignore_ascii_case("x") {
@@ -655,7 +803,7 @@ impl<'a, 't> Places<'a, 't> {
         if !is_word_shape(t.shape) {
             return None;
         }
-        let core = is_any(t.text, CORE_SUFFIXES);
+        let core = CORE_SUFFIXES.has(t.text);
         if core_only && !core {
             return None;
         }
@@ -671,11 +819,14 @@ impl<'a, 't> Places<'a, 't> {
                     !self.same_line(j, j + 1) || n.shape == Shape::Punct || self.is_unit(j + 1)
                 }
             };
-            if !next_ok || !self.entry(j).is_some_and(|e| e.is(Class::StreetSuffix)) {
+            if !next_ok
+                || !STREET_SUFFIX_WORDS.has(t.text)
+                || !self.entry(j).is_some_and(|e| e.is(Class::StreetSuffix))
+            {
                 return None;
             }
         }
-        if self.caseless && is_any(t.text, AMBIGUOUS_SUFFIXES) {
+        if self.caseless && AMBIGUOUS_SUFFIXES.has(t.text) {
             // "ST" (segment), "CT" (chest tube), "AV" (block), "SQ", "IN PLACE" in caseless
             // notes: only at the end of the address.
             let mut k = j + 1;
@@ -714,7 +865,7 @@ impl<'a, 't> Places<'a, 't> {
 
     fn is_unit(&self, j: usize) -> bool {
         let t = self.text(j);
-        t == "#" || is_any(t, UNITS)
+        t == "#" || UNITS.has(t)
     }
 
     /// After a suffix at `end`: `[.] [,] unit [.] [#] id` -> the index of the id.
@@ -892,7 +1043,7 @@ impl<'a, 't> Places<'a, 't> {
                     .dict()
                     .lookup(self.phrase(start, end))
                     .is_some_and(|e| e.is(Class::County) && !e.is(Class::State));
-            if known && !is_any(self.text(start), NEVER_NAME) {
+            if known && !NEVER_NAME.has(self.text(start)) {
                 self.push(out, Kind::County, start, end, SCORE_COUNTY, "place.county");
                 return;
             }
@@ -906,7 +1057,7 @@ impl<'a, 't> Places<'a, 't> {
     /// last token of the chain of facility phrases starting there ("Hospital Medical Center").
     fn facility_chain(&self, i: usize) -> Option<usize> {
         let mut end = self.facility_phrase(i)?;
-        while self.same_line(end, end + 1) && is_any(self.text(end + 1), FACILITY_HEADS) {
+        while self.same_line(end, end + 1) && FACILITY_HEADS.has(self.text(end + 1)) {
             match self.facility_phrase(end + 1) {
                 Some(e) => end = e,
                 None => break,
@@ -948,11 +1099,11 @@ impl<'a, 't> Places<'a, 't> {
     /// "Past Medical History", "health care proxy" are no facilities.
     fn facility(&self, head: usize, end: usize, out: &mut Vec<Finding>) {
         let last = self.text(end);
-        if is_any(last, WEAK_HEADS) && head == end {
+        if WEAK_HEADS.has(last) && head == end {
             if let Some(next) = self.tok(end + 1) {
                 if self.same_line(end, end + 1)
                     && is_word_shape(next.shape)
-                    && !is_any(next.text, FOLLOWERS)
+                    && !FOLLOWERS.has(next.text)
                 {
                     return;
                 }
@@ -990,7 +1141,7 @@ impl<'a, 't> Places<'a, 't> {
     /// Before a strong facility word ("hospital", "rehab", not "center" or "health") a
     /// lowercase name counts in a cased note too (see [`Places::name_word_loose`]).
     fn name_before(&self, head: usize) -> Option<(usize, usize)> {
-        let loose = !is_any(self.text(head), WEAK_HEADS);
+        let loose = !WEAK_HEADS.has(self.text(head));
         let mut k = head;
         let mut first = None;
         let mut distinctive = false;
@@ -1073,7 +1224,7 @@ impl<'a, 't> Places<'a, 't> {
         if self.proper_case(i) {
             return self.name_word(i);
         }
-        if t.shape != Shape::Lower || t.text.len() < 4 || is_any(t.text, NEVER_NAME) {
+        if t.shape != Shape::Lower || t.text.len() < 4 || NEVER_NAME.has(t.text) {
             return NameWord::No;
         }
         match self.entry(i) {
@@ -1086,10 +1237,10 @@ impl<'a, 't> Places<'a, 't> {
     }
 
     fn name_word_known(&self, i: usize, t: &Token<'t>) -> NameWord {
-        if is_any(t.text, CONNECTIVES) {
+        if CONNECTIVES.has(t.text) {
             return NameWord::Connective;
         }
-        if t.text.len() < 2 || is_any(t.text, NEVER_NAME) || is_any(t.text, PREPOSITIONS) {
+        if t.text.len() < 2 || NEVER_NAME.has(t.text) || PREPOSITIONS.has(t.text) {
             return NameWord::No;
         }
         let after_of = i
@@ -1183,7 +1334,7 @@ impl<'a, 't> Places<'a, 't> {
                 y - x == n
                     && (0..=n).all(|d| self.text(x + d).eq_ignore_ascii_case(self.text(a + d)))
             };
-            if !names.iter().any(same) {
+            if !names.iter().any(same) && names.len() < 16 {
                 names.push((a, a + n, f.kind));
             }
         }
@@ -1254,6 +1405,19 @@ impl<'a, 't> Places<'a, 't> {
         if !self.same_line(i, a) {
             return;
         }
+        if cue == Cue::None {
+            // Without a cue only a building ("to Lakeview 2") or a known city can follow: check
+            // the cheap signs before asking the dictionary.
+            let floor_next = self
+                .tok(a + 1)
+                .is_some_and(|n| n.shape == Shape::Digits && n.text.len() <= 2);
+            let bare_city = is_any(prep, &["from", "in", "of"])
+                && self.proper_case(a)
+                && self.text(a).len() >= 3;
+            if !floor_next && !bare_city {
+                return;
+            }
+        }
         // Collect name words.
         let mut b = None;
         let mut distinctive = false;
@@ -1268,9 +1432,7 @@ impl<'a, 't> Places<'a, 't> {
                 k += 1;
                 continue;
             }
-            if is_any(t.text, WARDS)
-                || is_any(t.text, LARGER_THAN_A_STATE)
-                || is_any(t.text, &["and", "&"])
+            if WARDS.has(t.text) || LARGER_THAN_A_STATE.has(t.text) || is_any(t.text, &["and", "&"])
             {
                 break;
             }
@@ -1297,7 +1459,7 @@ impl<'a, 't> Places<'a, 't> {
             return;
         }
         // A facility word right after: the facility rule reports the name.
-        if is_any(self.text(b + 1), FACILITY_HEADS) && self.same_line(b, b + 1) {
+        if FACILITY_HEADS.has(self.text(b + 1)) && self.same_line(b, b + 1) {
             return;
         }
         // A name glued to a slash is one of a list of wards ("NEURO/SICU").
@@ -1346,7 +1508,7 @@ impl<'a, 't> Places<'a, 't> {
             let next_word = self.same_line(b, b + 1)
                 && self
                     .tok(b + 1)
-                    .is_some_and(|n| n.shape == Shape::Lower && !is_any(n.text, FOLLOWERS));
+                    .is_some_and(|n| n.shape == Shape::Lower && !FOLLOWERS.has(n.text));
             if next_word {
                 return;
             }
@@ -1443,15 +1605,18 @@ impl<'a, 't> Places<'a, 't> {
             }
             let w = self.text(j);
             let w = w.strip_suffix("'s").unwrap_or(w);
+            if !may_be_in(&CUE_WORDS, w) {
+                return Cue::None;
+            }
             if !prep.eq_ignore_ascii_case("of") {
-                if is_any(w, MOVE_CUES) {
+                if MOVE_CUES.has(w) {
                     return Cue::Move;
                 }
-                if is_any(w, MOVE_CUES_WEAK) {
+                if MOVE_CUES_WEAK.has(w) {
                     return Cue::MoveWeak;
                 }
             }
-            if is_any(w, HOME_CUES) {
+            if HOME_CUES.has(w) {
                 // "moved to Springfield", but "arrive to start", "son to visit".
                 let to = prep.eq_ignore_ascii_case("to");
                 if !to || is_any(w, &["moved", "moving", "relocated", "relocating", "move"]) {
@@ -1460,7 +1625,7 @@ impl<'a, 't> Places<'a, 't> {
                 return Cue::None;
             }
             // One filler word at most, and not punctuation.
-            if back == 1 && !is_any(w, FILLERS) {
+            if back == 1 && !FILLERS.has(w) {
                 return Cue::None;
             }
         }
@@ -1469,11 +1634,11 @@ impl<'a, 't> Places<'a, 't> {
 }
 
 /// Words after a county name: "Worcester County", "Caddo Parish".
-const COUNTY_WORDS: &[&str] = &["county", "parish", "borough"];
+const COUNTY_WORDS: WordSet = WordSet::new(&["county", "parish", "borough"]);
 
 /// Words allowed between a cue and its preposition: "transferred back to", "lives nearby in",
 /// "sent over to", "now living in".
-const FILLERS: &[&str] = &[
+const FILLERS: WordSet = WordSet::new(&[
     "back",
     "over",
     "nearby",
@@ -1489,10 +1654,10 @@ const FILLERS: &[&str] = &[
     "currently",
     "still",
     "originally",
-];
+]);
 
 /// Words that may follow a weak facility word without making it part of another phrase.
-const FOLLOWERS: &[&str] = &[
+const FOLLOWERS: WordSet = WordSet::new(&[
     "in",
     "on",
     "at",
@@ -1520,10 +1685,10 @@ const FOLLOWERS: &[&str] = &[
     "s/p",
     "on",
     "x",
-];
+]);
 
 /// The core street suffixes, unambiguous in an address.
-const CORE_SUFFIXES: &[&str] = &[
+const CORE_SUFFIXES: WordSet = WordSet::new(&[
     "street",
     "st",
     "avenue",
@@ -1557,17 +1722,17 @@ const CORE_SUFFIXES: &[&str] = &[
     "tpke",
     "trail",
     "trl",
-];
+]);
 
 /// Core suffixes that are also clinical shorthand or common words in notes written in one
 /// case: "ST" elevation, "CT" (chest tube), "AV" block, "SQ" (subcutaneous), "in place".
-const AMBIGUOUS_SUFFIXES: &[&str] = &[
+const AMBIGUOUS_SUFFIXES: WordSet = WordSet::new(&[
     "st", "dr", "ct", "pl", "place", "way", "sq", "square", "av", "cir", "circle", "ter", "court",
     "trail", "trl", "pike",
-];
+]);
 
 /// USPS secondary unit designators written in addresses.
-const UNITS: &[&str] = &[
+const UNITS: WordSet = WordSet::new(&[
     "apt",
     "apartment",
     "suite",
@@ -1578,18 +1743,18 @@ const UNITS: &[&str] = &[
     "floor",
     "rm",
     "room",
-];
+]);
 
 /// Words that cannot be part of a street name: "3 in by dr", "120 per Dr", "2 St. John's".
-const NOT_STREET_NAME: &[&str] = &[
+const NOT_STREET_NAME: WordSet = WordSet::new(&[
     "st", "and", "or", "of", "to", "the", "in", "on", "at", "by", "per", "with", "for", "x",
     "from", "is", "was", "q", "dr",
-];
+]);
 
 /// Directions before a street name: "1200 N. Main St", "88 West Elm Ave".
-const DIRECTIONS: &[&str] = &[
+const DIRECTIONS: WordSet = WordSet::new(&[
     "n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west",
-];
+]);
 
 /// What a token can be inside a place name.
 #[derive(Clone, Copy, PartialEq, Eq)]
