@@ -28,7 +28,7 @@
 //! rejected candidate can hide only patterns that also start on a five-digit number.
 
 use super::other_ids::measure_follows;
-use super::{Context, Cue, Hit, Pattern};
+use super::{accept, Context, Cue, Hit, Pattern};
 use crate::{Finding, Kind, Span};
 
 /// ZIP cue phrases, used by the ZIP check and available to address detectors.
@@ -227,6 +227,17 @@ pub(crate) fn starts_with_state_name(rest: &str) -> bool {
 
 pub(crate) fn patterns() -> Vec<Pattern> {
     vec![
+        // A post office box: "P.O. Box 123", "PO Box #4471", "Post Office Box 12". The words
+        // "PO box" are distinctive enough alone ("po" alone is "by mouth", but never before
+        // "box"); the box number is part of the address. The rest of the address (street,
+        // city) is the place rules' business (places.rs).
+        Pattern::new(
+            "address.po_box",
+            Kind::StreetAddress,
+            0.85,
+            r"\b(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]+office[ \t]+box)[ \t]*(?:#|no\.?)?[ \t]*[0-9]{1,6}\b",
+            accept,
+        ),
         // A five-digit number, optionally with a four-digit extension, accepted only in an
         // address context (see the module docs).
         Pattern::new(

@@ -408,9 +408,14 @@ const CONNECTIVES: WordSet = WordSet::new(&[
     "memorial",
     "mt",
     "mount",
+    "new",
+    "north",
     "of",
     "regional",
     "saint",
+    "south",
+    "east",
+    "west",
     "st",
     "ste",
     "u",
@@ -453,7 +458,6 @@ const NEVER_NAME: WordSet = WordSet::new(&[
     "ecf",
     "er",
     "ed",
-    "east",
     "ew",
     "floor",
     "her",
@@ -469,10 +473,8 @@ const NEVER_NAME: WordSet = WordSet::new(&[
     "ltc",
     "my",
     "nearby",
-    "new",
     "next",
     "nh",
-    "north",
     "osh",
     "other",
     "our",
@@ -489,7 +491,6 @@ const NEVER_NAME: WordSet = WordSet::new(&[
     "same",
     "short",
     "snf",
-    "south",
     "subacute",
     "that",
     "the",
@@ -498,7 +499,6 @@ const NEVER_NAME: WordSet = WordSet::new(&[
     "unit",
     "vna",
     "walk",
-    "west",
     "wound",
     "your",
 ]);
@@ -1208,6 +1208,10 @@ impl<'a, 't> Places<'a, 't> {
         let Some(t) = self.tok(i) else {
             return NameWord::No;
         };
+        if is_any(t.text, &["of", "and", "&"]) {
+            // Lowercase inside a name: "University of Vermont", "Brigham and Women's".
+            return NameWord::Connective;
+        }
         if !self.proper_case(i) || t.text.len() > 30 {
             return NameWord::No;
         }
@@ -1221,7 +1225,7 @@ impl<'a, 't> Places<'a, 't> {
         let Some(t) = self.tok(i) else {
             return NameWord::No;
         };
-        if self.proper_case(i) {
+        if self.proper_case(i) || is_any(t.text, &["of", "and", "&"]) {
             return self.name_word(i);
         }
         if t.shape != Shape::Lower || t.text.len() < 4 || NEVER_NAME.has(t.text) {
@@ -1455,7 +1459,15 @@ impl<'a, 't> Places<'a, 't> {
             k += 1;
         }
         let Some(b) = b else { return };
-        if !distinctive && !self.institution(a, b) {
+        let known_town = || {
+            a < b
+                && self
+                    .words
+                    .dict()
+                    .lookup(self.phrase(a, b))
+                    .is_some_and(|e| e.is(Class::City) || e.is(Class::County))
+        };
+        if !distinctive && !self.institution(a, b) && !known_town() {
             return;
         }
         // A facility word right after: the facility rule reports the name.
