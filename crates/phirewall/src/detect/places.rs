@@ -1310,7 +1310,11 @@ impl<'a, 't> Places<'a, 't> {
         for f in out.get(first..).unwrap_or(&[]) {
             let source = matches!(
                 f.detector,
-                "place.facility" | "place.cue_move" | "place.cue_home" | "place.city_state"
+                "place.facility"
+                    | "place.cue_move"
+                    | "place.cue_home"
+                    | "place.city_state"
+                    | "place.building"
             );
             if !source {
                 continue;
@@ -1583,7 +1587,12 @@ impl<'a, 't> Places<'a, 't> {
                         && i.checked_sub(1)
                             .and_then(|p| self.tok(p))
                             .is_some_and(|t| t.shape == Shape::Capitalized);
-                    if !name_before {
+                    // "District of Columbia" is a state's name, not a person of a town.
+                    let state = i
+                        .checked_sub(1)
+                        .and_then(|p| self.words.dict().lookup(self.phrase(p, b)))
+                        .is_some_and(|e| e.is(Class::State));
+                    if !name_before || state {
                         return;
                     }
                 }
@@ -1802,4 +1811,242 @@ fn ordinal(t: &str) -> bool {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let rest = t.get(digits..).unwrap_or("");
     (1..=3).contains(&digits) && is_any(rest, &["st", "nd", "rd", "th"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::resolve;
+    use crate::dict::Dict;
+
+    /// The place findings in `text`, as (kind, text), after overlap resolution.
+    fn places(text: &str) -> Vec<(Kind, &str)> {
+        let words = Words::new(text, Dict::shared().expect("dictionary opens"));
+        let mut out = Vec::new();
+        find(&words, &mut out);
+        resolve(out)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.span.range()]))
+            .collect()
+    }
+
+    fn none(text: &str) {
+        assert_eq!(places(text), [], "{text:?}");
+    }
+
+    #[test]
+    fn street_addresses() {
+        use Kind::StreetAddress as A;
+        assert_eq!(places("Lives at 12 Elm St with wife."), [(A, "12 Elm St")]);
+        assert_eq!(
+            places("Address: 1200 North Main Street, apt 4."),
+            [(A, "1200 North Main Street, apt 4")]
+        );
+        assert_eq!(places("45 Oak Ave., Apt 3B"), [(A, "45 Oak Ave., Apt 3B")]);
+        assert_eq!(
+            places("at 77 Massachusetts Avenue today"),
+            [(A, "77 Massachusetts Avenue")]
+        );
+        assert_eq!(places("42 W. Chestnut Blvd"), [(A, "42 W. Chestnut Blvd")]);
+        assert_eq!(places("ADDRESS: 310 WILLOW ROAD"), [(A, "310 WILLOW ROAD")]);
+        assert_eq!(places("Wife at 5th Ave hotel."), [(A, "5th Ave")]);
+        assert_eq!(places("Apt at 220 Maple Ln #5"), [(A, "220 Maple Ln #5")]);
+        // A lettered house number before a capitalized street name.
+        assert_eq!(places("Lives at 12B Elm St."), [(A, "12B Elm St")]);
+    }
+
+    #[test]
+    fn street_address_rejects() {
+        none("Needs 12 units of insulin.");
+        none("Discussed 3 Main problems with family.");
+        none("Started on 2 St. John's wort tablets.");
+        none("Transferred to 5 West for telemetry.");
+        none("Moved to 10 East overnight.");
+        none("Room 12 is ready.");
+        none("1ST AV BLOCK ON MONITOR.");
+        none("2 HR ST CHANGES RESOLVED.");
+        none("3 WAY FOLEY IN PLACE, DRAINING.");
+        none("ETT ADVANCED 3 IN BY DR.");
+        none("BP 120/80, HR 88, given 4 mg morphine.");
+        none("ENDO=BS COVER W 4U REG SQ @ 0200.");
+        // "Dr" followed by a name is a title, not a street.
+        none("Seen at 1400 Miller Dr Smith present.");
+    }
+
+    #[test]
+    fn city_state() {
+        assert_eq!(
+            places("Son from Quincy, MA called."),
+            [(Kind::City, "Quincy")]
+        );
+        assert_eq!(places("Boston, Massachusetts"), [(Kind::City, "Boston")]);
+        assert_eq!(
+            places("Springfield MA 01103"),
+            [(Kind::City, "Springfield")]
+        );
+        assert_eq!(places("HARTFORD, CT."), [(Kind::City, "HARTFORD")]);
+        assert_eq!(
+            places("lives in fairbanks, ak"),
+            [(Kind::City, "fairbanks")]
+        );
+        // An English word that is a city, in address position.
+        assert_eq!(places("Brother from Mobile, AL"), [(Kind::City, "Mobile")]);
+    }
+
+    #[test]
+    fn city_state_rejects() {
+        // Signatures: a surname before ", MD" or ", PA".
+        none("Seen by Lee, MD this morning.");
+        none("Discussed with Jones, PA on rounds.");
+        // A state alone.
+        none("Lives in Massachusetts with son.");
+        none("Moved to North Carolina last year.");
+        none("Lives in the District of Columbia.");
+        // Vitals after a comma.
+        none("BP 120/80, HR 88, RR 18.");
+    }
+
+    #[test]
+    fn counties() {
+        assert_eq!(
+            places("Resides in Bexar County."),
+            [(Kind::County, "Bexar")]
+        );
+        assert_eq!(
+            places("Records from Worcester County clinic."),
+            [(Kind::County, "Worcester")]
+        );
+        none("Transferred from the county hospital.");
+    }
+
+    #[test]
+    fn facilities() {
+        use Kind::Location as L;
+        assert_eq!(places("transfer from Calvert Hospital"), [(L, "Calvert")]);
+        assert_eq!(
+            places("FROM ST. MARY'S MEDICAL CENTER TODAY"),
+            [(L, "ST. MARY'S")]
+        );
+        assert_eq!(places("discharge to Hebrew Rehab"), [(L, "Hebrew")]);
+        assert_eq!(
+            places("seen at Brigham and Women's Hospital"),
+            [(L, "Brigham and Women's")]
+        );
+        assert_eq!(
+            places("Presented to University of Vermont Medical Center."),
+            [(L, "University of Vermont")]
+        );
+        // "Memorial" is part of the name.
+        assert_eq!(
+            places("from Brookfield Memorial Hospital ER"),
+            [(L, "Brookfield Memorial")]
+        );
+        // A lowercase name before a strong facility word.
+        assert_eq!(
+            places("pt sent from kessington hospital"),
+            [(L, "kessington")]
+        );
+    }
+
+    #[test]
+    fn facility_rejects() {
+        none("Transferred from an outside hospital.");
+        none("Pt from nursing home with UTI.");
+        none("Past Medical History: HTN.");
+        none("Wife is Health Care Proxy.");
+        none("Will need cardiac rehab after discharge.");
+        none("Pt was admitted to the hospital with CHF.");
+        none("Seen in Cardiology Clinic yesterday.");
+        // A state alone before a facility word.
+        none("Transferred from Maryland Hospital.");
+    }
+
+    #[test]
+    fn after_cues() {
+        use Kind::Location as L;
+        assert_eq!(
+            places("Pt was transferred to Kessington."),
+            [(L, "Kessington")]
+        );
+        assert_eq!(places("TRANSFERRED TO GH FOR CATH."), [(L, "GH")]);
+        assert_eq!(
+            places("TX TO ASHGROVE 4 WHEN BED AVAILABLE."),
+            [(L, "ASHGROVE")]
+        );
+        assert_eq!(
+            places("Lives in Springfield."),
+            [(Kind::City, "Springfield")]
+        );
+        assert_eq!(
+            places("Son lives in New Haven."),
+            [(Kind::City, "New Haven")]
+        );
+        assert_eq!(
+            places("Sister lives in Reading."),
+            [(Kind::City, "Reading")]
+        );
+        assert_eq!(
+            places("Daughter from Akron visited."),
+            [(Kind::City, "Akron")]
+        );
+        // An unknown town after a home cue.
+        assert_eq!(places("Lives in Zorbury with son."), [(L, "Zorbury")]);
+    }
+
+    #[test]
+    fn after_cue_rejects() {
+        none("Transferred to MICU for monitoring.");
+        none("Pt transferred from OSH.");
+        none("Pt sent to ED for evaluation.");
+        none("Changed back to SIMV overnight.");
+        none("Blood clot sent to BB for type and cross.");
+        none("Returned to NSR after cardioversion.");
+        none("transfer to NEURO/SICU tonight.");
+        none("Lives in Italy most of the year.");
+        none("Lives in a house with two steps.");
+        none("I'm going home on Thursday.");
+        // An English-word city needs capitals in a cased note, or an address after it.
+        none("PT IS READING, LIVES IN READING.");
+        // Short tokens need a strong cue: "sent to" a lab, "returned to" a rhythm.
+        none("Specimen returned to AB today.");
+    }
+
+    #[test]
+    fn repeats_within_a_note() {
+        use Kind::Location as L;
+        assert_eq!(
+            places("TRANSFERRED TO GH 7/23. AT GH PT STABLE."),
+            [(L, "GH"), (L, "GH")]
+        );
+        // A single English word found once stays a word elsewhere.
+        assert_eq!(
+            places("Wants to go to Harbor Hospital. Harbor view from room."),
+            [(L, "Harbor")]
+        );
+    }
+
+    #[test]
+    fn filters_agree_with_lists() {
+        for set in [
+            &FACILITY_HEADS,
+            &PREPOSITIONS,
+            &WARDS,
+            &NEVER_NAME,
+            &CONNECTIVES,
+        ] {
+            for w in set.words {
+                assert!(set.has(w), "{w}");
+                assert!(set.has(&w.to_ascii_uppercase()), "{w}");
+            }
+        }
+        for w in FACILITY_HEADS.words {
+            assert!(may_be_in(&TRIGGERS, w), "{w}");
+        }
+        for w in CORE_SUFFIXES.words {
+            assert!(may_be_in(&SUFFIXES, w), "{w}");
+        }
+        assert!(!PREPOSITIONS.has("tox"));
+        assert!(!may_be_in(&TRIGGERS, ""));
+        assert!(!may_be_in(&TRIGGERS, "3rd"));
+    }
 }
