@@ -5,14 +5,16 @@
 //! on the document's [`Words`] and asks the dictionary about the few tokens that context makes
 //! candidates. Rules, each documented at its function:
 //!
-//! - [`street_address`]: a house number, street-name words and a street suffix ("12 Elm St",
+//! - [`Places::street_address`]: a house number, street-name words and a street suffix ("12 Elm St",
 //!   "1200 North Main Street", "45 Oak Ave., Apt 3B"), and numbered streets ("5th Ave"). PO boxes
 //!   are a pattern in `geo.rs`.
-//! - [`city_state`]: a city before ", ST", ", State" or "ST 02114" ("Quincy, MA").
-//! - [`county`]: a county name before "County", "Parish" or "Borough".
-//! - [`facility`]: the proper name before a facility word ("Calvert Hospital" -> "Calvert").
-//! - [`after_cue`]: a place after a cue verb: "transferred to X", "admitted from X", "lives in
-//!   X", "moved to X", "daughter from X".
+//! - [`Places::city_state`], [`Places::city_state_name`]: a city before ", ST", ", State" or
+//!   "ST 02114" ("Quincy, MA").
+//! - [`Places::county`]: a county name before "County", "Parish" or "Borough".
+//! - [`Places::facility`]: the proper name before a facility word ("Calvert Hospital" -> "Calvert").
+//! - [`Places::after_cue`]: a place after a cue verb: "transferred to X", "admitted from X", "lives in
+//!   X", "moved to X", "daughter from X"; a building with its floor ("to Lakeview 2").
+//! - [`Places::repeat`]: every other occurrence, in the same note, of a name found above.
 //!
 //! What is never reported:
 //! - A US state or territory alone, by name or abbreviation: Safe Harbor keeps states.
@@ -26,9 +28,9 @@
 //! identifies the place and keeps "hospital" readable. That is also how the annotated corpora
 //! we measure against mark facilities.
 //!
-//! Speed: the pass over the tokens compares words against short built-in lists (cue verbs,
-//! facility heads, street-number shapes); the dictionary is asked only about candidates those
-//! lists let through, so most tokens cost a few byte comparisons.
+//! Speed: the pass over the tokens tests each word against bit filters of the built-in lists
+//! (cue verbs, facility heads, prepositions, street suffixes; see [`WordSet`]); the dictionary
+//! is asked only about candidates those let through, so most tokens cost a few bit tests.
 
 use super::geo;
 use super::words::Words;
@@ -52,41 +54,63 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let toks = words.tokens();
     // Facility chains already handled ("Hospital Medical Center") are skipped.
     let mut skip_until = 0;
+    // The last house number an address was tried from, so that two suffixes after it
+    // ("Harbor View Drive") try it once.
+    let mut street_tried = usize::MAX;
     for (i, t) in toks.iter().enumerate() {
-        match t.shape {
-            _ if i < skip_until => {}
-            Shape::Digits | Shape::Alphanumeric => {
-                // An address continues with a word: "12 Elm", "5th Ave".
-                let word_next = toks.get(i + 1).is_some_and(|n| is_word_shape(n.shape));
-                if word_next && t.text.len() <= 7 {
-                    p.street_address(i, out);
+        if i < skip_until {
+            continue;
+        }
+        // One table lookup decides for most tokens: words that may start a rule (a facility
+        // word, a county word, a preposition) or end a street address (a suffix).
+        let Some((at, bit)) = filter_key(t.text) else {
+            // Punctuation and numbers: ", MA", ", Massachusetts", "MA 02114".
+            if t.text == "," {
+                p.city_state_name(i, out);
+                if toks.get(i + 1).is_some_and(|n| n.text.len() == 2) {
+                    p.city_state(i + 1, out);
+                }
+            } else if t.shape == Shape::Digits && t.text.len() == 5 && i > 1 {
+                let before_comma = toks.get(i - 2).is_some_and(|c| c.text == ",");
+                if toks.get(i - 1).is_some_and(|s| s.text.len() == 2) && !before_comma {
+                    p.city_state(i - 1, out);
                 }
             }
-            Shape::Punct => {
-                if t.text == "," {
-                    p.city_state_name(i, out);
-                }
-            }
-            Shape::AllCaps | Shape::Capitalized | Shape::Lower | Shape::MixedCase => {
-                if t.text.len() == 2 && i > 0 {
-                    p.city_state(i, out);
-                }
-                if !may_be_in(&TRIGGERS, t.text) {
-                    continue;
-                }
-                if FACILITY_HEADS.has(t.text) {
-                    if let Some(end) = p.facility_chain(i) {
-                        p.facility(i, end, out);
-                        skip_until = end;
+            continue;
+        };
+        let trigger = TRIGGERS.get(at).is_some_and(|b| b & bit != 0);
+        let suffix = SUFFIXES.get(at).is_some_and(|b| b & bit != 0);
+        if suffix {
+            // An address ends here: try the numbers up to six tokens back as its house number
+            // (or ordinal), each once.
+            for k in i.saturating_sub(6)..i {
+                let numeric = toks.get(k).is_some_and(|n| {
+                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line
+                });
+                if numeric && (street_tried == usize::MAX || k > street_tried) {
+                    street_tried = k;
+                    let before = out.len();
+                    p.street_address(k, out);
+                    if out.len() > before {
+                        break;
                     }
                 }
-                if COUNTY_WORDS.has(t.text) {
-                    p.county(i, out);
-                }
-                if PREPOSITIONS.has(t.text) {
-                    p.after_cue(i, out);
-                }
             }
+        }
+        if !trigger {
+            continue;
+        }
+        if FACILITY_HEADS.has(t.text) {
+            if let Some(end) = p.facility_chain(i) {
+                p.facility(i, end, out);
+                skip_until = end;
+            }
+        }
+        if COUNTY_WORDS.has(t.text) {
+            p.county(i, out);
+        }
+        if PREPOSITIONS.has(t.text) {
+            p.after_cue(i, out);
         }
     }
     p.repeat(first, out);
@@ -179,6 +203,22 @@ pub(crate) const fn letter_length_filter(lists: &[&[&str]]) -> [u32; 676] {
     filter
 }
 
+/// The index and bit of `word` in a [`letter_length_filter`], if it starts and ends with a
+/// letter and is short enough to be in one.
+#[inline]
+fn filter_key(word: &str) -> Option<(usize, u32)> {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    match (bytes.first(), bytes.last()) {
+        (Some(a), Some(z)) if a.is_ascii_alphabetic() && z.is_ascii_alphabetic() && n < 32 => {
+            let at = usize::from(a.to_ascii_lowercase() - b'a') * 26
+                + usize::from(z.to_ascii_lowercase() - b'a');
+            Some((at, 1 << n))
+        }
+        _ => None,
+    }
+}
+
 /// Whether `word` may be in the lists `filter` was made from (false: it is not).
 pub(crate) fn may_be_in(filter: &[u32; 676], word: &str) -> bool {
     let bytes = word.as_bytes();
@@ -217,6 +257,7 @@ impl WordSet {
 
     /// Whether `word` is in the set, ignoring ASCII case. Words that do not start and end
     /// with a letter ("l&d", "d/c'd") are compared without the filter.
+    #[inline]
     fn has(&self, word: &str) -> bool {
         let plain = word
             .as_bytes()
