@@ -28,7 +28,7 @@
 //! rejected candidate can hide only patterns that also start on a five-digit number.
 
 use super::other_ids::measure_follows;
-use super::{Context, Cue, Hit, Pattern};
+use super::{accept, Context, Cue, Hit, Pattern};
 use crate::{Finding, Kind, Span};
 
 /// ZIP cue phrases, used by the ZIP check and available to address detectors.
@@ -156,8 +156,88 @@ const NOT_A_CITY: &[&str] = &[
     "bed", "unit", "floor", "cxr", "ct", "mri", "status", "post", "via",
 ];
 
+/// The USPS abbreviations as bits: bit `second letter` of entry `first letter`. The place rules
+/// ask about every two-letter word after a comma ("BP 120/80, HR 88"), so one bit test.
+const ABBR_BITS: [u32; 26] = {
+    let mut bits = [0u32; 26];
+    let mut i = 0;
+    while i < STATES.len() {
+        let b = STATES[i].abbr.as_bytes();
+        bits[(b[0] - b'A') as usize] |= 1 << (b[1] - b'A');
+        i += 1;
+    }
+    bits
+};
+
+/// The first words of the state names as (first letter, last letter, length) bits, to dismiss
+/// most words after a comma with one bit test.
+const FIRST_WORDS: [u32; 676] = {
+    let mut bits = [0u32; 676];
+    let mut i = 0;
+    while i < STATES.len() {
+        let name = STATES[i].name.as_bytes();
+        let mut n = 0;
+        while n < name.len() && name[n] != b' ' {
+            n += 1;
+        }
+        let first = name[0].to_ascii_lowercase() - b'a';
+        let last = name[n - 1].to_ascii_lowercase() - b'a';
+        bits[first as usize * 26 + last as usize] |= 1 << n;
+        i += 1;
+    }
+    bits
+};
+
+/// Whether `t` is a USPS state or territory abbreviation ("MA", "ma"), for the place rules.
+pub(crate) fn is_state_abbr(t: &str) -> bool {
+    match t.as_bytes() {
+        [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+            let (a, b) = (a.to_ascii_uppercase() - b'A', b.to_ascii_uppercase() - b'A');
+            ABBR_BITS
+                .get(usize::from(a))
+                .is_some_and(|bits| bits & (1 << b) != 0)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `rest` starts with a state or territory name as a whole word ("Massachusetts, ...",
+/// "NEW YORK 10021"), for the place rules.
+pub(crate) fn starts_with_state_name(rest: &str) -> bool {
+    let bytes = rest.as_bytes();
+    let n = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let (Some(first), Some(last)) = (bytes.first(), n.checked_sub(1).and_then(|l| bytes.get(l)))
+    else {
+        return false;
+    };
+    let at = usize::from(first.to_ascii_lowercase() - b'a') * 26
+        + usize::from(last.to_ascii_lowercase() - b'a');
+    if n >= 32 || !FIRST_WORDS.get(at).is_some_and(|bits| bits & (1 << n) != 0) {
+        return false;
+    }
+    STATES.iter().any(|s| {
+        rest.get(..s.name.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(s.name))
+            && !rest
+                .as_bytes()
+                .get(s.name.len())
+                .is_some_and(u8::is_ascii_alphanumeric)
+    })
+}
+
 pub(crate) fn patterns() -> Vec<Pattern> {
     vec![
+        // A post office box: "P.O. Box 123", "PO Box #4471", "Post Office Box 12". The words
+        // "PO box" are distinctive enough alone ("po" alone is "by mouth", but never before
+        // "box"); the box number is part of the address. The rest of the address (street,
+        // city) is the place rules' business (places.rs).
+        Pattern::new(
+            "address.po_box",
+            Kind::StreetAddress,
+            0.85,
+            r"\b(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]+office[ \t]+box)[ \t]*(?:#|no\.?)?[ \t]*[0-9]{1,6}\b",
+            accept,
+        ),
         // A five-digit number, optionally with a four-digit extension, accepted only in an
         // address context (see the module docs).
         Pattern::new(

@@ -1,7 +1,2093 @@
-//! Being written (issue 3): see the tracker.
+//! Places: street addresses, cities, counties and facilities (hospitals, clinics, rehabs, towns).
+//!
+//! Places are not pattern-shaped. "Harbor" is an English word, a street suffix, a surname and a
+//! town; "Union Memorial" is a hospital. Only the words around a place tell, so this family works
+//! on the document's [`Words`] and asks the dictionary about the few tokens that context makes
+//! candidates. Rules, each documented at its function:
+//!
+//! - [`Places::street_address`]: a house number, street-name words and a street suffix ("12 Elm St",
+//!   "1200 North Main Street", "45 Oak Ave., Apt 3B"), and numbered streets ("5th Ave"). PO boxes
+//!   are a pattern in `geo.rs`.
+//! - [`Places::city_state`], [`Places::city_state_name`]: a city before ", ST", ", State" or
+//!   "ST 02114" ("Quincy, MA").
+//! - [`Places::county`]: a county name before "County", "Parish" or "Borough".
+//! - [`Places::facility`]: the proper name before a facility word ("Calvert Hospital" -> "Calvert").
+//! - [`Places::after_cue`]: a place after a cue verb: "transferred to X", "admitted from X", "lives in
+//!   X", "moved to X", "daughter from X"; a building with its floor ("to Lakeview 2").
+//! - [`Places::repeat`]: every other occurrence, in the same note, of a name found above.
+//!
+//! What is never reported:
+//! - A US state or territory alone, by name or abbreviation: Safe Harbor keeps states.
+//! - Generic places: "outside hospital" (and its shorthand OSH), "nursing home", "rehab", "the
+//!   VA", wards and units ("MICU", "CCU", "5 West", "ED", "floor"), services ("Cardiology
+//!   Clinic"). They name no particular place.
+//! - Countries and continents ("lives in Italy"): larger than a state.
+//!
+//! Span: only the proper name is reported, never the facility word: "CALVERT" in "CALVERT
+//! HOSPITAL", "St. Mary's" in "St. Mary's Medical Center". Redacting the name removes what
+//! identifies the place and keeps "hospital" readable. That is also how the annotated corpora
+//! we measure against mark facilities.
+//!
+//! Speed: the pass over the tokens tests each word against bit filters of the built-in lists
+//! (cue verbs, facility heads, prepositions, street suffixes; see [`WordSet`]); the dictionary
+//! is asked only about candidates those let through, so most tokens cost a few bit tests.
 
+use super::geo;
 use super::words::Words;
-use crate::Finding;
+use crate::dict::{Class, Entry};
+use crate::text::{Shape, Token};
+use crate::{Finding, Kind, Span};
+
+/// Scores. A place found by a strong shape (an address, "City, ST") outranks one inferred from a
+/// cue alone; all stay below the pattern detectors' typical 0.85-0.95 except the address.
+const SCORE_ADDRESS: f32 = 0.85;
+const SCORE_CITY_STATE: f32 = 0.8;
+const SCORE_COUNTY: f32 = 0.75;
+const SCORE_FACILITY: f32 = 0.7;
+const SCORE_CUE: f32 = 0.65;
+const SCORE_BARE: f32 = 0.55;
 
 /// Adds this family's candidates to `out`.
-pub(crate) fn find(_words: &Words<'_>, _out: &mut Vec<Finding>) {}
+pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
+    let first = out.len();
+    let p = Places::new(words);
+    let toks = words.tokens();
+    // Facility chains already handled ("Hospital Medical Center") are skipped.
+    let mut skip_until = 0;
+    // The last house number an address was tried from, so that two suffixes after it
+    // ("Harbor View Drive") try it once.
+    let mut street_tried = usize::MAX;
+    for (i, t) in toks.iter().enumerate() {
+        if i < skip_until {
+            continue;
+        }
+        // One table lookup decides for most tokens: words that may start a rule (a facility
+        // word, a county word, a preposition) or end a street address (a suffix).
+        let Some((at, bit)) = filter_key(t.text) else {
+            // Punctuation and numbers: ", MA", ", Massachusetts", "MA 02114".
+            if t.text == "," {
+                p.city_state_name(i, out);
+                if toks.get(i + 1).is_some_and(|n| n.text.len() == 2) {
+                    p.city_state(i + 1, out);
+                }
+            } else if t.shape == Shape::Digits && t.text.len() == 5 && i > 1 {
+                let before_comma = toks.get(i - 2).is_some_and(|c| c.text == ",");
+                if toks.get(i - 1).is_some_and(|s| s.text.len() == 2) && !before_comma {
+                    p.city_state(i - 1, out);
+                }
+            }
+            continue;
+        };
+        let trigger = TRIGGERS.get(at).is_some_and(|b| b & bit != 0);
+        let suffix = SUFFIXES.get(at).is_some_and(|b| b & bit != 0);
+        if suffix {
+            // An address ends here: try the numbers up to six tokens back as its house number
+            // (or ordinal), each once.
+            for k in i.saturating_sub(6)..i {
+                let numeric = toks.get(k).is_some_and(|n| {
+                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line
+                });
+                if numeric && (street_tried == usize::MAX || k > street_tried) {
+                    street_tried = k;
+                    let before = out.len();
+                    p.street_address(k, out);
+                    if out.len() > before {
+                        break;
+                    }
+                }
+            }
+        }
+        if !trigger {
+            continue;
+        }
+        if FACILITY_HEADS.has(t.text) {
+            if let Some(end) = p.facility_chain(i) {
+                p.facility(i, end, out);
+                skip_until = end;
+            }
+        }
+        if COUNTY_WORDS.has(t.text) {
+            p.county(i, out);
+        }
+        if PREPOSITIONS.has(t.text) {
+            p.after_cue(i, out);
+        }
+    }
+    p.repeat(first, out);
+}
+
+/// (first letter, length) pairs of the words that start a rule, so that most tokens are
+/// dismissed with one bit test instead of ~45 string comparisons.
+const SUFFIXES: [u32; 676] =
+    letter_length_filter(&[CORE_SUFFIXES.words, STREET_SUFFIX_WORDS.words]);
+
+/// USPS suffixes other than the core ones that a cased address may end with (the dictionary
+/// confirms them). Listed so a cheap filter can skip numbers with no suffix after them.
+const STREET_SUFFIX_WORDS: WordSet = WordSet::new(&[
+    "alley",
+    "bend",
+    "bluff",
+    "bypass",
+    "causeway",
+    "cove",
+    "crescent",
+    "crossing",
+    "expressway",
+    "freeway",
+    "gardens",
+    "glen",
+    "green",
+    "grove",
+    "heights",
+    "hill",
+    "hills",
+    "hollow",
+    "junction",
+    "landing",
+    "loop",
+    "mall",
+    "manor",
+    "meadow",
+    "meadows",
+    "mews",
+    "park",
+    "parkway",
+    "path",
+    "plaza",
+    "point",
+    "ridge",
+    "road",
+    "route",
+    "row",
+    "run",
+    "terrace",
+    "trace",
+    "view",
+    "village",
+    "vista",
+    "walk",
+    "wharf",
+]);
+
+const TRIGGERS: [u32; 676] =
+    letter_length_filter(&[FACILITY_HEADS.words, COUNTY_WORDS.words, PREPOSITIONS.words]);
+
+/// The words that make a cue (see [`Places::cue_before`]).
+const CUE_WORDS: [u32; 676] = letter_length_filter(&[
+    MOVE_CUES.words,
+    MOVE_CUES_WEAK.words,
+    HOME_CUES.words,
+    FILLERS.words,
+]);
+
+/// A filter over (first letter, last letter, length) of the words in `lists`: for each pair
+/// of letters, a bit per word length (1-31).
+pub(crate) const fn letter_length_filter(lists: &[&[&str]]) -> [u32; 676] {
+    let mut filter = [0u32; 676];
+    let mut l = 0;
+    while l < lists.len() {
+        let list = lists[l];
+        let mut w = 0;
+        while w < list.len() {
+            let bytes = list[w].as_bytes();
+            let n = bytes.len();
+            if n > 0 && n < 32 && bytes[0].is_ascii_lowercase() && bytes[n - 1].is_ascii_lowercase()
+            {
+                let at = (bytes[0] - b'a') as usize * 26 + (bytes[n - 1] - b'a') as usize;
+                filter[at] |= 1 << n;
+            }
+            w += 1;
+        }
+        l += 1;
+    }
+    filter
+}
+
+/// The index and bit of `word` in a [`letter_length_filter`], if it starts and ends with a
+/// letter and is short enough to be in one.
+#[inline]
+fn filter_key(word: &str) -> Option<(usize, u32)> {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    match (bytes.first(), bytes.last()) {
+        (Some(a), Some(z)) if a.is_ascii_alphabetic() && z.is_ascii_alphabetic() && n < 32 => {
+            let at = usize::from(a.to_ascii_lowercase() - b'a') * 26
+                + usize::from(z.to_ascii_lowercase() - b'a');
+            Some((at, 1 << n))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `word` may be in the lists `filter` was made from (false: it is not).
+pub(crate) fn may_be_in(filter: &[u32; 676], word: &str) -> bool {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    match (bytes.first(), bytes.last()) {
+        (Some(a), Some(z)) if a.is_ascii_alphabetic() && z.is_ascii_alphabetic() && n < 32 => {
+            let at = usize::from(a.to_ascii_lowercase() - b'a') * 26
+                + usize::from(z.to_ascii_lowercase() - b'a');
+            filter.get(at).is_some_and(|bits| bits & (1 << n) != 0)
+        }
+        _ => false,
+    }
+}
+
+/// The document and what every rule needs to look at it.
+struct Places<'a, 't> {
+    words: &'a Words<'t>,
+    toks: &'a [Token<'t>],
+    caseless: bool,
+}
+
+/// A list of lowercase words with a filter in front: most words are dismissed by one bit test
+/// (see [`letter_length_filter`]) before any string comparison.
+struct WordSet {
+    words: &'static [&'static str],
+    filter: [u32; 676],
+}
+
+impl WordSet {
+    const fn new(words: &'static [&'static str]) -> WordSet {
+        WordSet {
+            words,
+            filter: letter_length_filter(&[words]),
+        }
+    }
+
+    /// Whether `word` is in the set, ignoring ASCII case. Words that do not start and end
+    /// with a letter ("l&d", "d/c'd") are compared without the filter.
+    #[inline]
+    fn has(&self, word: &str) -> bool {
+        let plain = word
+            .as_bytes()
+            .first()
+            .zip(word.as_bytes().last())
+            .is_some_and(|(a, z)| a.is_ascii_alphabetic() && z.is_ascii_alphabetic());
+        if plain && !may_be_in(&self.filter, word) {
+            return false;
+        }
+        is_any(word, self.words)
+    }
+}
+
+/// Whether `word` equals one of `list`, ignoring ASCII case.
+fn is_any(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Cue verbs and nouns that make the place after "to", "from", "at", "in" or "of" a facility
+/// the patient moved between: "transferred to", "admitted from", "sent to", "seen at".
+const MOVE_CUES: WordSet = WordSet::new(&[
+    "accepted",
+    "adm",
+    "admit",
+    "admitted",
+    "arrived",
+    "brought",
+    "came",
+    "discharged",
+    "flighted",
+    "flown",
+    "medflight",
+    "medflighted",
+    "presented",
+    "presenting",
+    "readmitted",
+    "sent",
+    "enroute",
+    "come",
+    "coming",
+    "referred",
+    "taken",
+    "trans",
+    "transfer",
+    "transferred",
+    "transfered",
+    "transferring",
+    "tranfered",
+    "transported",
+    "tx",
+    "tx'd",
+    "txd",
+    "went",
+    "xfer",
+    "xferred",
+]);
+
+/// Cue verbs that move patients but also other things: "sent to BB" (a specimen), "returned
+/// to NSR" (a rhythm), "works at".
+const MOVE_CUES_WEAK: WordSet = WordSet::new(&[
+    "d/c'd", "dc'd", "followed", "go", "going", "retired", "return", "returned", "seen", "treated",
+    "work", "worked", "works",
+]);
+
+/// Cue words that make the place after "in", "to", "from", "of" or "near" where someone lives or
+/// travels: "lives in", "moved to", "vacation in", "daughter from". Places after these are
+/// towns and cities far more often than facilities.
+const HOME_CUES: WordSet = WordSet::new(&[
+    "arrive",
+    "arriving",
+    "aunt",
+    "born",
+    "brother",
+    "cousin",
+    "dau",
+    "daughter",
+    "daughters",
+    "dtr",
+    "family",
+    "father",
+    "flew",
+    "fly",
+    "flying",
+    "friend",
+    "friends",
+    "grandson",
+    "granddaughter",
+    "home",
+    "husband",
+    "lived",
+    "lives",
+    "living",
+    "move",
+    "moved",
+    "moving",
+    "mother",
+    "native",
+    "nephew",
+    "niece",
+    "relocated",
+    "relocating",
+    "resident",
+    "resides",
+    "residing",
+    "sister",
+    "sisters",
+    "son",
+    "sons",
+    "uncle",
+    "vacation",
+    "vacationing",
+    "visiting",
+    "wife",
+]);
+
+/// The prepositions the cue rules start from.
+const PREPOSITIONS: WordSet = WordSet::new(&["to", "from", "at", "in", "of", "near", "on"]);
+
+/// First words of the facility phrases in `dictionaries/facility_words.txt`: a token must be one
+/// of these before the dictionary is asked whether a facility phrase starts there.
+const FACILITY_HEADS: WordSet = WordSet::new(&[
+    "assisted",
+    "cancer",
+    "center",
+    "centre",
+    "clinic",
+    "clinics",
+    "convalescent",
+    "ctr",
+    "dialysis",
+    "health",
+    "healthcare",
+    "hosp",
+    "hospice",
+    "hospital",
+    "hospitals",
+    "infirmary",
+    "institute",
+    "manor",
+    "med",
+    "medical",
+    "memorial",
+    "nursing",
+    "pavilion",
+    "rehab",
+    "rehabilitation",
+    "rest",
+    "retirement",
+    "sanatorium",
+    "sanitarium",
+    "senior",
+    "skilled",
+    "surgery",
+    "surgical",
+    "vamc",
+]);
+
+/// Facility words too common in other senses to end a facility name unless nothing follows
+/// them: "Medical History", "health care proxy", "Center line", "Surgery team".
+const WEAK_HEADS: WordSet = WordSet::new(&[
+    "center",
+    "centre",
+    "ctr",
+    "health",
+    "healthcare",
+    "institute",
+    "manor",
+    "medical",
+    "memorial",
+    "pavilion",
+    "rest",
+    "senior",
+    "surgery",
+]);
+
+/// Words a place name may contain without being distinctive by themselves: "University of
+/// Maryland", "St. Mary's", "Brigham and Women's", "Springfield General".
+const CONNECTIVES: WordSet = WordSet::new(&[
+    "&",
+    "and",
+    "children's",
+    "childrens",
+    "community",
+    "county",
+    "ft",
+    "fort",
+    "general",
+    "greater",
+    "memorial",
+    "mt",
+    "mount",
+    "new",
+    "north",
+    "of",
+    "regional",
+    "saint",
+    "south",
+    "east",
+    "west",
+    "st",
+    "ste",
+    "u",
+    "univ",
+    "university",
+    "women's",
+]);
+
+/// Words never part of a place name although the dictionary knows them as names or places:
+/// determiners, directions of wards, and clinical words that are also surnames ("Pain",
+/// "Home"). Also generic facility shorthand: OSH ("outside hospital"), NH, SNF, LTC, ALF, VNA
+/// name no particular place.
+const NEVER_NAME: WordSet = WordSet::new(&[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "meds",
+    "a",
+    "acute",
+    "alf",
+    "con't",
+    "cont",
+    "pre",
+    "prev",
+    "all",
+    "an",
+    "another",
+    "any",
+    "area",
+    "bed",
+    "burn",
+    "call",
+    "cardiac",
+    "care",
+    "day",
+    "ecf",
+    "er",
+    "ed",
+    "ew",
+    "floor",
+    "her",
+    "his",
+    "home",
+    "house",
+    "inpatient",
+    "its",
+    "local",
+    "long",
+    "ltac",
+    "ltach",
+    "ltc",
+    "my",
+    "nearby",
+    "next",
+    "nh",
+    "osh",
+    "other",
+    "our",
+    "outpatient",
+    "outside",
+    "pain",
+    "park",
+    "previous",
+    "prior",
+    "private",
+    "psych",
+    "psychiatric",
+    "rehab",
+    "same",
+    "short",
+    "snf",
+    "subacute",
+    "that",
+    "the",
+    "their",
+    "this",
+    "unit",
+    "vna",
+    "walk",
+    "wound",
+    "your",
+]);
+
+/// Wards, units, services and rooms that follow "transferred to": not places in the Safe
+/// Harbor sense. Together with the dictionary's clinical abbreviations.
+const WARDS: WordSet = WordSet::new(&[
+    // Wards and units.
+    "ccu", "csru", "cvicu", "ed", "er", "ew", "floor", "icu", "micu", "nicu", "pacu", "pcu", "picu",
+    "pmicu", "fmicu", "sdu", "sicu", "tcu", "tele", "tsicu", "unit", "vicu", "ward", "stepdown",
+    "neuro", "or", "l&d", "ob", // Procedure rooms, imaging, lab.
+    "angio", "bb", "cath", "catscan", "ct", "ctscan", "ep", "gi", "hd", "ir", "lab", "mri", "us",
+    // Staff.
+    "dr", "md", "np", "ot", "pa", "pt", "rn", "rt", "sw",
+    // Ventilator modes, oxygen devices, rhythms, lines and sites.
+    "ac", "av", "bipap", "cmv", "cn", "cpap", "fem", "imv", "nc", "nrb", "nsb", "nsr", "psv", "ra",
+    "rv", "simv", "tlc", // Generic places.
+    "alf", "ecf", "home", "hospice", "ltac", "ltach", "ltc", "nh", "osh", "rehab", "snf", "va",
+    "vna",
+]);
+
+/// Countries, continents and regions larger than a state: not Safe Harbor places. Only the ones
+/// notes mention as where family lives or comes from; a place missing here that the dictionary
+/// does not know is reported, which errs on the side of redaction.
+const LARGER_THAN_A_STATE: WordSet = WordSet::new(&[
+    "africa",
+    "america",
+    "asia",
+    "bahamas",
+    "bermuda",
+    "brazil",
+    "canada",
+    "china",
+    "cuba",
+    "dominican",
+    "england",
+    "europe",
+    "france",
+    "germany",
+    "greece",
+    "haiti",
+    "india",
+    "ireland",
+    "israel",
+    "italy",
+    "jamaica",
+    "japan",
+    "korea",
+    "mexico",
+    "nigeria",
+    "philippines",
+    "poland",
+    "portugal",
+    "russia",
+    "scotland",
+    "spain",
+    "uk",
+    "usa",
+    "us",
+    "vietnam",
+]);
+
+/// Cue kinds for [`Places::after_cue`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    /// A patient moved between facilities ("transferred to").
+    Move,
+    /// A verb that moves patients but also specimens, rhythms or staff ("sent to", "returned
+    /// to", "works at").
+    MoveWeak,
+    /// Where someone lives or comes from ("lives in").
+    Home,
+    /// No cue word: a bare preposition.
+    None,
+}
+
+impl<'a, 't> Places<'a, 't> {
+    fn new(words: &'a Words<'t>) -> Places<'a, 't> {
+        Places {
+            words,
+            toks: words.tokens(),
+            caseless: words.caseless(),
+        }
+    }
+
+    fn tok(&self, i: usize) -> Option<&Token<'t>> {
+        self.toks.get(i)
+    }
+
+    fn text(&self, i: usize) -> &'t str {
+        self.toks.get(i).map_or("", |t| t.text)
+    }
+
+    fn same_line(&self, i: usize, j: usize) -> bool {
+        match (self.toks.get(i), self.toks.get(j)) {
+            (Some(a), Some(b)) => a.line == b.line,
+            _ => false,
+        }
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.tok(i).is_some_and(|t| is_word_shape(t.shape))
+    }
+
+    /// Whether token `i` is written like a proper name: capitalized or all caps, or any case
+    /// in a caseless note.
+    fn proper_case(&self, i: usize) -> bool {
+        self.tok(i).is_some_and(|t| match t.shape {
+            Shape::Capitalized | Shape::MixedCase => true,
+            Shape::AllCaps => true,
+            Shape::Lower => self.caseless,
+            _ => false,
+        })
+    }
+
+    fn entry(&self, i: usize) -> Option<Entry> {
+        self.words.entry(i)
+    }
+
+    /// The text from token `a` through token `b` (inclusive), as written.
+    fn phrase(&self, a: usize, b: usize) -> &'t str {
+        match (self.toks.get(a), self.toks.get(b)) {
+            (Some(x), Some(y)) if x.span.start <= y.span.end => self
+                .words
+                .text()
+                .get(x.span.start..y.span.end)
+                .unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    fn span(&self, a: usize, b: usize) -> Option<Span> {
+        Some(Span::new(
+            self.toks.get(a)?.span.start,
+            self.toks.get(b)?.span.end,
+        ))
+    }
+
+    fn push(
+        &self,
+        out: &mut Vec<Finding>,
+        kind: Kind,
+        a: usize,
+        b: usize,
+        score: f32,
+        rule: &'static str,
+    ) {
+        if let Some(span) = self.span(a, b) {
+            out.push(Finding {
+                kind,
+                span,
+                score,
+                detector: rule,
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Street addresses
+
+    /// STREET_ADDRESS: `number [direction] name-words suffix [, unit id]`.
+    ///
+    /// Accepts a house number (1-6 digits, optionally one letter: "12B") that does not continue
+    /// another number ("3/4", "1.5") and does not follow "room", "bed" or "#"; then an optional
+    /// direction ("N.", "West"); then one to four street-name words written as names
+    /// (capitalized, or any case in a caseless note; ordinals like "5th" too); then a USPS street
+    /// suffix from the dictionary. In a caseless note, and for suffixes that are common words in
+    /// other senses ("Park", "View", "Run"), only the core suffixes count (Street, Ave, Road,
+    /// Blvd, Lane, Drive, Court, Place, Way, ...). A unit designator and its number may follow
+    /// ("Apt 3B", "Suite 200", "# 4").
+    ///
+    /// Also accepts a numbered street without a house number: an ordinal and a core suffix
+    /// ("5th Ave", "42nd Street").
+    ///
+    /// Rejects "12 units", "3 Main problems" (no suffix), "2 St. John's wort" (no street name
+    /// before the suffix), "5 West" and "10 East" (a ward: a direction is no street name),
+    /// doses and counts (no suffix).
+    fn street_address(&self, i: usize, out: &mut Vec<Finding>) {
+        let Some(t) = self.tok(i) else { return };
+        if t.shape == Shape::Alphanumeric
+            && ordinal(t.text)
+            && !self
+                .tok(i.wrapping_sub(1))
+                .is_some_and(|p| p.shape == Shape::Digits)
+        {
+            // "5th Ave": ordinal + core suffix, written as a name.
+            if let Some(end) = self.suffix_at(i + 1, true) {
+                let numbered = is_any(
+                    self.text(i + 1),
+                    &[
+                        "street",
+                        "st",
+                        "avenue",
+                        "ave",
+                        "road",
+                        "rd",
+                        "blvd",
+                        "boulevard",
+                    ],
+                );
+                if numbered && self.proper_case(i + 1) {
+                    let end = self.unit_after(end).unwrap_or(end);
+                    self.push(
+                        out,
+                        Kind::StreetAddress,
+                        i,
+                        end,
+                        SCORE_ADDRESS,
+                        "place.street",
+                    );
+                }
+            }
+            return;
+        }
+        let lettered = t.shape != Shape::Digits;
+        let next_capitalized = self
+            .tok(i + 1)
+            .is_some_and(|n| n.shape == Shape::Capitalized);
+        if !house_number(t.text) || (lettered && (self.caseless || !next_capitalized)) {
+            return;
+        }
+        // Most numbers in a note are doses and vitals: first make sure a word that may be a
+        // street suffix comes two to six tokens later, with one bit test per token.
+        let suffix_ahead =
+            (i + 2..=i + 6).any(|j| self.same_line(i, j) && may_be_in(&SUFFIXES, self.text(j)));
+        if !suffix_ahead {
+            return;
+        }
+        if let Some(prev) = i.checked_sub(1).and_then(|p| self.tok(p)) {
+            let glued = prev.span.end == t.span.start;
+            if glued && matches!(prev.text, "/" | "." | "-" | "$" | "#" | ":" | "+") {
+                return;
+            }
+            if is_any(
+                prev.text,
+                &["room", "rm", "bed", "#", "x", "unit", "floor", "ward"],
+            ) {
+                return;
+            }
+        }
+        // Optional direction, then name words, then the suffix.
+        let mut j = i + 1;
+        if self.same_line(i, j) && DIRECTIONS.has(self.text(j)) && self.proper_case(j) {
+            j += 1;
+            if self.text(j) == "." {
+                j += 1;
+            }
+        }
+        let first_name = j;
+        while j < first_name + 4 && self.same_line(i, j) {
+            let Some(w) = self.tok(j) else { return };
+            // The suffix itself ends the name (at least one name word first).
+            if j > first_name {
+                if let Some(end) = self.suffix_at(j, self.caseless) {
+                    let end = self.unit_after(end).unwrap_or(end);
+                    self.push(
+                        out,
+                        Kind::StreetAddress,
+                        i,
+                        end,
+                        SCORE_ADDRESS,
+                        "place.street",
+                    );
+                    return;
+                }
+            }
+            let name_like = match w.shape {
+                Shape::Capitalized | Shape::AllCaps | Shape::MixedCase => true,
+                Shape::Lower => self.caseless,
+                Shape::Alphanumeric => ordinal(w.text),
+                _ => false,
+            };
+            if !name_like || NOT_STREET_NAME.has(w.text) {
+                return;
+            }
+            if w.text.eq_ignore_ascii_case("x") {
+                return;
+            }
+            j += 1;
+        }
+        // Four name words and still no suffix: the last chance is the token after them.
+        if self.same_line(i, j) {
+            if let Some(end) = self.suffix_at(j, self.caseless) {
+                let end = self.unit_after(end).unwrap_or(end);
+                self.push(
+                    out,
+                    Kind::StreetAddress,
+                    i,
+                    end,
+                    SCORE_ADDRESS,
+                    "place.street",
+                );
+            }
+        }
+    }
+
+    /// If token `j` is a street suffix, the index of the last token of it. `core_only` limits
+    /// it to the unambiguous suffixes. "Dr" followed by a capitalized word is a title ("Elm Dr
+    /// Smith" is too odd to risk), so it does not count.
+    fn suffix_at(&self, j: usize, core_only: bool) -> Option<usize> {
+        let t = self.tok(j)?;
+        if !is_word_shape(t.shape) {
+            return None;
+        }
+        let core = CORE_SUFFIXES.has(t.text);
+        if core_only && !core {
+            return None;
+        }
+        if !core {
+            // Other USPS suffixes ("Park", "Run") only capitalized, in a cased note, and at the
+            // end of the address (nothing but punctuation or a unit after).
+            if self.caseless || t.shape != Shape::Capitalized {
+                return None;
+            }
+            let next_ok = match self.tok(j + 1) {
+                None => true,
+                Some(n) => {
+                    !self.same_line(j, j + 1) || n.shape == Shape::Punct || self.is_unit(j + 1)
+                }
+            };
+            if !next_ok
+                || !STREET_SUFFIX_WORDS.has(t.text)
+                || !self.entry(j).is_some_and(|e| e.is(Class::StreetSuffix))
+            {
+                return None;
+            }
+        }
+        if self.caseless && AMBIGUOUS_SUFFIXES.has(t.text) {
+            // "ST" (segment), "CT" (chest tube), "AV" (block), "SQ", "IN PLACE" in caseless
+            // notes: only at the end of the address.
+            let mut k = j + 1;
+            if self.text(k) == "." {
+                k += 1;
+            }
+            let end = match self.tok(k) {
+                None => true,
+                Some(n) => {
+                    !self.same_line(j, k)
+                        || matches!(n.text, "," | ";" | ")")
+                        || self.is_unit(k)
+                        || (n.shape == Shape::Digits && n.text.len() == 5)
+                }
+            };
+            if !end {
+                return None;
+            }
+        }
+        if t.text.eq_ignore_ascii_case("dr") {
+            let mut k = j + 1;
+            if self.text(k) == "." {
+                k += 1;
+            }
+            if self.same_line(j, k)
+                && self
+                    .tok(k)
+                    .is_some_and(|n| n.shape == Shape::Capitalized || n.shape == Shape::AllCaps)
+                && !self.is_unit(k)
+            {
+                return None;
+            }
+        }
+        Some(j)
+    }
+
+    fn is_unit(&self, j: usize) -> bool {
+        let t = self.text(j);
+        t == "#" || UNITS.has(t)
+    }
+
+    /// After a suffix at `end`: `[.] [,] unit [.] [#] id` -> the index of the id.
+    fn unit_after(&self, end: usize) -> Option<usize> {
+        let mut k = end + 1;
+        if self.text(k) == "." {
+            k += 1;
+        }
+        if self.text(k) == "," {
+            k += 1;
+        }
+        if !self.same_line(end, k) || !self.is_unit(k) {
+            return None;
+        }
+        k += 1;
+        if self.text(k) == "." {
+            k += 1;
+        }
+        if self.text(k) == "#" {
+            k += 1;
+        }
+        let id = self.tok(k)?;
+        let short_id = match id.shape {
+            Shape::Digits | Shape::Alphanumeric => id.text.len() <= 6,
+            Shape::AllCaps | Shape::Capitalized => id.text.len() == 1,
+            _ => false,
+        };
+        (short_id && self.same_line(end, k)).then_some(k)
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Cities, counties
+
+    /// CITY: one to three name words before a USPS state abbreviation in address position:
+    /// "Quincy, MA", "Springfield MA 01103", "boston, ma 02114".
+    ///
+    /// Token `i` is the two-letter abbreviation. It must be upper case, or lower case with a
+    /// ZIP after it; it must follow a comma or be followed by a five-digit ZIP. The words
+    /// before must be a city or county the dictionary knows ("Middle River"), or, with a ZIP
+    /// after, any proper-case words that are not common English words. "MD" and "PA" after a
+    /// comma are also how clinicians sign ("Lee, MD"), so before them the words must be a
+    /// known city that is not a person's name, or a ZIP must follow. The state itself is never
+    /// reported.
+    fn city_state(&self, i: usize, out: &mut Vec<Finding>) {
+        let Some(t) = self.tok(i) else { return };
+        if !geo::is_state_abbr(t.text) {
+            return;
+        }
+        let zip_after = self.same_line(i, i + 1)
+            && self
+                .tok(i + 1)
+                .is_some_and(|z| z.shape == Shape::Digits && z.text.len() == 5);
+        if t.shape != Shape::AllCaps && !zip_after {
+            return;
+        }
+        let Some(mut end) = i.checked_sub(1) else {
+            return;
+        };
+        let comma = self.text(end) == ",";
+        if comma {
+            let Some(e) = end.checked_sub(1) else { return };
+            end = e;
+        } else if !zip_after {
+            return;
+        }
+        if !self.same_line(end, i) {
+            return;
+        }
+        let signature = is_any(t.text, &["md", "pa"]);
+        self.city_before(end, zip_after, signature, out);
+    }
+
+    /// CITY: a city before ", State": "Boston, Massachusetts", "RENO, NEVADA". Token `i` is the
+    /// comma; the state is matched against the table in `geo.rs`.
+    fn city_state_name(&self, i: usize, out: &mut Vec<Finding>) {
+        let Some(after) = self.tok(i + 1) else { return };
+        if !matches!(after.shape, Shape::Capitalized | Shape::AllCaps) || !self.same_line(i, i + 1)
+        {
+            return;
+        }
+        let rest = self.words.text().get(after.span.start..).unwrap_or("");
+        if !geo::starts_with_state_name(rest) {
+            return;
+        }
+        if let Some(end) = i.checked_sub(1) {
+            if self.same_line(end, i) {
+                self.city_before(end, false, false, out);
+            }
+        }
+    }
+
+    /// Reports the city (or county) that ends at token `end`, trying three, two, then one
+    /// words so that "Middle River" wins over "River".
+    fn city_before(&self, end: usize, zip_after: bool, signature: bool, out: &mut Vec<Finding>) {
+        if !self.proper_case(end) {
+            return;
+        }
+        for n in (1..=3).rev() {
+            let Some(start) = (end + 1).checked_sub(n) else {
+                continue;
+            };
+            if !(start..=end)
+                .all(|k| self.proper_case(k) || self.text(k) == "." || self.text(k) == "-")
+                || !self.same_line(start, end)
+                || !self.proper_case(start)
+            {
+                continue;
+            }
+            let phrase = self.phrase(start, end);
+            let Some(e) = self.words.dict().lookup(phrase) else {
+                if n == 1 && zip_after && self.name_word(start) == NameWord::Distinctive {
+                    self.push(
+                        out,
+                        Kind::City,
+                        start,
+                        end,
+                        SCORE_CITY_STATE,
+                        "place.city_state",
+                    );
+                }
+                continue;
+            };
+            if e.is(Class::State) || e.is(Class::Title) || e.is(Class::ClinicalAbbr) {
+                continue;
+            }
+            let kind = if e.is(Class::City) {
+                Kind::City
+            } else if e.is(Class::County) {
+                Kind::County
+            } else if zip_after && n == 1 && !e.is(Class::EnglishWord) {
+                Kind::City
+            } else {
+                continue;
+            };
+            if signature && !zip_after && n == 1 && (e.is(Class::Surname) || e.is(Class::FirstName))
+            {
+                return;
+            }
+            if n == 1
+                && start > 0
+                && self
+                    .tok(start - 1)
+                    .is_some_and(|p| is_any(p.text, &["dr", "by"]))
+            {
+                return;
+            }
+            self.push(out, kind, start, end, SCORE_CITY_STATE, "place.city_state");
+            return;
+        }
+    }
+
+    /// COUNTY: the name before "County", "Parish" or "Borough" ("Worcester County"), when the
+    /// dictionary knows the phrase or the name as a county. Only the name is reported. Rejects
+    /// "county hospital" style generics (the word before must be written as a name) and states.
+    fn county(&self, i: usize, out: &mut Vec<Finding>) {
+        if !self.proper_case(i) {
+            return;
+        }
+        let Some(end) = i.checked_sub(1) else { return };
+        for n in (1..=2).rev() {
+            let Some(start) = (end + 1).checked_sub(n) else {
+                continue;
+            };
+            if !(start..=end).all(|k| self.proper_case(k)) || !self.same_line(start, i) {
+                continue;
+            }
+            let with_word = self.phrase(start, i);
+            let known = self
+                .words
+                .dict()
+                .lookup(with_word)
+                .is_some_and(|e| e.is(Class::County))
+                || self
+                    .words
+                    .dict()
+                    .lookup(self.phrase(start, end))
+                    .is_some_and(|e| e.is(Class::County) && !e.is(Class::State));
+            if known && !NEVER_NAME.has(self.text(start)) {
+                self.push(out, Kind::County, start, end, SCORE_COUNTY, "place.county");
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Facilities
+
+    /// If a facility phrase (dictionary class Facility) starts at token `i`, the index of the
+    /// last token of the chain of facility phrases starting there ("Hospital Medical Center").
+    fn facility_chain(&self, i: usize) -> Option<usize> {
+        let mut end = self.facility_phrase(i)?;
+        while self.same_line(end, end + 1) && FACILITY_HEADS.has(self.text(end + 1)) {
+            match self.facility_phrase(end + 1) {
+                Some(e) => end = e,
+                None => break,
+            }
+        }
+        Some(end)
+    }
+
+    /// The longest facility phrase starting at token `i`, as the index of its last token.
+    fn facility_phrase(&self, i: usize) -> Option<usize> {
+        let dict = self.words.dict();
+        let mut best = self.entry(i).filter(|e| e.is(Class::Facility)).map(|_| i);
+        let mut j = i;
+        while j < i + 4 && self.same_line(i, j + 1) && self.is_word(j + 1) {
+            let upto = self.phrase(i, j);
+            if !dict.continues(upto) {
+                break;
+            }
+            j += 1;
+            if dict
+                .lookup(self.phrase(i, j))
+                .is_some_and(|e| e.is(Class::Facility))
+            {
+                best = Some(j);
+            }
+        }
+        best
+    }
+
+    /// LOCATION: the proper name before a facility phrase: "Calvert Hospital", "HOLY CROSS
+    /// HOSPITAL", "St. Mary's Medical Center", "University of Maryland Medical Center",
+    /// "Kessler-Adventist Rehab". Only the name is reported.
+    ///
+    /// The name is one to six tokens before the facility phrase on the same line: name words
+    /// (see [`Places::name_word`]), connectives ("of", "and", "St.", "University", "General"),
+    /// and hyphens between name words. At least one word must be distinctive: "General
+    /// Hospital" and "Community Hospital" alone name no particular place. A weak facility word
+    /// ("Medical", "Health", "Center") ends a facility only when no other word follows it:
+    /// "Past Medical History", "health care proxy" are no facilities.
+    fn facility(&self, head: usize, end: usize, out: &mut Vec<Finding>) {
+        let last = self.text(end);
+        if WEAK_HEADS.has(last) && head == end {
+            if let Some(next) = self.tok(end + 1) {
+                if self.same_line(end, end + 1)
+                    && is_word_shape(next.shape)
+                    && !FOLLOWERS.has(next.text)
+                {
+                    return;
+                }
+            }
+        }
+        // "Memorial" names the place with the word before it: "Union Memorial" is reported
+        // whole, and "Memorial Hospital" after "to", "from" or "at" is the name alone.
+        let memorial = self.text(head).eq_ignore_ascii_case("memorial") && self.proper_case(head);
+        match self.name_before(head) {
+            Some((a, b)) => {
+                let b = if memorial { head } else { b };
+                self.push(out, Kind::Location, a, b, SCORE_FACILITY, "place.facility");
+            }
+            None if memorial && end > head => {
+                let cued = head
+                    .checked_sub(1)
+                    .is_some_and(|p| is_any(self.text(p), &["to", "from", "at"]));
+                if cued {
+                    self.push(
+                        out,
+                        Kind::Location,
+                        head,
+                        head,
+                        SCORE_FACILITY,
+                        "place.facility",
+                    );
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// The proper name ending right before token `head`, as (first, last) token indexes.
+    ///
+    /// Before a strong facility word ("hospital", "rehab", not "center" or "health") a
+    /// lowercase name counts in a cased note too (see [`Places::name_word_loose`]).
+    fn name_before(&self, head: usize) -> Option<(usize, usize)> {
+        let loose = !WEAK_HEADS.has(self.text(head));
+        let mut k = head;
+        let mut first = None;
+        let mut distinctive = false;
+        let mut last = None;
+        let mut taken = 0;
+        while let Some(prev) = k.checked_sub(1) {
+            if taken >= 6 || !self.same_line(prev, head) {
+                break;
+            }
+            let t = self.tok(prev)?;
+            if t.text == "-" || t.text == "." {
+                // Inside a name only: "Kessler-Adventist", "St. Mary's".
+                let before = prev.checked_sub(1);
+                let ok = t.text == "-"
+                    || before.is_some_and(|b| is_any(self.text(b), &["st", "mt", "ft", "ste"]));
+                if !ok || first.is_none() || before.is_none() {
+                    break;
+                }
+                k = prev;
+                continue;
+            }
+            let word = if loose {
+                self.name_word_loose(prev)
+            } else {
+                self.name_word(prev)
+            };
+            match word {
+                NameWord::Distinctive => distinctive = true,
+                NameWord::Weak | NameWord::Connective => {}
+                NameWord::No => break,
+            }
+            if last.is_none() {
+                last = Some(prev);
+            }
+            first = Some(prev);
+            taken += 1;
+            k = prev;
+        }
+        let (mut a, b) = (first?, last?);
+        // Trim connectives that cannot start a name ("of", "and").
+        while a < b && is_any(self.text(a), &["of", "and", "&", "-"]) {
+            a += 1;
+        }
+        if is_any(self.text(a), &["of", "and", "&"]) {
+            return None;
+        }
+        if !distinctive && !self.institution(a, b) {
+            return None;
+        }
+        // A state alone ("Maryland Hospital") is not reported.
+        if a == b && self.entry(a).is_some_and(|e| e.is(Class::State)) {
+            return None;
+        }
+        Some((a, b))
+    }
+
+    /// What token `i` can be inside a place name.
+    ///
+    /// Distinctive: written as a name, not on the never-a-name list, and either unknown to the
+    /// dictionary, or a known word that is not a common English word, or a common English word
+    /// that is also a city or county ("Union", "Cross", "Harbor"). Clinical abbreviations,
+    /// drugs, titles, facility words and states are never distinctive.
+    fn name_word(&self, i: usize) -> NameWord {
+        let Some(t) = self.tok(i) else {
+            return NameWord::No;
+        };
+        if is_any(t.text, &["of", "and", "&"]) {
+            // Lowercase inside a name: "University of Vermont", "Brigham and Women's".
+            return NameWord::Connective;
+        }
+        if !self.proper_case(i) || t.text.len() > 30 {
+            return NameWord::No;
+        }
+        self.name_word_known(i, t)
+    }
+
+    /// Like [`Places::name_word`], but after a strong cue a lowercase word in a cased note
+    /// counts too when the dictionary does not know it (or knows it only as a town): notes
+    /// often lowercase everything but a few words ("transferred to lakeview 2").
+    fn name_word_loose(&self, i: usize) -> NameWord {
+        let Some(t) = self.tok(i) else {
+            return NameWord::No;
+        };
+        if self.proper_case(i) || is_any(t.text, &["of", "and", "&"]) {
+            return self.name_word(i);
+        }
+        if t.shape != Shape::Lower || t.text.len() < 4 || NEVER_NAME.has(t.text) {
+            return NameWord::No;
+        }
+        match self.entry(i) {
+            None => NameWord::Distinctive,
+            Some(e) if (e.is(Class::City) || e.is(Class::County)) && !e.is(Class::EnglishWord) => {
+                NameWord::Distinctive
+            }
+            Some(_) => NameWord::No,
+        }
+    }
+
+    fn name_word_known(&self, i: usize, t: &Token<'t>) -> NameWord {
+        if CONNECTIVES.has(t.text) {
+            return NameWord::Connective;
+        }
+        if t.text.len() < 2 || NEVER_NAME.has(t.text) || PREPOSITIONS.has(t.text) {
+            return NameWord::No;
+        }
+        let after_of = i
+            .checked_sub(1)
+            .is_some_and(|p| self.text(p).eq_ignore_ascii_case("of"));
+        if after_of && (geo::is_state_abbr(t.text) || geo::starts_with_state_name(t.text)) {
+            // "University of Maryland", "U of MD".
+            return NameWord::Connective;
+        }
+        let Some(e) = self.entry(i) else {
+            // Unknown: a proper name, or in a caseless note possibly shorthand; two-letter
+            // unknowns are accepted (facility initials) but very long runs are not.
+            return NameWord::Distinctive;
+        };
+        let never = Class::ClinicalAbbr as u16
+            | Class::Drug as u16
+            | Class::Title as u16
+            | Class::MedicalTerm as u16
+            | Class::Facility as u16
+            | Class::RelationCue as u16
+            | Class::Unit as u16;
+        if e.classes & never != 0 {
+            return NameWord::No;
+        }
+        if e.is(Class::State) {
+            return NameWord::Connective;
+        }
+        if e.is(Class::StateAbbr) && t.text.len() == 2 {
+            return NameWord::Connective;
+        }
+        let place = e.is(Class::City) || e.is(Class::County);
+        let person = e.is(Class::Surname) || e.is(Class::FirstName);
+        if !e.is(Class::EnglishWord) {
+            return if place || person || e.classes == 0 {
+                NameWord::Distinctive
+            } else {
+                NameWord::No
+            };
+        }
+        // The most common words ("will", "union", "cross") are also counties and towns; in a
+        // note written in one case that says nothing.
+        let common = e.word_rank <= 10;
+        if (place && !(common && (self.caseless || t.shape == Shape::Lower)))
+            || (person && e.word_rank > 20)
+        {
+            NameWord::Distinctive
+        } else if person {
+            NameWord::Weak
+        } else {
+            NameWord::No
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Repeats
+
+    /// Every other occurrence of a place name found in this document by a facility or cue
+    /// rule (from `out[first..]`): once "Lakeview" is a facility after "transferred to", the
+    /// "Lakeview" of "seen at Lakeview cardiology" is too. A single-word name must not be an
+    /// English word ("Harbor" once a facility stays a word elsewhere).
+    fn repeat(&self, first: usize, out: &mut Vec<Finding>) {
+        let mut names: Vec<(usize, usize, Kind)> = Vec::new();
+        for f in out.get(first..).unwrap_or(&[]) {
+            let source = matches!(
+                f.detector,
+                "place.facility"
+                    | "place.cue_move"
+                    | "place.cue_home"
+                    | "place.city_state"
+                    | "place.building"
+            );
+            if !source {
+                continue;
+            }
+            let Ok(a) = self
+                .toks
+                .binary_search_by_key(&f.span.start, |t| t.span.start)
+            else {
+                continue;
+            };
+            let Some(n) = self
+                .toks
+                .get(a..)
+                .and_then(|rest| rest.iter().position(|t| t.span.end == f.span.end))
+            else {
+                continue;
+            };
+            if n >= 4 {
+                continue;
+            }
+            if n == 0 && self.entry(a).is_some_and(|e| e.is(Class::EnglishWord)) {
+                continue;
+            }
+            let same = |&(x, y, _): &(usize, usize, Kind)| {
+                y - x == n
+                    && (0..=n).all(|d| self.text(x + d).eq_ignore_ascii_case(self.text(a + d)))
+            };
+            if !names.iter().any(same) && names.len() < 16 {
+                names.push((a, a + n, f.kind));
+            }
+        }
+        if names.is_empty() {
+            return;
+        }
+        for (a, b, kind) in names {
+            let n = b - a;
+            let mut i = 0;
+            while i + n < self.toks.len() {
+                let matches =
+                    (0..=n).all(|d| self.text(i + d).eq_ignore_ascii_case(self.text(a + d)));
+                // Whole words only: not the inside of a longer name run.
+                if matches && i != a {
+                    self.push(out, kind, i, i + n, SCORE_CUE - 0.05, "place.repeat");
+                    i += n + 1;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Cues
+
+    /// LOCATION or CITY after a cue: "transferred to X", "admitted from X", "sent to X", "works
+    /// at X", "lives in X", "moved to X", "daughter from X", "vacation in X".
+    ///
+    /// Token `i` is the preposition; the cue word is right before it (or one filler word
+    /// before, as in "transferred back to", "lives nearby in"). After the preposition an
+    /// optional "the", then one to four name words (see [`Places::name_word`]; in a cased note
+    /// capitalized), at least one of them distinctive.
+    ///
+    /// - After a home cue ("lives in", "moved to", "son from"): a city or county the dictionary
+    ///   knows is reported as CITY or COUNTY; an unknown proper-case word as LOCATION (a town
+    ///   or neighbourhood). A city that is also a common English word ("Reading", "Mobile")
+    ///   counts only capitalized in a cased note. States and countries are never reported.
+    /// - After a move cue ("transferred to", "admitted from"): the name words are a facility
+    ///   (LOCATION), unless they are a ward or service ("MICU", "PCU", "ED", "floor", "tele"),
+    ///   a ventilator mode or lab ("SIMV", "BB"), a generic shorthand ("OSH", "NH", "rehab")
+    ///   or a state. A lone token of two or three letters ("GH") counts only after a verb that
+    ///   moves the patient (transferred, admitted, sent, went, taken, arrived, ...), not after
+    ///   "sent" or "returned", which notes also use for specimens and rhythms.
+    /// - With no cue word ("from Rome", "in Germantown", "of Towson"): only a city the
+    ///   dictionary knows that is not an English word, as CITY; "of" only between a
+    ///   capitalized name and the city, in a cased note ("Grace of Springfield").
+    /// - After any of them, an unknown proper-case word followed by a small number names a
+    ///   building with its floor or wing ("to Lakeview 2", "on Pavilion 5"): LOCATION.
+    /// - Names followed by a facility word are left to [`Places::facility`].
+    fn after_cue(&self, i: usize, out: &mut Vec<Finding>) {
+        let prep = self.text(i);
+        // "on" starts only a building with its floor ("on Lakeview 5"): "arrived on Neo",
+        // "home on Thursday" are no places.
+        let cue = if prep.eq_ignore_ascii_case("on") {
+            Cue::None
+        } else {
+            self.cue_before(i)
+        };
+        if cue == Cue::Home && prep.eq_ignore_ascii_case("at") {
+            // "lives at" is followed by an address or a facility, which other rules find.
+            return;
+        }
+        let mut a = i + 1;
+        if is_any(self.text(a), &["the"]) {
+            a += 1;
+        }
+        if !self.same_line(i, a) {
+            return;
+        }
+        if cue == Cue::None {
+            // Without a cue only a building ("to Lakeview 2") or a known city can follow: check
+            // the cheap signs before asking the dictionary.
+            let floor_next = self
+                .tok(a + 1)
+                .is_some_and(|n| n.shape == Shape::Digits && n.text.len() <= 2);
+            let bare_city = is_any(prep, &["from", "in", "of"])
+                && self.proper_case(a)
+                && self.text(a).len() >= 3;
+            if !floor_next && !bare_city {
+                return;
+            }
+        }
+        // Collect name words.
+        let mut b = None;
+        let mut distinctive = false;
+        let mut k = a;
+        while k < a + 4 && self.same_line(a, k) {
+            let Some(t) = self.tok(k) else { break };
+            if t.text == "." && b.is_some() && is_any(self.text(k - 1), &["st", "mt", "ft"]) {
+                k += 1;
+                continue;
+            }
+            if t.text == "-" && b.is_some() && self.name_word(k + 1) != NameWord::No {
+                k += 1;
+                continue;
+            }
+            if WARDS.has(t.text) || LARGER_THAN_A_STATE.has(t.text) || is_any(t.text, &["and", "&"])
+            {
+                break;
+            }
+            if t.text.eq_ignore_ascii_case("of")
+                && !(k > a && is_any(self.text(k - 1), &["university", "univ", "u"]))
+            {
+                break;
+            }
+            let word = if matches!(cue, Cue::Move | Cue::Home) {
+                self.name_word_loose(k)
+            } else {
+                self.name_word(k)
+            };
+            match word {
+                NameWord::Distinctive => distinctive = true,
+                NameWord::Weak | NameWord::Connective => {}
+                NameWord::No => break,
+            }
+            b = Some(k);
+            k += 1;
+        }
+        let Some(b) = b else { return };
+        let known_town = || {
+            a < b
+                && self
+                    .words
+                    .dict()
+                    .lookup(self.phrase(a, b))
+                    .is_some_and(|e| e.is(Class::City) || e.is(Class::County))
+        };
+        if !distinctive && !self.institution(a, b) && !known_town() {
+            return;
+        }
+        // A facility word right after: the facility rule reports the name.
+        if FACILITY_HEADS.has(self.text(b + 1)) && self.same_line(b, b + 1) {
+            return;
+        }
+        // A name glued to a slash is one of a list of wards ("NEURO/SICU").
+        if self.text(b + 1) == "/" || (a > 0 && self.text(a - 1) == "/") {
+            return;
+        }
+        let phrase = self.phrase(a, b);
+        let entry = self.words.dict().lookup(phrase);
+        if entry
+            .is_some_and(|e| e.is(Class::State) || (e.is(Class::StateAbbr) && phrase.len() <= 5))
+        {
+            return;
+        }
+        // "Lakeview 2": an unknown word and a floor number.
+        let floor_number = self.same_line(b, b + 1)
+            && self
+                .tok(b + 1)
+                .is_some_and(|n| n.shape == Shape::Digits && n.text.len() <= 2)
+            && !self.tok(b + 2).is_some_and(|n| {
+                self.same_line(b, b + 2)
+                    && n.span.start == self.toks.get(b + 1).map_or(0, |d| d.span.end)
+                    && matches!(n.text, "%" | "." | "-" | "/" | ":" | ",")
+            });
+        let building = a == b
+            && entry.is_none()
+            && phrase.len() >= 4
+            && is_any(prep, &["to", "from", "on"])
+            && floor_number;
+        if building && cue != Cue::Home {
+            if !self.proper_case(a)
+                && self.tok(a).is_some_and(|t| t.shape == Shape::Lower)
+                && cue == Cue::None
+            {
+                return;
+            }
+            self.push(out, Kind::Location, a, b, SCORE_CUE, "place.building");
+            return;
+        }
+        if prep.eq_ignore_ascii_case("on") {
+            return;
+        }
+        let short = a == b && phrase.len() <= 3;
+        // A lowercase word let in by a strong cue must end the phrase: "sent from pheresis
+        // line" is a catheter.
+        if !self.proper_case(b) {
+            let next_word = self.same_line(b, b + 1)
+                && self
+                    .tok(b + 1)
+                    .is_some_and(|n| n.shape == Shape::Lower && !FOLLOWERS.has(n.text));
+            if next_word {
+                return;
+            }
+        }
+        match cue {
+            Cue::Home => {
+                let (kind, english) = match entry {
+                    Some(e) if e.is(Class::City) => (Kind::City, e.is(Class::EnglishWord)),
+                    Some(e) if e.is(Class::County) => (Kind::County, e.is(Class::EnglishWord)),
+                    Some(e) if a == b => {
+                        // A single known word that is no place: a name or a word.
+                        if e.is(Class::EnglishWord)
+                            || e.is(Class::Surname)
+                            || e.is(Class::FirstName)
+                        {
+                            return;
+                        }
+                        (Kind::Location, false)
+                    }
+                    _ => (Kind::Location, false),
+                };
+                if short {
+                    return;
+                }
+                if english
+                    && (self.caseless || self.tok(a).is_some_and(|t| t.shape == Shape::Lower))
+                {
+                    return;
+                }
+                self.push(out, kind, a, b, SCORE_CUE, "place.cue_home");
+            }
+            Cue::Move | Cue::MoveWeak => {
+                if is_any(prep, &["in", "of", "near"]) {
+                    return;
+                }
+                if short
+                    && (cue == Cue::MoveWeak
+                        || (!self.caseless
+                            && self.tok(a).is_some_and(|t| t.shape != Shape::AllCaps)))
+                {
+                    return;
+                }
+                let kind = match entry {
+                    Some(e) if e.is(Class::City) && !e.is(Class::EnglishWord) => Kind::City,
+                    _ => Kind::Location,
+                };
+                self.push(out, kind, a, b, SCORE_CUE, "place.cue_move");
+            }
+            Cue::None => {
+                let Some(e) = entry else { return };
+                if !e.is(Class::City)
+                    || e.is(Class::EnglishWord)
+                    || short
+                    || prep.eq_ignore_ascii_case("to")
+                {
+                    return;
+                }
+                if prep.eq_ignore_ascii_case("of") {
+                    let name_before = !self.caseless
+                        && i.checked_sub(1)
+                            .and_then(|p| self.tok(p))
+                            .is_some_and(|t| t.shape == Shape::Capitalized);
+                    // "District of Columbia" is a state's name, not a person of a town.
+                    let state = i
+                        .checked_sub(1)
+                        .and_then(|p| self.words.dict().lookup(self.phrase(p, b)))
+                        .is_some_and(|e| e.is(Class::State));
+                    if !name_before || state {
+                        return;
+                    }
+                }
+                if prep.eq_ignore_ascii_case("at") || prep.eq_ignore_ascii_case("on") {
+                    return;
+                }
+                self.push(out, Kind::City, a, b, SCORE_BARE, "place.city_bare");
+            }
+        }
+    }
+
+    /// "University of Maryland", "U of MD": a university named after a state names one place.
+    fn institution(&self, a: usize, b: usize) -> bool {
+        (a..b).any(|k| {
+            is_any(self.text(k), &["university", "univ", "u"])
+                && self.text(k + 1).eq_ignore_ascii_case("of")
+                && k + 2 <= b
+        })
+    }
+
+    /// The cue class of the word before the preposition at `i` (allowing one filler word:
+    /// "transferred back to", "lives nearby in", "was sent over to").
+    fn cue_before(&self, i: usize) -> Cue {
+        let prep = self.text(i);
+        for back in 1..=2 {
+            let Some(j) = i.checked_sub(back) else {
+                return Cue::None;
+            };
+            if !self.same_line(i, j) {
+                return Cue::None;
+            }
+            let w = self.text(j);
+            let w = w.strip_suffix("'s").unwrap_or(w);
+            if !may_be_in(&CUE_WORDS, w) {
+                return Cue::None;
+            }
+            if !prep.eq_ignore_ascii_case("of") {
+                if MOVE_CUES.has(w) {
+                    return Cue::Move;
+                }
+                if MOVE_CUES_WEAK.has(w) {
+                    return Cue::MoveWeak;
+                }
+            }
+            if HOME_CUES.has(w) {
+                // "moved to Springfield", but "arrive to start", "son to visit".
+                let to = prep.eq_ignore_ascii_case("to");
+                if !to || is_any(w, &["moved", "moving", "relocated", "relocating", "move"]) {
+                    return Cue::Home;
+                }
+                return Cue::None;
+            }
+            // One filler word at most, and not punctuation.
+            if back == 1 && !FILLERS.has(w) {
+                return Cue::None;
+            }
+        }
+        Cue::None
+    }
+}
+
+/// Words after a county name: "Worcester County", "Caddo Parish".
+const COUNTY_WORDS: WordSet = WordSet::new(&["county", "parish", "borough"]);
+
+/// Words allowed between a cue and its preposition: "transferred back to", "lives nearby in",
+/// "sent over to", "now living in".
+const FILLERS: WordSet = WordSet::new(&[
+    "back",
+    "over",
+    "nearby",
+    "here",
+    "out",
+    "down",
+    "up",
+    "directly",
+    "emergently",
+    "today",
+    "also",
+    "now",
+    "currently",
+    "still",
+    "originally",
+]);
+
+/// Words that may follow a weak facility word without making it part of another phrase.
+const FOLLOWERS: WordSet = WordSet::new(&[
+    "in",
+    "on",
+    "at",
+    "for",
+    "to",
+    "and",
+    "or",
+    "with",
+    "where",
+    "today",
+    "yesterday",
+    "via",
+    "this",
+    "tomorrow",
+    "tonight",
+    "w",
+    "when",
+    "after",
+    "before",
+    "by",
+    "er",
+    "ed",
+    "ew",
+    "icu",
+    "s/p",
+    "on",
+    "x",
+]);
+
+/// The core street suffixes, unambiguous in an address.
+const CORE_SUFFIXES: WordSet = WordSet::new(&[
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "av",
+    "road",
+    "rd",
+    "boulevard",
+    "blvd",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "court",
+    "ct",
+    "place",
+    "pl",
+    "terrace",
+    "ter",
+    "circle",
+    "cir",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "way",
+    "square",
+    "sq",
+    "pike",
+    "turnpike",
+    "tpke",
+    "trail",
+    "trl",
+]);
+
+/// Core suffixes that are also clinical shorthand or common words in notes written in one
+/// case: "ST" elevation, "CT" (chest tube), "AV" block, "SQ" (subcutaneous), "in place".
+const AMBIGUOUS_SUFFIXES: WordSet = WordSet::new(&[
+    "st", "dr", "ct", "pl", "place", "way", "sq", "square", "av", "cir", "circle", "ter", "court",
+    "trail", "trl", "pike",
+]);
+
+/// USPS secondary unit designators written in addresses.
+const UNITS: WordSet = WordSet::new(&[
+    "apt",
+    "apartment",
+    "suite",
+    "ste",
+    "unit",
+    "bldg",
+    "fl",
+    "floor",
+    "rm",
+    "room",
+]);
+
+/// Words that cannot be part of a street name: "3 in by dr", "120 per Dr", "2 St. John's".
+const NOT_STREET_NAME: WordSet = WordSet::new(&[
+    "st", "and", "or", "of", "to", "the", "in", "on", "at", "by", "per", "with", "for", "x",
+    "from", "is", "was", "q", "dr",
+]);
+
+/// Directions before a street name: "1200 N. Main St", "88 West Elm Ave".
+const DIRECTIONS: WordSet = WordSet::new(&[
+    "n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west",
+]);
+
+/// What a token can be inside a place name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameWord {
+    /// Names the place by itself: "Calvert", "Cross", "Union".
+    Distinctive,
+    /// A common word that is also a person's name ("Holy", "Good", "Square"): part of a name
+    /// only next to a distinctive word.
+    Weak,
+    /// Joins name words: "of", "St", "University", a state in "University of Maryland".
+    Connective,
+    No,
+}
+
+fn is_word_shape(shape: Shape) -> bool {
+    matches!(
+        shape,
+        Shape::Lower | Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
+    )
+}
+
+/// "12", "1200", "12B": a house number.
+fn house_number(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = t.get(digits..).unwrap_or("");
+    (1..=6).contains(&digits)
+        && !t.starts_with('0')
+        && (rest.is_empty() || (rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_uppercase())))
+}
+
+/// "1st", "2nd", "3rd", "42nd", "5th".
+fn ordinal(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = t.get(digits..).unwrap_or("");
+    (1..=3).contains(&digits) && is_any(rest, &["st", "nd", "rd", "th"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::resolve;
+    use crate::dict::Dict;
+
+    /// The place findings in `text`, as (kind, text), after overlap resolution.
+    fn places(text: &str) -> Vec<(Kind, &str)> {
+        let words = Words::new(text, Dict::shared().expect("dictionary opens"));
+        let mut out = Vec::new();
+        find(&words, &mut out);
+        resolve(out)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.span.range()]))
+            .collect()
+    }
+
+    fn none(text: &str) {
+        assert_eq!(places(text), [], "{text:?}");
+    }
+
+    #[test]
+    fn street_addresses() {
+        use Kind::StreetAddress as A;
+        assert_eq!(places("Lives at 12 Elm St with wife."), [(A, "12 Elm St")]);
+        assert_eq!(
+            places("Address: 1200 North Main Street, apt 4."),
+            [(A, "1200 North Main Street, apt 4")]
+        );
+        assert_eq!(places("45 Oak Ave., Apt 3B"), [(A, "45 Oak Ave., Apt 3B")]);
+        assert_eq!(
+            places("at 77 Massachusetts Avenue today"),
+            [(A, "77 Massachusetts Avenue")]
+        );
+        assert_eq!(places("42 W. Chestnut Blvd"), [(A, "42 W. Chestnut Blvd")]);
+        assert_eq!(places("ADDRESS: 310 WILLOW ROAD"), [(A, "310 WILLOW ROAD")]);
+        assert_eq!(places("Wife at 5th Ave hotel."), [(A, "5th Ave")]);
+        assert_eq!(places("Apt at 220 Maple Ln #5"), [(A, "220 Maple Ln #5")]);
+        // A lettered house number before a capitalized street name.
+        assert_eq!(places("Lives at 12B Elm St."), [(A, "12B Elm St")]);
+    }
+
+    #[test]
+    fn street_address_rejects() {
+        none("Needs 12 units of insulin.");
+        none("Discussed 3 Main problems with family.");
+        none("Started on 2 St. John's wort tablets.");
+        none("Transferred to 5 West for telemetry.");
+        none("Moved to 10 East overnight.");
+        none("Room 12 is ready.");
+        none("1ST AV BLOCK ON MONITOR.");
+        none("2 HR ST CHANGES RESOLVED.");
+        none("3 WAY FOLEY IN PLACE, DRAINING.");
+        none("ETT ADVANCED 3 IN BY DR.");
+        none("BP 120/80, HR 88, given 4 mg morphine.");
+        none("ENDO=BS COVER W 4U REG SQ @ 0200.");
+        // "Dr" followed by a name is a title, not a street.
+        none("Seen at 1400 Miller Dr Smith present.");
+    }
+
+    #[test]
+    fn city_state() {
+        assert_eq!(
+            places("Son from Quincy, MA called."),
+            [(Kind::City, "Quincy")]
+        );
+        assert_eq!(places("Boston, Massachusetts"), [(Kind::City, "Boston")]);
+        assert_eq!(
+            places("Springfield MA 01103"),
+            [(Kind::City, "Springfield")]
+        );
+        assert_eq!(places("HARTFORD, CT."), [(Kind::City, "HARTFORD")]);
+        assert_eq!(
+            places("lives in fairbanks, ak"),
+            [(Kind::City, "fairbanks")]
+        );
+        // An English word that is a city, in address position.
+        assert_eq!(places("Brother from Mobile, AL"), [(Kind::City, "Mobile")]);
+    }
+
+    #[test]
+    fn city_state_rejects() {
+        // Signatures: a surname before ", MD" or ", PA".
+        none("Seen by Lee, MD this morning.");
+        none("Discussed with Jones, PA on rounds.");
+        // A state alone.
+        none("Lives in Massachusetts with son.");
+        none("Moved to North Carolina last year.");
+        none("Lives in the District of Columbia.");
+        // Vitals after a comma.
+        none("BP 120/80, HR 88, RR 18.");
+    }
+
+    #[test]
+    fn counties() {
+        assert_eq!(
+            places("Resides in Bexar County."),
+            [(Kind::County, "Bexar")]
+        );
+        assert_eq!(
+            places("Records from Worcester County clinic."),
+            [(Kind::County, "Worcester")]
+        );
+        none("Transferred from the county hospital.");
+    }
+
+    #[test]
+    fn facilities() {
+        use Kind::Location as L;
+        assert_eq!(places("transfer from Calvert Hospital"), [(L, "Calvert")]);
+        assert_eq!(
+            places("FROM ST. MARY'S MEDICAL CENTER TODAY"),
+            [(L, "ST. MARY'S")]
+        );
+        assert_eq!(places("discharge to Hebrew Rehab"), [(L, "Hebrew")]);
+        assert_eq!(
+            places("seen at Brigham and Women's Hospital"),
+            [(L, "Brigham and Women's")]
+        );
+        assert_eq!(
+            places("Presented to University of Vermont Medical Center."),
+            [(L, "University of Vermont")]
+        );
+        // "Memorial" is part of the name.
+        assert_eq!(
+            places("from Brookfield Memorial Hospital ER"),
+            [(L, "Brookfield Memorial")]
+        );
+        // A lowercase name before a strong facility word.
+        assert_eq!(
+            places("pt sent from kessington hospital"),
+            [(L, "kessington")]
+        );
+    }
+
+    #[test]
+    fn facility_rejects() {
+        none("Transferred from an outside hospital.");
+        none("Pt from nursing home with UTI.");
+        none("Past Medical History: HTN.");
+        none("Wife is Health Care Proxy.");
+        none("Will need cardiac rehab after discharge.");
+        none("Pt was admitted to the hospital with CHF.");
+        none("Seen in Cardiology Clinic yesterday.");
+        // A state alone before a facility word.
+        none("Transferred from Maryland Hospital.");
+    }
+
+    #[test]
+    fn after_cues() {
+        use Kind::Location as L;
+        assert_eq!(
+            places("Pt was transferred to Kessington."),
+            [(L, "Kessington")]
+        );
+        assert_eq!(places("TRANSFERRED TO GH FOR CATH."), [(L, "GH")]);
+        assert_eq!(
+            places("TX TO ASHGROVE 4 WHEN BED AVAILABLE."),
+            [(L, "ASHGROVE")]
+        );
+        assert_eq!(
+            places("Lives in Springfield."),
+            [(Kind::City, "Springfield")]
+        );
+        assert_eq!(
+            places("Son lives in New Haven."),
+            [(Kind::City, "New Haven")]
+        );
+        assert_eq!(
+            places("Sister lives in Reading."),
+            [(Kind::City, "Reading")]
+        );
+        assert_eq!(
+            places("Daughter from Akron visited."),
+            [(Kind::City, "Akron")]
+        );
+        // An unknown town after a home cue.
+        assert_eq!(places("Lives in Zorbury with son."), [(L, "Zorbury")]);
+    }
+
+    #[test]
+    fn after_cue_rejects() {
+        none("Transferred to MICU for monitoring.");
+        none("Pt transferred from OSH.");
+        none("Pt sent to ED for evaluation.");
+        none("Changed back to SIMV overnight.");
+        none("Blood clot sent to BB for type and cross.");
+        none("Returned to NSR after cardioversion.");
+        none("transfer to NEURO/SICU tonight.");
+        none("Lives in Italy most of the year.");
+        none("Lives in a house with two steps.");
+        none("I'm going home on Thursday.");
+        // An English-word city needs capitals in a cased note, or an address after it.
+        none("PT IS READING, LIVES IN READING.");
+        // Short tokens need a strong cue: "sent to" a lab, "returned to" a rhythm.
+        none("Specimen returned to AB today.");
+    }
+
+    #[test]
+    fn repeats_within_a_note() {
+        use Kind::Location as L;
+        assert_eq!(
+            places("TRANSFERRED TO GH 7/23. AT GH PT STABLE."),
+            [(L, "GH"), (L, "GH")]
+        );
+        // A single English word found once stays a word elsewhere.
+        assert_eq!(
+            places("Wants to go to Harbor Hospital. Harbor view from room."),
+            [(L, "Harbor")]
+        );
+    }
+
+    #[test]
+    fn filters_agree_with_lists() {
+        for set in [
+            &FACILITY_HEADS,
+            &PREPOSITIONS,
+            &WARDS,
+            &NEVER_NAME,
+            &CONNECTIVES,
+        ] {
+            for w in set.words {
+                assert!(set.has(w), "{w}");
+                assert!(set.has(&w.to_ascii_uppercase()), "{w}");
+            }
+        }
+        for w in FACILITY_HEADS.words {
+            assert!(may_be_in(&TRIGGERS, w), "{w}");
+        }
+        for w in CORE_SUFFIXES.words {
+            assert!(may_be_in(&SUFFIXES, w), "{w}");
+        }
+        assert!(!PREPOSITIONS.has("tox"));
+        assert!(!may_be_in(&TRIGGERS, ""));
+        assert!(!may_be_in(&TRIGGERS, "3rd"));
+    }
+}
