@@ -1060,7 +1060,8 @@ fn three_numbers(s: &str) -> Option<(u32, u32, u32, usize)> {
 }
 
 /// Accepts a numeric date with a year when month/day (or, with a four-digit year, day/month) is
-/// a real date and the numbers are not part of a longer run; a two-digit-year date also must not
+/// a real date, or a month with a day up to 31 right after a date word or preposition ("on
+/// 2/31/14", a slip), and the numbers are not part of a longer run; a two-digit-year date also must not
 /// read as a measurement ("PS 10/5/40%").
 fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
@@ -1084,7 +1085,10 @@ fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     // 1900 + y except for 00, where the leap reading wins.
     let month_first = valid(a, b, year.or(Some(2000 + y)));
     let day_first = ylen == 4 && valid(b, a, year);
-    if !(month_first || day_first) {
+    // "on 2/31/14": a day the month does not have is a typing slip in a date that is still
+    // there to identify; taken only right after a date word or preposition.
+    let slip = (1..=12).contains(&a) && (1..=31).contains(&b) && date_word(ctx, span.start) > 0;
+    if !(month_first || day_first || slip) {
         return None;
     }
     if ylen == 2 {
