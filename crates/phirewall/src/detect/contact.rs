@@ -247,13 +247,16 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             ),
             cued_number,
         ),
-        // PHONE after a cue, ten bare digits: "Tel: 6175550123", "cell# 6175550123". Without
+        // PHONE after a cue, ten bare digits, or the area code apart from seven joined digits:
+        // "Tel: 6175550123", "cell# 6175550123", "reached at 617 5550123". Without
         // the cue ten digits are an MRN, an NPI or an account number. NANP-validated.
         Pattern::new(
             "phone.cue_bare10",
             Kind::Phone,
             0.85,
-            format!(r"(?i)\b(?:{CUE_WORDS}\b\.?|f:)(?:{GAP}|{GAP_AT})(?P<v>\d{{10}})\b"),
+            format!(
+                r"(?i)\b(?:{CUE_WORDS}\b\.?|f:)(?:{GAP}|{GAP_AT})(?P<v>\d{{10}}|\d{{3}}[ \t]\d{{7}})\b"
+            ),
             cued_bare10,
         ),
         // PHONE after a pager or extension cue, four or five digits: "Pager #12345",
@@ -363,10 +366,36 @@ fn nanp_valid(ten: &[u8]) -> bool {
     matches!(ten, [a, _, _, e, _, _, _, _, _, _] if *a >= 2 && *e >= 2)
 }
 
+/// Whether a number failing NANP only by its exchange is still written the way only phone
+/// numbers are: a valid area code and every group joined by the same `-` or `.`, or the area code
+/// in parentheses ("617-155-0123", "(617) 155-0123", "617.155.0123"). A number typed from
+/// memory often gets the exchange wrong, and nothing else in a note has this shape. Space-only
+/// groups ("250 100 1000", a row of values) and a bad area code ("123-456-7890", a placeholder)
+/// do not count.
+fn mistyped_exchange(main: &str, ten: &[u8]) -> bool {
+    if ten.first().map_or(true, |&a| a < 2) {
+        return false;
+    }
+    let body = main.trim();
+    let seps: Vec<u8> = body
+        .bytes()
+        .filter(|b| matches!(b, b'-' | b'.' | b'/'))
+        .collect();
+    let parens = body.contains('(') && body.contains(')');
+    let same = seps.windows(2).all(|w| w[0] == w[1]);
+    let enough = if parens {
+        !seps.is_empty()
+    } else {
+        seps.len() >= 2
+    };
+    same && enough && !seps.contains(&b'/')
+}
+
 /// Checks "phone.nanp" and "phone.slash" matches.
 ///
 /// Accepts a NANP-valid number; a number failing NANP only with a phone or fax cue just before
-/// it (then with a lower score). Rejects a number that continues a longer digit run
+/// it (then with a lower score), or when only its exchange is wrong and it is dashed or dotted
+/// like a phone number (see [`mistyped_exchange`]; score 0.6). Rejects a number that continues a longer digit run
 /// ("12-617-555-0123"), and a space-separated one with digits next to it (a row of values).
 fn nanp(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
@@ -395,10 +424,13 @@ fn nanp(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         || fax_label_after(ctx, span.end);
     let mut found = hit.found;
     if !nanp_valid(ten) {
-        if !cued {
+        if cued {
+            found.score = 0.7;
+        } else if mistyped_exchange(main, ten) {
+            found.score = 0.6;
+        } else {
             return None;
         }
-        found.score = 0.7;
     } else if cued {
         found.score = 0.95;
     }

@@ -196,6 +196,17 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             format!(r"\b{YEAR4}(?:-[0-9]{{1,2}}-[0-9]{{1,2}}|/[0-9]{{1,2}}/[0-9]{{1,2}})\b"),
             check_iso,
         ),
+        // Two month/day dates written together with a slash: "treated 10/03/10/04" (the 3rd
+        // and the 4th). Both halves must be real dates, the second after the first and at most a
+        // month later, so score runs ("GCS 3/4/5/6") and pupil sizes ("3/2/3/2") stay out. Before
+        // "date.numeric", which would read the first three numbers as a two-digit-year date.
+        Pattern::new(
+            "date.month_day_pair",
+            Kind::Date,
+            0.7,
+            r"\b[0-9]{1,2}/[0-9]{1,2}/[0-9]{1,2}/[0-9]{1,2}\b",
+            check_month_day_pair,
+        ),
         // Numeric date with a year: "3/4/21", "03/04/2021", "3-4-2021", "12/31/1999", day-first
         // "31/12/2021" and "31.12.2021". Month-first is tried first (US notes); day-first only
         // with a four-digit year, when the month-first reading is impossible. Dots only with a
@@ -225,6 +236,28 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             0.6,
             r"\b[0-9]{1,2}/[0-9]{1,2}(?:[ \t]?-[ \t]?[0-9]{1,2}/[0-9]{1,2})?\b",
             check_month_day_numeric,
+        ),
+        // Month-day with a hyphen and no year, only right after a word that introduces a date:
+        // "returned to OR on 7-8 for coiling", "s/p fall 3-12", "extubated 4-2." Without such a
+        // word "2-3" is a range ("2-3 L", "from 3-5 units"), and even with one the check asks
+        // that nothing quantity-like follows ("on 2-3 L NC", "on 1-2 pressors"). The cue word is
+        // in the regex, so the pattern matches nothing where it is absent.
+        Pattern::new(
+            "date.month_day_hyphen",
+            Kind::Date,
+            0.6,
+            r"(?i)\b(?:on|since|until|till|s/p|admitted|readmitted|extubated|intubated|reintubated|discharged|dated)[ \t]{1,3}(?P<v>[0-9]{1,2}-[0-9]{1,2})\b",
+            check_month_day_hyphen,
+        ),
+        // A month and two-digit year glued to the word before it, a typing slip: "s/p pelvic
+        // fx4/97". Only years 32-99, which cannot be a day, so glued fractions ("x2/3") and
+        // counts do not match.
+        Pattern::new(
+            "date.glued_month_year",
+            Kind::Date,
+            0.6,
+            r"(?i)\b[a-z]{1,12}(?P<v>(?:0?[1-9]|1[0-2])/[3-9][0-9])\b",
+            check_glued_month_year,
         ),
         // An ordinal day alone after a date word: "on the 4th", "it's the 11th", "until the 15th".
         // Only the ordinal is reported. Rejected when a noun follows ("on the 4th floor", "by the
@@ -627,14 +660,15 @@ fn term_after(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bo
 ///
 /// - a measurement or scale term within 12 bytes before, in the same clause ("BP 120/80",
 ///   "pain score 7/10", "Strength: RUE 4/5"), unless any date word or preposition is right
-///   before the number ("INR check on 3/4");
+///   before the number ("INR check on 3/4") or a clock time right after it ("last CO/CI
+///   (10/17 0500)": values are stamped with the day and hour they were taken);
 /// - a ventilator term within 40 bytes before ("SIMV/PS, 40%, 600x4, & 5/10", "weaning trial on
 ///   5/5") or right after ("5/5 PSV", "10/5 BiPAP"), unless a date word is right before
 ///   ("wean and extubate 6/17");
 /// - for pain and strength scores ("6/10", "4/5"), a scale term within 40 bytes before or 30
 ///   after in the same clause ("c/o 5/10 incisional pain"), unless a date word is right before.
 fn measured(ctx: &Context<'_>, span: Span, denominator: u32) -> bool {
-    let word = date_word(ctx, span.start);
+    let word = date_word(ctx, span.start).max(u8::from(time_after(ctx, span.end)));
     let near = term_before(ctx, span.start, 12, MEASURE_TERMS)
         || term_before(ctx, span.start, 12, SCALE_TERMS);
     if near && word == 0 {
@@ -649,6 +683,96 @@ fn measured(ctx: &Context<'_>, span: Span, denominator: u32) -> bool {
         && (term_before(ctx, span.start, 40, SCALE_TERMS)
             || term_after(ctx, span.end, 30, SCALE_TERMS));
     vent || score
+}
+
+/// Whether a clock time follows the number: "10/17 0500", "3/4 14:30", "(7/22 2200)". Four
+/// digits must be a valid 24-hour time (0000-2359), so "3/4 1200 mL" still needs its unit check.
+fn time_after(ctx: &Context<'_>, end: usize) -> bool {
+    let rest = ctx.after(end, 8);
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    let b = rest.as_bytes();
+    let clock = |h: &[u8], m: &[u8]| {
+        let n = |d: &[u8]| d.iter().fold(0u32, |a, &x| a * 10 + u32::from(x - b'0'));
+        n(h) < 24 && n(m) < 60
+    };
+    match b {
+        [h1, h2, b':', m1, m2, ..] if [*h1, *h2, *m1, *m2].iter().all(u8::is_ascii_digit) => {
+            !is_digit(b.get(5).copied()) && clock(&b[..2], &b[3..5])
+        }
+        [h1, h2, m1, m2, ..] if [*h1, *h2, *m1, *m2].iter().all(u8::is_ascii_digit) => {
+            !b.get(4).is_some_and(|x| x.is_ascii_alphanumeric())
+                && clock(&b[..2], &b[2..4])
+                && !unit_after(ctx, end + 5)
+        }
+        _ => false,
+    }
+}
+
+/// Verbs that, before "to", say the number is a new setting: "changed over to 5/5", "weaned
+/// to 10/5", "plan to change to 5/5 at 0500".
+const CHANGE_VERBS: &[&str] = &[
+    "change",
+    "changed",
+    "changing",
+    "switch",
+    "switched",
+    "wean",
+    "weaned",
+    "weaning",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "titrate",
+    "titrated",
+    "adjust",
+    "adjusted",
+    "turned",
+    "lowered",
+    "raised",
+    "dropped",
+];
+
+/// Whether the number is the target of a change: "to" right before it and a change verb within
+/// the two words before that ("changed over to 5/5", "weaned down to 8/5").
+fn setting_change(ctx: &Context<'_>, start: usize) -> bool {
+    let mut words = ctx.words_before(start, 3);
+    if !ctx
+        .word_just_before(start, 3, b"")
+        .is_some_and(|w| w.eq_ignore_ascii_case("to"))
+    {
+        return false;
+    }
+    words.next();
+    words.any(|w| is_one_of(w, CHANGE_VERBS))
+}
+
+/// Lung regions and sides after a fraction: "crackles 1/3 RT>LEFT", "2/3 bases".
+const REGION_WORDS: &[&str] = &[
+    "rt",
+    "lt",
+    "r",
+    "right",
+    "left",
+    "bilat",
+    "bilateral",
+    "bilaterally",
+    "base",
+    "bases",
+    "lobe",
+    "lobes",
+    "field",
+    "fields",
+    "lung",
+    "lungs",
+];
+
+/// Whether a proper fraction with a small denominator (1/2, 1/3, 2/3, 3/4) is followed by a side
+/// or a lung region: "CX 1/3 RT>LEFT" is how far up the crackles are heard.
+fn fraction_of_region(ctx: &Context<'_>, end: usize, m: u32, d: u32) -> bool {
+    m < d && d <= 4 && followed_by(ctx, end, REGION_WORDS)
 }
 
 /// Days in a month; February has 29 when the year is unknown or a leap year.
@@ -936,7 +1060,8 @@ fn three_numbers(s: &str) -> Option<(u32, u32, u32, usize)> {
 }
 
 /// Accepts a numeric date with a year when month/day (or, with a four-digit year, day/month) is
-/// a real date and the numbers are not part of a longer run; a two-digit-year date also must not
+/// a real date, or a month with a day up to 31 right after a date word or preposition ("on
+/// 2/31/14", a slip), and the numbers are not part of a longer run; a two-digit-year date also must not
 /// read as a measurement ("PS 10/5/40%").
 fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
@@ -960,7 +1085,10 @@ fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     // 1900 + y except for 00, where the leap reading wins.
     let month_first = valid(a, b, year.or(Some(2000 + y)));
     let day_first = ylen == 4 && valid(b, a, year);
-    if !(month_first || day_first) {
+    // "on 2/31/14": a day the month does not have is a typing slip in a date that is still
+    // there to identify; taken only right after a date word or preposition.
+    let slip = (1..=12).contains(&a) && (1..=31).contains(&b) && date_word(ctx, span.start) > 0;
+    if !(month_first || day_first || slip) {
         return None;
     }
     if ylen == 2 {
@@ -1042,6 +1170,8 @@ fn check_month_day_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         .word_just_before(span.start, 2, b"")
         .is_some_and(|w| w.eq_ignore_ascii_case("x"));
     if fraction_word
+        || setting_change(ctx, span.start)
+        || fraction_of_region(ctx, span.end, m, d)
         || measured(ctx, span, d)
         || followed_by(ctx, span.end, QUANTITY_WORDS)
         || fio2_after(ctx, span.end)
@@ -1054,6 +1184,94 @@ fn check_month_day_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     }
     found.span = with_weekday(ctx, span);
     Some(found)
+}
+
+/// Reads "10/03/10/04" as two month/day pairs.
+fn two_pairs(s: &str) -> Option<((u32, u32), (u32, u32))> {
+    let mut n = s.split('/').map(str::parse::<u32>);
+    let (Some(Ok(a)), Some(Ok(b)), Some(Ok(c)), Some(Ok(d))) =
+        (n.next(), n.next(), n.next(), n.next())
+    else {
+        return None;
+    };
+    Some(((a, b), (c, d)))
+}
+
+/// Accepts two month/day dates written together ("10/03/10/04") when both are real, the second
+/// is after the first by at most about a month, nothing longer is glued on, and no measurement,
+/// score or unit surrounds them.
+fn check_month_day_pair(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    if glued(ctx, span, false) || matches!(byte(ctx, span.end), Some(b'%' | b'+')) {
+        return None;
+    }
+    let ((m1, d1), (m2, d2)) = two_pairs(ctx.slice(span))?;
+    let close = (m1 == m2 && d2 > d1) || (m2 == m1 + 1 && d2 <= d1) || (m1 == 12 && m2 == 1);
+    if !valid(m1, d1, None) || !valid(m2, d2, None) || !close {
+        return None;
+    }
+    if measured(ctx, span, d2) || followed_by(ctx, span.end, QUANTITY_WORDS) {
+        return None;
+    }
+    Some(hit.found)
+}
+
+/// Words after a hyphenated month-day that leave it a date: a new clause ("on 7-8 for coiling",
+/// "since 3-12 when"), a time of day ("on 7-8 at 1400").
+const AFTER_HYPHEN_DATE: &[&str] = &[
+    "for", "at", "and", "with", "when", "where", "after", "before", "but", "pt", "patient", "he",
+    "she", "am", "pm", "morning", "evening", "night",
+];
+
+/// Accepts "on 7-8" when the numbers are a real month and day, are not part of a longer number
+/// ("on 7-8-9"), do not read as a measurement, and are followed by the end of the clause, a
+/// clause word (see [`AFTER_HYPHEN_DATE`]) or a clock time, never by a unit or any other word.
+fn check_month_day_hyphen(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    if glued(ctx, span, false) || matches!(byte(ctx, span.end), Some(b'%' | b'+' | b'\'')) {
+        return None;
+    }
+    let (m, d) = ctx.slice(span).split_once('-')?;
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    if !valid(m, d, None) || measured(ctx, span, d) {
+        return None;
+    }
+    let ok_after = match ctx.word_just_after(span.end, 3, b"") {
+        Some(w) => is_one_of(w, AFTER_HYPHEN_DATE),
+        None => {
+            let rest = ctx.after(span.end, 3).trim_start_matches([' ', '\t']);
+            time_after(ctx, span.end)
+                || rest.is_empty()
+                || rest.starts_with(['.', ',', ';', ')', '\n', '\r'])
+        }
+    };
+    ok_after.then_some(hit.found)
+}
+
+/// Accepts "fx4/97" (a month and a two-digit year glued to a word) unless a unit, a percentage
+/// or more numbers follow, or the word is a measurement ("bp4/50").
+fn check_glued_month_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    if glued(ctx, span, false) || matches!(byte(ctx, span.end), Some(b'%' | b'+' | b'\'')) {
+        return None;
+    }
+    let word_start = ctx
+        .text()
+        .as_bytes()
+        .get(..span.start)?
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1);
+    let word = ctx.slice(Span::new(word_start, span.start));
+    if term_in(word, MEASURE_TERMS)
+        || term_in(word, SCALE_TERMS)
+        || term_in(word, VENT_TERMS)
+        || measured(ctx, Span::new(word_start, span.end), 0)
+        || followed_by(ctx, span.end, QUANTITY_WORDS)
+    {
+        return None;
+    }
+    Some(hit.found)
 }
 
 /// Whether a percentage follows: "5/5, 40%" and "10/5 35%" are pressure support, PEEP and FiO2.
