@@ -222,50 +222,73 @@ fn pack_lower(text: &str) -> Option<u128> {
     Some(u128::from_le_bytes(buf))
 }
 
+/// 0-25 for an ASCII letter of either case, [`NOT_A_LETTER`] for any other byte.
+static LETTER_INDEX: [u8; 256] = {
+    let mut t = [NOT_A_LETTER; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'a' as usize + i] = i as u8;
+        t[b'A' as usize + i] = i as u8;
+        i += 1;
+    }
+    t
+};
+const NOT_A_LETTER: u8 = 26;
+
+/// Bit `len` of `CUE_LENGTHS[a][b]`: some cue word of that length starts with letters a, b (a
+/// one-letter word counts as followed by "a"). Built at compile time, so the test that rules
+/// out most words costs two table loads and no initialization check.
+static CUE_LENGTHS: [[u16; 26]; 26] = {
+    let mut lengths = [[0u16; 26]; 26];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        let b = CUE_WORDS[i].0.as_bytes();
+        let a = LETTER_INDEX[b[0] as usize] as usize;
+        let c = if b.len() > 1 {
+            LETTER_INDEX[b[1] as usize] as usize
+        } else {
+            0
+        };
+        if a < 26 && c < 26 && b.len() < 16 {
+            lengths[a][c] |= 1 << b.len();
+        }
+        i += 1;
+    }
+    lengths
+};
+
 /// Classifies a word by its lowercase text: a binary search over the packed cue words, about
 /// seven integer compares, since every word of a note is asked.
+#[inline]
 fn cue_of(text: &str) -> Option<Cue> {
-    struct Table {
-        /// Bit `len` of `lengths[a][b]`: some cue word of that length starts with letters a, b.
-        lengths: [[u16; 26]; 26],
-        words: Vec<(u128, Cue)>,
-    }
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut lengths = [[0u16; 26]; 26];
-        for (w, _) in CUE_WORDS {
-            let b = w.as_bytes();
-            let (a, c) = (letter_index(b[0]), letter_index(*b.get(1).unwrap_or(&b'a')));
-            if let (Some(a), Some(c)) = (a, c) {
-                lengths[a][c] |= 1 << w.len();
-            }
-        }
-        let mut words: Vec<(u128, Cue)> = CUE_WORDS
-            .iter()
-            .filter_map(|&(w, c)| Some((pack_lower(w)?, c)))
-            .collect();
-        words.sort_by_key(|&(k, _)| k);
-        Table { lengths, words }
-    });
     // Most words are ruled out by their first two letters and length, without packing.
     let b = text.as_bytes();
     if b.len() > 14 {
         return None;
     }
-    let a = letter_index(*b.first()?)?;
-    let c = letter_index(*b.get(1).unwrap_or(&b'a'))?;
-    if table.lengths[a][c] & (1 << b.len()) == 0 {
+    let a = usize::from(LETTER_INDEX[usize::from(*b.first()?)]);
+    let c = usize::from(LETTER_INDEX[usize::from(*b.get(1).unwrap_or(&b'a'))]);
+    let lengths = CUE_LENGTHS.get(a).and_then(|row| row.get(c))?;
+    if lengths & (1 << b.len()) == 0 {
         return None;
     }
-    let key = pack_lower(text)?;
-    let at = table.words.binary_search_by_key(&key, |&(k, _)| k).ok()?;
-    table.words.get(at).map(|&(_, c)| c)
+    cue_word(text)
 }
 
-/// 0-25 for an ASCII letter of either case.
-fn letter_index(b: u8) -> Option<usize> {
-    let l = b.to_ascii_lowercase();
-    l.is_ascii_lowercase().then(|| usize::from(l - b'a'))
+/// The exact test behind [`cue_of`]'s filter.
+fn cue_word(text: &str) -> Option<Cue> {
+    static WORDS: OnceLock<Vec<(u128, Cue)>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let mut words: Vec<(u128, Cue)> = CUE_WORDS
+            .iter()
+            .filter_map(|&(w, c)| Some((pack_lower(w)?, c)))
+            .collect();
+        words.sort_by_key(|&(k, _)| k);
+        words
+    });
+    let key = pack_lower(text)?;
+    let at = words.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+    words.get(at).map(|&(_, c)| c)
 }
 
 /// Words that are never part of a name after a cue, although some are listed names ("Will",
