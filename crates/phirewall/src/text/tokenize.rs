@@ -150,7 +150,8 @@ static WORD: [u8; 256] = {
 impl<'t> Iterator for Tokens<'t> {
     type Item = Token<'t>;
 
-    #[inline]
+    // Inlined into the caller's loop: a call per token cost a sixth of the tokenizer.
+    #[inline(always)]
     fn next(&mut self) -> Option<Token<'t>> {
         if let Some(t) = self.pending.pop() {
             return Some(t);
