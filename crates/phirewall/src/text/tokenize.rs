@@ -208,19 +208,18 @@ impl<'t> Iterator for Tokens<'t> {
             }
             end += 2;
         }
-        let ascii = seen & W_HIGH == 0;
-        let counts = Counts {
-            upper,
-            lower: seen & W_LOWER != 0,
-            digit: seen & W_DIGIT != 0,
-        };
         self.pos = end;
-        if ascii {
-            let text = &self.text[start..end];
+        if seen & W_HIGH == 0 {
+            // The shape from a table: the chain of tests it stands for mispredicted often,
+            // since neighbouring tokens rarely share a shape.
+            let key = usize::from(first.is_ascii_uppercase())
+                | usize::from(seen & (W_LOWER | W_DIGIT))
+                | usize::from(upper >= 1) << 3
+                | usize::from(upper >= 2) << 4;
             return Some(Token {
-                text,
+                text: &self.text[start..end],
                 span: Span::new(start, end),
-                shape: counts.shape(first.is_ascii_uppercase()),
+                shape: ASCII_SHAPES[key & 31],
                 line: self.line,
             });
         }
@@ -257,31 +256,38 @@ impl<'t> Tokens<'t> {
     }
 }
 
-/// What an ASCII word is made of, gathered while scanning it.
-struct Counts {
-    /// Capitals, not counting one right after an apostrophe.
-    upper: usize,
-    /// Whether it has a lowercase letter.
-    lower: bool,
-    /// Whether it has a digit.
-    digit: bool,
-}
-
-impl Counts {
-    /// The shape, by the same rules as [`shape_of`].
-    fn shape(&self, first_upper: bool) -> Shape {
-        let letters = self.upper > 0 || self.lower;
-        match (letters, self.digit) {
+/// The shape of an ASCII word by the same rules as [`shape_of`], indexed by what the word is
+/// made of: bit 0 its first letter is a capital, bit 1 it has a lowercase letter
+/// ([`W_LOWER`]), bit 2 a digit ([`W_DIGIT`]), bit 3 at least one capital and bit 4 at least
+/// two (capitals right after an apostrophe not counted).
+static ASCII_SHAPES: [Shape; 32] = {
+    let mut t = [Shape::Punct; 32];
+    let mut i = 0;
+    while i < 32 {
+        let first_upper = i & 1 != 0;
+        let lower = i & 2 != 0;
+        let digit = i & 4 != 0;
+        let upper = if i & 16 != 0 {
+            2
+        } else if i & 8 != 0 {
+            1
+        } else {
+            0
+        };
+        let letters = upper > 0 || lower;
+        t[i] = match (letters, digit) {
             (false, false) => Shape::Punct,
             (false, true) => Shape::Digits,
             (true, true) => Shape::Alphanumeric,
-            _ if self.upper == 0 => Shape::Lower,
-            _ if !self.lower && self.upper >= 2 => Shape::AllCaps,
-            _ if first_upper && self.upper == 1 => Shape::Capitalized,
+            _ if upper == 0 => Shape::Lower,
+            _ if !lower && upper >= 2 => Shape::AllCaps,
+            _ if first_upper && upper == 1 => Shape::Capitalized,
             _ => Shape::MixedCase,
-        }
+        };
+        i += 1;
     }
-}
+    t
+};
 
 /// Classifies a token's text.
 pub fn shape_of(word: &str) -> Shape {
