@@ -522,6 +522,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         marks: vec![None; toks.len()],
     };
     let mut any = false;
+    let mut candidates = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if !is_word(t) {
             continue;
@@ -529,8 +530,11 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
         }
+        if scan.pair_candidate(i) {
+            candidates.push(i);
+        }
     }
-    any |= scan.pairs();
+    any |= scan.pairs(&candidates);
     if any {
         scan.repeat();
         scan.emit(out);
@@ -1247,32 +1251,23 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     /// "Maria Kowalski", "Kowalski, Maria": a first name and a surname, both listed and plain.
-    fn pairs(&mut self) -> bool {
+    ///
+    /// `candidates` are the tokens [`Scan::pair_candidate`] accepted, in order.
+    fn pairs(&mut self, candidates: &[usize]) -> bool {
         let mut any = false;
-        let mut i = 0;
-        while i + 1 < self.toks.len() {
-            let t = self.toks[i];
-            // Look up only a word that a second one follows as a pair would.
-            let next = self.toks[i + 1];
-            let candidate = is_word(&t)
-                && self.marks[i].is_none()
-                && if self.caseless {
-                    t.text.len() >= 3 && is_word(&next) && next.text.len() >= 2
-                } else {
-                    t.shape == Shape::Capitalized
-                        && t.text.len() >= 2
-                        && (next.shape == Shape::Capitalized || next.text == ",")
-                };
-            if !candidate {
-                i += 1;
+        // Tokens before this one belong to a pair already found.
+        let mut from = 0;
+        for &i in candidates {
+            if i < from || self.marks.get(i).is_some_and(Option::is_some) {
                 continue;
             }
+            let Some(&t) = self.toks.get(i) else {
+                continue;
+            };
             let Some(e) = self.entry(i) else {
-                i += 1;
                 continue;
             };
             if !is_plain(e) {
-                i += 1;
                 continue;
             }
             // First Last.
@@ -1283,7 +1278,6 @@ impl<'a, 't> Scan<'a, 't> {
             };
             if strong_first {
                 let Some(u) = self.unit(i + 1) else {
-                    i += 1;
                     continue;
                 };
                 let shaped = self.caseless
@@ -1310,7 +1304,7 @@ impl<'a, 't> Scan<'a, 't> {
                         if surname && self.capital(v) {
                             self.mark(i, v.last, PAIR_SCORE, "name.pair");
                             any = true;
-                            i = v.last + 1;
+                            from = v.last + 1;
                             continue;
                         }
                     }
@@ -1333,14 +1327,30 @@ impl<'a, 't> Scan<'a, 't> {
                         self.mark(i, i, PAIR_SCORE, "name.pair");
                         self.mark(v.first, v.last, PAIR_SCORE, "name.pair");
                         any = true;
-                        i = v.last + 1;
+                        from = v.last + 1;
                         continue;
                     }
                 }
             }
-            i += 1;
         }
         any
+    }
+
+    /// Whether token `i` may start a pair ("Maria Kowalski", "Kowalski, Maria"): only such a
+    /// word is looked up. Tested in the same pass as the cue words, so the pair rule does not
+    /// walk every token again.
+    fn pair_candidate(&self, i: usize) -> bool {
+        let (Some(t), Some(next)) = (self.tok(i), self.tok(i + 1)) else {
+            return false;
+        };
+        is_word(t)
+            && if self.caseless {
+                t.text.len() >= 3 && is_word(next) && next.text.len() >= 2
+            } else {
+                t.shape == Shape::Capitalized
+                    && t.text.len() >= 2
+                    && (next.shape == Shape::Capitalized || next.text == ",")
+            }
     }
 
     /// Whether tokens `a..=b` are all that stands on their line, but for a credential after them
