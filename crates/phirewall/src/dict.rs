@@ -231,13 +231,59 @@ impl Dict {
     }
 
     fn get(&self, key: &[u8]) -> Option<Entry> {
-        let common = pack(key).and_then(|packed| self.common.get(&packed));
-        let value = match common {
-            Some(&value) => value,
-            None => self.map.get(key)?,
+        let Some(packed) = pack(key) else {
+            return self.map.get(key).map(Entry::from_value);
         };
-        Some(Entry::from_value(value))
+        if let Some(&value) = self.common.get(&packed) {
+            return Some(Entry::from_value(value));
+        }
+        // The FST walk costs about 100 instructions a byte; rare words (names, mostly) recur
+        // within and across the notes of one thread, so a small per-thread cache of the last
+        // answers serves most of them.
+        let slot = recent_slot(packed);
+        let cached = RECENT.with(|recent| recent.borrow().get(slot).copied());
+        if let Some(Recent { value, .. }) = cached.filter(|r| r.key == packed) {
+            return value.map(Entry::from_value);
+        }
+        let value = self.map.get(key);
+        RECENT.with(|recent| {
+            if let Some(r) = recent.borrow_mut().get_mut(slot) {
+                *r = Recent { key: packed, value };
+            }
+        });
+        value.map(Entry::from_value)
     }
+}
+
+/// One remembered FST answer: a packed key and its value (`None`: not in the dictionary).
+#[derive(Clone, Copy)]
+struct Recent {
+    key: u128,
+    value: Option<u64>,
+}
+
+/// Slots of the per-thread cache of FST answers (a power of two): 64 KB a thread.
+const RECENT_SLOTS: usize = 2048;
+
+thread_local! {
+    /// The last FST answers of this thread, each in the slot its key hashes to. Every dictionary
+    /// holds the same compiled-in data, so one cache serves them all. An empty slot holds a key
+    /// no packed key has (length byte 0xFF).
+    static RECENT: std::cell::RefCell<Vec<Recent>> = std::cell::RefCell::new(vec![
+        Recent {
+            key: u128::MAX,
+            value: None,
+        };
+        RECENT_SLOTS
+    ]);
+}
+
+/// The cache slot of a packed key.
+fn recent_slot(packed: u128) -> usize {
+    let mut h = FxHasher::default();
+    h.write_u128(packed);
+    // The high bits of a multiplicative hash are the well-mixed ones.
+    (h.finish() >> 53) as usize & (RECENT_SLOTS - 1)
 }
 
 /// A key of at most [`PACKED_MAX_LEN`] bytes as one integer: the bytes, zero-padded, and the
@@ -490,6 +536,26 @@ mod tests {
         let dangelo = entry("D'Angelo");
         assert!(dangelo.is(Class::Surname) && !dangelo.is(Class::City));
         assert_eq!(dict().lookup("zq'xv"), None);
+    }
+
+    #[test]
+    fn the_per_thread_cache_agrees_with_the_fst() {
+        // Enough keys to fill and overwrite every slot, twice, plus absent ones.
+        let mut keys: Vec<String> = Vec::new();
+        let mut stream = dict().map.stream();
+        while let Some((key, _)) = stream.next() {
+            if keys.len() == 3 * RECENT_SLOTS {
+                break;
+            }
+            keys.extend(std::str::from_utf8(key).ok().map(str::to_string));
+        }
+        keys.extend(["zqxv", "smithx", "kowalskiq"].map(str::to_string));
+        for _ in 0..2 {
+            for key in &keys {
+                let via_fst = dict().map.get(key).map(Entry::from_value);
+                assert_eq!(dict().get(key.as_bytes()), via_fst, "{key:?}");
+            }
+        }
     }
 
     #[test]

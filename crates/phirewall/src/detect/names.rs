@@ -222,155 +222,187 @@ fn pack_lower(text: &str) -> Option<u128> {
     Some(u128::from_le_bytes(buf))
 }
 
+/// 0-25 for an ASCII letter of either case, [`NOT_A_LETTER`] for any other byte.
+static LETTER_INDEX: [u8; 256] = {
+    let mut t = [NOT_A_LETTER; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'a' as usize + i] = i as u8;
+        t[b'A' as usize + i] = i as u8;
+        i += 1;
+    }
+    t
+};
+const NOT_A_LETTER: u8 = 26;
+
+/// Bit `len` of `CUE_LENGTHS[a][b]`: some cue word of that length starts with letters a, b (a
+/// one-letter word counts as followed by "a"). Built at compile time, so the test that rules
+/// out most words costs two table loads and no initialization check.
+static CUE_LENGTHS: [[u16; 26]; 26] = {
+    let mut lengths = [[0u16; 26]; 26];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        let b = CUE_WORDS[i].0.as_bytes();
+        let a = LETTER_INDEX[b[0] as usize] as usize;
+        let c = if b.len() > 1 {
+            LETTER_INDEX[b[1] as usize] as usize
+        } else {
+            0
+        };
+        if a < 26 && c < 26 && b.len() < 16 {
+            lengths[a][c] |= 1 << b.len();
+        }
+        i += 1;
+    }
+    lengths
+};
+
 /// Classifies a word by its lowercase text: a binary search over the packed cue words, about
 /// seven integer compares, since every word of a note is asked.
+#[inline]
 fn cue_of(text: &str) -> Option<Cue> {
-    struct Table {
-        /// Bit `len` of `lengths[a][b]`: some cue word of that length starts with letters a, b.
-        lengths: [[u16; 26]; 26],
-        words: Vec<(u128, Cue)>,
-    }
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut lengths = [[0u16; 26]; 26];
-        for (w, _) in CUE_WORDS {
-            let b = w.as_bytes();
-            let (a, c) = (letter_index(b[0]), letter_index(*b.get(1).unwrap_or(&b'a')));
-            if let (Some(a), Some(c)) = (a, c) {
-                lengths[a][c] |= 1 << w.len();
-            }
-        }
-        let mut words: Vec<(u128, Cue)> = CUE_WORDS
-            .iter()
-            .filter_map(|&(w, c)| Some((pack_lower(w)?, c)))
-            .collect();
-        words.sort_by_key(|&(k, _)| k);
-        Table { lengths, words }
-    });
     // Most words are ruled out by their first two letters and length, without packing.
     let b = text.as_bytes();
     if b.len() > 14 {
         return None;
     }
-    let a = letter_index(*b.first()?)?;
-    let c = letter_index(*b.get(1).unwrap_or(&b'a'))?;
-    if table.lengths[a][c] & (1 << b.len()) == 0 {
+    let a = usize::from(LETTER_INDEX[usize::from(*b.first()?)]);
+    let c = usize::from(LETTER_INDEX[usize::from(*b.get(1).unwrap_or(&b'a'))]);
+    let lengths = CUE_LENGTHS.get(a).and_then(|row| row.get(c))?;
+    if lengths & (1 << b.len()) == 0 {
         return None;
     }
-    let key = pack_lower(text)?;
-    let at = table.words.binary_search_by_key(&key, |&(k, _)| k).ok()?;
-    table.words.get(at).map(|&(_, c)| c)
+    cue_word(text)
 }
 
-/// 0-25 for an ASCII letter of either case.
-fn letter_index(b: u8) -> Option<usize> {
-    let l = b.to_ascii_lowercase();
-    l.is_ascii_lowercase().then(|| usize::from(l - b'a'))
+/// The exact test behind [`cue_of`]'s filter.
+fn cue_word(text: &str) -> Option<Cue> {
+    static WORDS: OnceLock<Vec<(u128, Cue)>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let mut words: Vec<(u128, Cue)> = CUE_WORDS
+            .iter()
+            .filter_map(|&(w, c)| Some((pack_lower(w)?, c)))
+            .collect();
+        words.sort_by_key(|&(k, _)| k);
+        words
+    });
+    let key = pack_lower(text)?;
+    let at = words.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+    words.get(at).map(|&(_, c)| c)
 }
 
 /// Words that are never part of a name after a cue, although some are listed names ("Will",
 /// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in").
 fn is_stop(text: &str) -> bool {
-    const STOP: &[&str] = &[
-        "a",
-        "about",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "aware",
-        "be",
-        "but",
-        "by",
-        "called",
-        "can",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "here",
-        "him",
-        "his",
-        "i",
-        "i'm",
-        "in",
-        "is",
-        "it",
-        "made",
-        "may",
-        "me",
-        "my",
-        "no",
-        "not",
-        "notified",
-        "now",
-        "of",
-        "on",
-        "or",
-        "our",
-        "per",
-        "pm",
-        "pt",
-        "pts",
-        "re",
-        "she",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "they",
-        "this",
-        "to",
-        "today",
-        "tonight",
-        "up",
-        "us",
-        "was",
-        "we",
-        "were",
-        "who",
-        "will",
-        "with",
-        "would",
-        "you",
-        "english",
-        "spanish",
-        "russian",
-        "italian",
-        "chinese",
-        "french",
-        "portuguese",
-        "greek",
-        "polish",
-        "german",
-        "haitian",
-        "creole",
-        "vietnamese",
-        "korean",
-        "japanese",
-        "arabic",
-        "hebrew",
-        "hindi",
-        "cantonese",
-        "mandarin",
-        "albanian",
-        "armenian",
-    ];
-    text.len() <= 10 && STOP.iter().any(|s| s.eq_ignore_ascii_case(text))
+    // Lowercased into a stack buffer and matched: the compiler turns the match into a switch
+    // on the length and a few compares, where a scan of the list cost ~100 compares per word.
+    let bytes = text.as_bytes();
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..bytes.len()) else {
+        return false;
+    };
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    matches!(
+        &*lower,
+        b"a" | b"about"
+            | b"all"
+            | b"also"
+            | b"am"
+            | b"an"
+            | b"and"
+            | b"any"
+            | b"are"
+            | b"as"
+            | b"at"
+            | b"aware"
+            | b"be"
+            | b"but"
+            | b"by"
+            | b"called"
+            | b"can"
+            | b"did"
+            | b"do"
+            | b"does"
+            | b"for"
+            | b"from"
+            | b"had"
+            | b"has"
+            | b"have"
+            | b"he"
+            | b"her"
+            | b"here"
+            | b"him"
+            | b"his"
+            | b"i"
+            | b"i'm"
+            | b"in"
+            | b"is"
+            | b"it"
+            | b"made"
+            | b"may"
+            | b"me"
+            | b"my"
+            | b"no"
+            | b"not"
+            | b"notified"
+            | b"now"
+            | b"of"
+            | b"on"
+            | b"or"
+            | b"our"
+            | b"per"
+            | b"pm"
+            | b"pt"
+            | b"pts"
+            | b"re"
+            | b"she"
+            | b"so"
+            | b"that"
+            | b"the"
+            | b"their"
+            | b"them"
+            | b"then"
+            | b"there"
+            | b"they"
+            | b"this"
+            | b"to"
+            | b"today"
+            | b"tonight"
+            | b"up"
+            | b"us"
+            | b"was"
+            | b"we"
+            | b"were"
+            | b"who"
+            | b"will"
+            | b"with"
+            | b"would"
+            | b"you"
+            | b"english"
+            | b"spanish"
+            | b"russian"
+            | b"italian"
+            | b"chinese"
+            | b"french"
+            | b"portuguese"
+            | b"greek"
+            | b"polish"
+            | b"german"
+            | b"haitian"
+            | b"creole"
+            | b"vietnamese"
+            | b"korean"
+            | b"japanese"
+            | b"arabic"
+            | b"hebrew"
+            | b"hindi"
+            | b"cantonese"
+            | b"mandarin"
+            | b"albanian"
+            | b"armenian"
+    )
 }
 
 /// Lowercase particles that may stand inside a name ("Ludwig van Beethoven", "Maria de la Cruz").
@@ -490,6 +522,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         marks: vec![None; toks.len()],
     };
     let mut any = false;
+    let mut candidates = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if !is_word(t) {
             continue;
@@ -497,8 +530,11 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
         }
+        if scan.pair_candidate(i) {
+            candidates.push(i);
+        }
     }
-    any |= scan.pairs();
+    any |= scan.pairs(&candidates);
     if any {
         scan.repeat();
         scan.emit(out);
@@ -1215,32 +1251,23 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     /// "Maria Kowalski", "Kowalski, Maria": a first name and a surname, both listed and plain.
-    fn pairs(&mut self) -> bool {
+    ///
+    /// `candidates` are the tokens [`Scan::pair_candidate`] accepted, in order.
+    fn pairs(&mut self, candidates: &[usize]) -> bool {
         let mut any = false;
-        let mut i = 0;
-        while i + 1 < self.toks.len() {
-            let t = self.toks[i];
-            // Look up only a word that a second one follows as a pair would.
-            let next = self.toks[i + 1];
-            let candidate = is_word(&t)
-                && self.marks[i].is_none()
-                && if self.caseless {
-                    t.text.len() >= 3 && is_word(&next) && next.text.len() >= 2
-                } else {
-                    t.shape == Shape::Capitalized
-                        && t.text.len() >= 2
-                        && (next.shape == Shape::Capitalized || next.text == ",")
-                };
-            if !candidate {
-                i += 1;
+        // Tokens before this one belong to a pair already found.
+        let mut from = 0;
+        for &i in candidates {
+            if i < from || self.marks.get(i).is_some_and(Option::is_some) {
                 continue;
             }
+            let Some(&t) = self.toks.get(i) else {
+                continue;
+            };
             let Some(e) = self.entry(i) else {
-                i += 1;
                 continue;
             };
             if !is_plain(e) {
-                i += 1;
                 continue;
             }
             // First Last.
@@ -1251,7 +1278,6 @@ impl<'a, 't> Scan<'a, 't> {
             };
             if strong_first {
                 let Some(u) = self.unit(i + 1) else {
-                    i += 1;
                     continue;
                 };
                 let shaped = self.caseless
@@ -1278,7 +1304,7 @@ impl<'a, 't> Scan<'a, 't> {
                         if surname && self.capital(v) {
                             self.mark(i, v.last, PAIR_SCORE, "name.pair");
                             any = true;
-                            i = v.last + 1;
+                            from = v.last + 1;
                             continue;
                         }
                     }
@@ -1301,14 +1327,30 @@ impl<'a, 't> Scan<'a, 't> {
                         self.mark(i, i, PAIR_SCORE, "name.pair");
                         self.mark(v.first, v.last, PAIR_SCORE, "name.pair");
                         any = true;
-                        i = v.last + 1;
+                        from = v.last + 1;
                         continue;
                     }
                 }
             }
-            i += 1;
         }
         any
+    }
+
+    /// Whether token `i` may start a pair ("Maria Kowalski", "Kowalski, Maria"): only such a
+    /// word is looked up. Tested in the same pass as the cue words, so the pair rule does not
+    /// walk every token again.
+    fn pair_candidate(&self, i: usize) -> bool {
+        let (Some(t), Some(next)) = (self.tok(i), self.tok(i + 1)) else {
+            return false;
+        };
+        is_word(t)
+            && if self.caseless {
+                t.text.len() >= 3 && is_word(next) && next.text.len() >= 2
+            } else {
+                t.shape == Shape::Capitalized
+                    && t.text.len() >= 2
+                    && (next.shape == Shape::Capitalized || next.text == ",")
+            }
     }
 
     /// Whether tokens `a..=b` are all that stands on their line, but for a credential after them

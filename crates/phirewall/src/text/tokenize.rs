@@ -124,13 +124,34 @@ static CLASS: [u8; 256] = {
     t
 };
 
-fn is_letter_class(c: u8) -> bool {
-    c == UPPER || c == LOWER
-}
+/// Bits of the bytes that continue a word (0: the byte ends it, or is an apostrophe).
+const W_UPPER: u8 = 1;
+const W_LOWER: u8 = 2;
+const W_DIGIT: u8 = 4;
+/// A byte of a non-ASCII character.
+const W_HIGH: u8 = 8;
+
+static WORD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match CLASS[i] {
+            UPPER => W_UPPER,
+            LOWER => W_LOWER,
+            DIGIT => W_DIGIT,
+            HIGH => W_HIGH,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
 
 impl<'t> Iterator for Tokens<'t> {
     type Item = Token<'t>;
 
+    // Inlined into the caller's loop: a call per token cost a sixth of the tokenizer.
+    #[inline(always)]
     fn next(&mut self) -> Option<Token<'t>> {
         if let Some(t) = self.pending.pop() {
             return Some(t);
@@ -159,44 +180,60 @@ impl<'t> Iterator for Tokens<'t> {
             });
         }
         // A word: letters, digits, non-ASCII bytes, and apostrophes between ASCII letters. The
-        // shape of an ASCII word is counted on the way.
-        let mut counts = Counts::default();
+        // shape of an ASCII word is gathered on the way: which kinds of bytes it has and how
+        // many capitals. One table lookup and no multi-way branch per byte: this loop runs over
+        // nearly every byte of a note.
+        let mut seen = 0u8;
+        let mut upper = 0usize;
         let mut end = start;
-        let mut ascii = true;
-        let mut after_apostrophe = false;
         while let Some(&b) = bytes.get(end) {
-            match CLASS[usize::from(b)] {
-                // O'Brien is capitalized like Smith: a capital after an apostrophe is not extra.
-                UPPER => counts.upper += usize::from(!after_apostrophe),
-                LOWER => counts.lower += 1,
-                DIGIT => counts.digit += 1,
-                HIGH => ascii = false,
-                APOSTROPHE
-                    if end > start
-                        && is_letter_class(CLASS[usize::from(bytes[end - 1])])
-                        && bytes
-                            .get(end + 1)
-                            .is_some_and(|&n| is_letter_class(CLASS[usize::from(n)])) =>
-                {
-                    after_apostrophe = true;
-                    end += 1;
-                    continue;
-                }
-                _ => break,
+            let bits = WORD[usize::from(b)];
+            if bits != 0 {
+                seen |= bits;
+                upper += usize::from(bits & W_UPPER);
+                end += 1;
+                continue;
             }
-            after_apostrophe = false;
-            end += 1;
+            let inner_apostrophe = b == b'\''
+                && end > start
+                && bytes.get(end - 1).is_some_and(u8::is_ascii_alphabetic)
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
+            if !inner_apostrophe {
+                break;
+            }
+            // O'Brien is capitalized like Smith: a capital after an apostrophe is not counted
+            // at all; a lowercase letter there is.
+            if bytes.get(end + 1).is_some_and(u8::is_ascii_lowercase) {
+                seen |= W_LOWER;
+            }
+            end += 2;
         }
         self.pos = end;
-        if ascii {
-            let text = &self.text[start..end];
+        if seen & W_HIGH == 0 {
+            // The shape from a table: the chain of tests it stands for mispredicted often,
+            // since neighbouring tokens rarely share a shape.
+            let key = usize::from(first.is_ascii_uppercase())
+                | usize::from(seen & (W_LOWER | W_DIGIT))
+                | usize::from(upper >= 1) << 3
+                | usize::from(upper >= 2) << 4;
             return Some(Token {
-                text,
+                text: &self.text[start..end],
                 span: Span::new(start, end),
-                shape: counts.shape(first.is_ascii_uppercase()),
+                shape: ASCII_SHAPES[key & 31],
                 line: self.line,
             });
         }
+        self.segment(start, end)
+    }
+}
+
+impl<'t> Tokens<'t> {
+    /// Splits the non-ASCII word `start..end` by UAX #29 and returns its first token; the
+    /// others wait in `pending`. Kept out of line: it is rare, and keeping it out lets the
+    /// ASCII path of `next` be inlined into the caller's loop.
+    #[cold]
+    #[inline(never)]
+    fn segment(&mut self, start: usize, end: usize) -> Option<Token<'t>> {
         // `end` stops only at ASCII bytes, so it is a char boundary.
         let stretch = &self.text[start..end];
         let line = self.line;
@@ -219,29 +256,38 @@ impl<'t> Iterator for Tokens<'t> {
     }
 }
 
-/// Letter and digit counts of an ASCII word, gathered while scanning it.
-#[derive(Default)]
-struct Counts {
-    /// Capitals, not counting one right after an apostrophe.
-    upper: usize,
-    lower: usize,
-    digit: usize,
-}
-
-impl Counts {
-    /// The shape, by the same rules as [`shape_of`].
-    fn shape(&self, first_upper: bool) -> Shape {
-        match (self.upper + self.lower, self.digit) {
-            (0, 0) => Shape::Punct,
-            (0, _) => Shape::Digits,
-            (_, d) if d > 0 => Shape::Alphanumeric,
-            _ if self.upper == 0 => Shape::Lower,
-            _ if self.lower == 0 && self.upper >= 2 => Shape::AllCaps,
-            _ if first_upper && self.upper == 1 => Shape::Capitalized,
+/// The shape of an ASCII word by the same rules as [`shape_of`], indexed by what the word is
+/// made of: bit 0 its first letter is a capital, bit 1 it has a lowercase letter
+/// ([`W_LOWER`]), bit 2 a digit ([`W_DIGIT`]), bit 3 at least one capital and bit 4 at least
+/// two (capitals right after an apostrophe not counted).
+static ASCII_SHAPES: [Shape; 32] = {
+    let mut t = [Shape::Punct; 32];
+    let mut i = 0;
+    while i < 32 {
+        let first_upper = i & 1 != 0;
+        let lower = i & 2 != 0;
+        let digit = i & 4 != 0;
+        let upper = if i & 16 != 0 {
+            2
+        } else if i & 8 != 0 {
+            1
+        } else {
+            0
+        };
+        let letters = upper > 0 || lower;
+        t[i] = match (letters, digit) {
+            (false, false) => Shape::Punct,
+            (false, true) => Shape::Digits,
+            (true, true) => Shape::Alphanumeric,
+            _ if upper == 0 => Shape::Lower,
+            _ if !lower && upper >= 2 => Shape::AllCaps,
+            _ if first_upper && upper == 1 => Shape::Capitalized,
             _ => Shape::MixedCase,
-        }
+        };
+        i += 1;
     }
-}
+    t
+};
 
 /// Classifies a token's text.
 pub fn shape_of(word: &str) -> Shape {
