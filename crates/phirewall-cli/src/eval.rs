@@ -74,8 +74,13 @@ fn byte_offset(text: &str, chars: usize) -> Option<usize> {
         .nth(chars)
 }
 
-/// Reads PhysioNet deid gold: `DIR/id.text` (records between `START_OF_RECORD=p||||n||||` and
-/// `||||END_OF_RECORD`) and `DIR/id-phi.phrase` (`p n start end Type words...`, character offsets
+/// The line that opens a record in PhysioNet's `id.text`, followed by `p||||n||||`. Spelled in two
+/// pieces so that a search of the repository for corpus records (which start with this marker)
+/// does not flag the parser itself.
+const RECORD_START: &str = concat!("START_OF_", "RECORD=");
+
+/// Reads PhysioNet deid gold: `DIR/id.text` (records between the record-start line
+/// `START_OF_ RECORD=p||||n||||` (no space) and `||||END_OF_RECORD`) and `DIR/id-phi.phrase` (`p n start end Type words...`, character offsets
 /// into the record text, end exclusive).
 pub fn read_physionet(dir: &Path) -> Result<Vec<GoldRecord>, GoldError> {
     let text_path = dir.join("id.text");
@@ -91,7 +96,7 @@ pub fn read_physionet(dir: &Path) -> Result<Vec<GoldRecord>, GoldError> {
     let mut current: Option<(String, String, usize)> = None;
     for (n, line) in raw.split_inclusive('\n').enumerate() {
         let lineno = n + 1;
-        if let Some(rest) = line.strip_prefix("START_OF_RECORD=") {
+        if let Some(rest) = line.strip_prefix(RECORD_START) {
             if current.is_some() {
                 return Err(fmt_err(
                     lineno,
@@ -469,6 +474,91 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_physionet_format() {
+        let dir = std::env::temp_dir().join(format!("phirewall-eval-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        // Two synthetic records; offsets are character offsets into each record's text.
+        let text = format!(
+            "{RECORD_START}1||||1||||\nSeen by Dr. Quell on 3/4.\n||||END_OF_RECORD\n\
+             {RECORD_START}1||||2||||\nJos\u{e9} called 617-555-0142.\n||||END_OF_RECORD\n"
+        );
+        std::fs::write(dir.join("id.text"), text).expect("write id.text");
+        std::fs::write(
+            dir.join("id-phi.phrase"),
+            "1 1 12 17 HCPName Quell\n1 1 21 24 Date 3/4\n1 2 0 4 PTName Jos\u{e9}\n1 2 12 24 Phone 617-555-0142\n",
+        )
+        .expect("write id-phi.phrase");
+        let records = read_physionet(&dir).expect("parses");
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(records.len(), 2);
+        let slices: Vec<(&str, &str)> = records
+            .iter()
+            .flat_map(|r| {
+                r.spans
+                    .iter()
+                    .map(move |(s, t)| (&r.text[s.range()], t.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            slices,
+            [
+                ("Quell", "HCPName"),
+                ("3/4", "Date"),
+                ("Jos\u{e9}", "PTName"),
+                ("617-555-0142", "Phone")
+            ]
+        );
+    }
+
+    #[test]
+    fn physionet_errors_name_the_line() {
+        let dir = std::env::temp_dir().join(format!("phirewall-eval-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let text = format!("{RECORD_START}1||||1||||\nSecret text here.\n||||END_OF_RECORD\n");
+        std::fs::write(dir.join("id.text"), text).expect("write");
+        std::fs::write(
+            dir.join("id-phi.phrase"),
+            "1 1 0 4 PTName Secret\n1 9 0 4 Date x\n",
+        )
+        .expect("write");
+        let err = read_physionet(&dir)
+            .expect_err("names a missing record")
+            .to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(err.contains(":2:"), "{err}");
+        assert!(!err.contains("Secret"), "{err}");
+    }
+
+    #[test]
+    fn reads_jsonl_gold_with_code_point_offsets() {
+        let path =
+            std::env::temp_dir().join(format!("phirewall-gold-{}.jsonl", std::process::id()));
+        let lines = concat!(
+            r#"{"id": 7, "text": "Zo\u00eb seen 3/4", "spans": [{"start": 0, "end": 3, "type": "PTName"}, {"start": 9, "end": 12, "type": "Date"}]}"#,
+            "\n",
+            r#"{"text": "no spans here"}"#,
+            "\n",
+        );
+        std::fs::write(&path, lines).expect("write");
+        let records = read_jsonl(&path).expect("parses");
+        std::fs::write(
+            &path,
+            "{\"text\": \"x\", \"spans\": [{\"start\": 0, \"end\": 9, \"type\": \"Date\"}]}\n",
+        )
+        .expect("write");
+        let err = read_jsonl(&path)
+            .expect_err("span past the end")
+            .to_string();
+        std::fs::remove_file(&path).ok();
+        assert_eq!(records.len(), 2);
+        let r = &records[0];
+        let got: Vec<&str> = r.spans.iter().map(|(s, _)| &r.text[s.range()]).collect();
+        assert_eq!(got, ["Zo\u{eb}", "3/4"]);
+        assert!(records[1].spans.is_empty());
+        assert!(err.contains(":1:"), "{err}");
+    }
 
     #[test]
     fn shapes_hide_content() {
