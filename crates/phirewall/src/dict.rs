@@ -17,9 +17,6 @@
 //! Lookups never allocate: the input is lowercased into a stack buffer of
 //! [`phirewall_dicts::MAX_TERM_LEN`] bytes, and a longer input cannot be an entry anyway.
 
-// The name and place detectors that call most of this are being written (issue 3).
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -225,11 +222,6 @@ impl Dict {
         true
     }
 
-    /// The number of terms in the dictionary.
-    pub(crate) fn len(&self) -> usize {
-        self.map.len()
-    }
-
     fn get(&self, key: &[u8]) -> Option<Entry> {
         let Some(packed) = pack(key) else {
             return self.map.get(key).map(Entry::from_value);
@@ -401,7 +393,7 @@ mod tests {
     fn the_fst_opens_and_verifies() {
         let map = Map::new(data::TERMS).expect("terms.fst opens");
         map.as_fst().verify().expect("terms.fst checksum");
-        assert!(dict().len() > 200_000, "{} terms", dict().len());
+        assert!(dict().map.len() > 200_000, "{} terms", dict().map.len());
         // The common map holds the ~11,000 SCOWL size 10 and 20 words and the hand-written lists.
         assert!((5_000..20_000).contains(&dict().common.len()));
     }

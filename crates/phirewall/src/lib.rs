@@ -2,8 +2,8 @@
 //!
 //! It covers the identifiers of the HIPAA Safe Harbor method that appear in text: dates, ages
 //! over 89, phone and fax numbers, e-mail, URLs, IP addresses, SSNs, medical record, health plan,
-//! account, license, vehicle, device and other identifying numbers, ZIP codes, and (as the
-//! dictionaries land) names and places.
+//! account, license, vehicle, device and other identifying numbers, ZIP codes, names, and places
+//! (streets, cities, counties, facilities).
 //!
 //! # Example
 //!
