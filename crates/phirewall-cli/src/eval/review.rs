@@ -93,7 +93,12 @@ pub fn write(
                     text: gold.text(&doc.text).into_owned(),
                     before: before(&doc.text, span.start, options.context),
                     after: after(&doc.text, span.end, options.context),
-                    leaked: leaked(&doc.text, &gold.parts(), findings),
+                    // A full miss leaks all of it; list the pieces only when some are covered.
+                    leaked: if miss.touched {
+                        leaked(&doc.text, &gold.parts(), findings)
+                    } else {
+                        Vec::new()
+                    },
                 },
             ));
         }
