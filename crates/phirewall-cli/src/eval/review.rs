@@ -8,7 +8,7 @@
 //! (as the gold formats count). JSON Lines entries:
 //!
 //! ```text
-//! {"doc": "1:5", "what": "missed", "gold_type": "HCPName", "kind": "NAME", "start": 77, "end": 83,
+//! {"doc": "1:5", "what": "partial", "gold_type": "HCPName", "kind": "NAME", "start": 77, "end": 89,
 //!  "text": "...", "before": "...", "after": "...", "leaked": ["..."]}
 //! {"doc": "1:5", "what": "false_positive", "kind": "DATE", "detector": "date.numeric",
 //!  "score": 0.6, "overlaps_gold": false, "start": 90, "end": 94, "text": "...", "before": "...",
