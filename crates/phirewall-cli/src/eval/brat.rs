@@ -189,6 +189,21 @@ mod tests {
     }
 
     #[test]
+    fn every_truncation_and_byte_flip_is_an_answer_not_a_panic() {
+        let ann = "T1\tDOCTOR 12 20;29 31\tAna Bo\nA1\tNeg T1\nT2\tDATE 40 48\t3/4/2069\n";
+        for cut in 0..=ann.len() {
+            let _ = parse_ann(&ann[..cut], TEXT);
+        }
+        for i in 0..ann.len() {
+            for c in ['\t', ' ', ';', '9', 'T', '\n'] {
+                let mut s = ann.to_owned();
+                s.replace_range(i..i + 1, &c.to_string());
+                let _ = parse_ann(&s, TEXT);
+            }
+        }
+    }
+
+    #[test]
     fn reads_a_directory_of_pairs() {
         let dir = tempfile::tempdir().expect("temp dir");
         let p = dir.path();

@@ -401,6 +401,22 @@ Call 617-555-0142.
     }
 
     #[test]
+    fn every_truncation_and_byte_flip_is_an_answer_not_a_panic() {
+        for cut in (0..=GOOD.len()).filter(|&i| GOOD.is_char_boundary(i)) {
+            let _ = parse(&GOOD[..cut], "x");
+        }
+        for (i, old) in GOOD.char_indices() {
+            for c in ['<', '>', '&', '"', ']', '/'] {
+                let mut s = GOOD.to_owned();
+                s.replace_range(i..i + old.len_utf8(), &c.to_string());
+                if let Err((at, _)) = parse(&s, "x") {
+                    assert!(at <= s.len());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn reads_a_directory_and_names_the_bad_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("101-02.xml"), GOOD).expect("write");
