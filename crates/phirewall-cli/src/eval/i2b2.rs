@@ -12,9 +12,10 @@
 //! ```
 //!
 //! `start`/`end` are character offsets into the TEXT content (end exclusive). The document text is
-//! the content of the CDATA sections inside TEXT, taken as written (line ends are not normalized,
-//! since the offsets count the characters as they are in the file); a TEXT without CDATA is read
-//! as ordinary XML text, entities resolved. Each element inside TAGS is one annotation; its TYPE
+//! the content of the CDATA sections inside TEXT; a TEXT without CDATA is read as ordinary XML
+//! text, entities resolved. Line ends are normalized first (`\r\n` and a lone `\r` become `\n`),
+//! as XML requires of every parser: the offsets were computed by such a parser, so a copy of the
+//! corpus whose line ends were converted to CRLF still lines up. Each element inside TAGS is one annotation; its TYPE
 //! is the gold type (the element name, NAME or DATE, is the coarser category and is not used).
 //! When a tag has a `text` attribute it must agree with the TEXT at its offsets (whitespace
 //! aside): otherwise the offsets are wrong and the file is rejected.
@@ -67,7 +68,7 @@ enum Place {
 
 /// Reads one i2b2 XML file.
 pub fn read_file(path: &Path) -> Result<GoldDoc, GoldError> {
-    let raw = super::read(path)?;
+    let raw = normalize_line_ends(super::read(path)?);
     parse(&raw, &super::stem(path)).map_err(|(at, reason)| {
         let line = 1 + raw
             .as_bytes()
@@ -80,7 +81,16 @@ pub fn read_file(path: &Path) -> Result<GoldDoc, GoldError> {
     })
 }
 
-/// Parses the XML `raw` into a document with id `id`. An error is a byte position and a reason.
+/// XML end-of-line handling (XML 1.0, section 2.11): `\r\n` and a lone `\r` become `\n`.
+fn normalize_line_ends(raw: String) -> String {
+    if raw.contains('\r') {
+        raw.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        raw
+    }
+}
+
+/// Parses the XML `raw` (line ends already normalized) into a document with id `id`. An error is a byte position and a reason.
 fn parse(raw: &str, id: &str) -> Result<GoldDoc, (usize, &'static str)> {
     let mut reader = Reader::from_str(raw);
     let mut place = Place::Outside;
@@ -347,6 +357,18 @@ Call 617-555-0142.
             spans(&doc),
             [("Jos\u{e9}", "DOCTOR"), ("Zo\u{eb} Kowal", "PATIENT")]
         );
+    }
+
+    #[test]
+    fn crlf_copies_line_up_like_the_original() {
+        let lf = parse(GOOD, "x").expect("parses");
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(file.path(), GOOD.replace('\n', "\r\n")).expect("write");
+        // Without normalizing, every tag after the first line break would be off (and rejected).
+        let crlf = read_file(file.path()).expect("parses");
+        assert_eq!(crlf.text, lf.text);
+        assert_eq!(crlf.spans, lf.spans);
+        assert_eq!(normalize_line_ends("a\rb\r\nc".into()), "a\nb\nc");
     }
 
     #[test]
