@@ -21,6 +21,13 @@ pub enum CliError {
     /// Writing to standard output failed.
     #[error("cannot write output: {0}")]
     Write(#[source] io::Error),
+    /// A named output file (such as `eval --review`) could not be created or written.
+    #[error("cannot write {path}: {error}")]
+    WriteFile {
+        path: String,
+        #[source]
+        error: io::Error,
+    },
     /// The engine rejected its configuration (or failed to compile, which is a phirewall bug).
     #[error("cannot build the engine: {0}")]
     Engine(#[from] phirewall::Error),

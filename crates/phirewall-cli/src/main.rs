@@ -36,8 +36,8 @@ struct Cli {
 enum Command {
     /// Find identifiers in a text file or a JSON Lines corpus; writes JSON Lines.
     Detect(detect::DetectArgs),
-    /// Score detection against gold PHI annotations (PhysioNet deid or JSON Lines).
-    Eval(EvalArgs),
+    /// Score detection against gold PHI annotations (PhysioNet, i2b2 2014 XML, BRAT, JSON Lines).
+    Eval(eval::EvalArgs),
     /// Measure detection throughput and memory on a file or a synthetic corpus.
     Bench(bench::BenchArgs),
     /// Write a synthetic corpus of clinical notes (all identifiers invented) to stdout.
@@ -106,59 +106,10 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
             out.write_all(text.as_bytes()).map_err(CliError::Write)?;
         }
         Command::Synth(args) => synth::run(&args, &mut out)?,
-        Command::Eval(args) => {
-            let records = match args.format {
-                GoldFormat::Physionet => eval::read_physionet(&args.path)?,
-                GoldFormat::Jsonl => eval::read_jsonl(&args.path)?,
-            };
-            let engine = phirewall::Engine::builder()
-                .min_score(args.min_score)
-                .build()?;
-            let report = eval::evaluate(&engine, &records, args.safe_harbor);
-            let text = if args.json {
-                let mut json =
-                    serde_json::to_string(&report).map_err(|e| CliError::Write(e.into()))?;
-                json.push('\n');
-                json
-            } else {
-                report.table(args.misses)
-            };
-            out.write_all(text.as_bytes()).map_err(CliError::Write)?;
-        }
+        Command::Eval(args) => eval::run(&args, &mut out)?,
     }
     out.flush().map_err(CliError::Write)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Gold annotation formats `eval` reads.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum GoldFormat {
-    /// A directory with PhysioNet deid's `id.text` and `id-phi.phrase`.
-    Physionet,
-    /// A file of lines `{"id", "text", "spans": [{"start", "end", "type"}]}` (code point offsets).
-    Jsonl,
-}
-
-/// Arguments of `phirewall eval`.
-#[derive(Debug, clap::Args)]
-struct EvalArgs {
-    /// The gold data: a directory for `physionet`, a file for `jsonl`.
-    path: std::path::PathBuf,
-    /// The gold format.
-    #[arg(long, value_enum, default_value = "physionet")]
-    format: GoldFormat,
-    /// Treat year-only gold (PhysioNet `DateYear`) as neutral: Safe Harbor keeps years.
-    #[arg(long)]
-    safe_harbor: bool,
-    /// Ignore findings scoring below this.
-    #[arg(long, default_value_t = 0.0)]
-    min_score: f32,
-    /// How many of the most frequent missed shapes to list (shapes only, never text).
-    #[arg(long, default_value_t = 20)]
-    misses: usize,
-    /// Write the report as one JSON object.
-    #[arg(long)]
-    json: bool,
 }
 
 /// Writes `phirewall: message` to stderr. Unlike `eprintln!`, never panics if stderr is closed.
