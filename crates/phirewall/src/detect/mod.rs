@@ -118,9 +118,19 @@ pub(crate) struct Scanner {
     /// match at that position.
     every: Regex,
     patterns: Vec<Pattern>,
-    /// For each pattern, the capture group index of `v`, if the pattern has one.
-    value_groups: Vec<Option<usize>>,
+    /// For each pattern with a `v` group, that pattern alone, compiled with its group index.
+    values: Vec<Option<ValueRegex>>,
     cues: Cues,
+}
+
+/// One pattern compiled on its own, to find where its `v` group lies inside a match.
+///
+/// Asking the combined regex for captures ran its bounded backtracker over the NFA of every
+/// pattern, and clearing that backtracker's visited set (NFA states x match length) cost a
+/// quarter of the scan. A single pattern's NFA is a few hundred states.
+struct ValueRegex {
+    regex: Regex,
+    group: usize,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -186,19 +196,16 @@ impl Scanner {
             )
             .build_many(&sources)
             .map_err(|_| BUILD)?;
-        let info = regex.group_info();
-        let value_groups = (0..patterns.len())
-            .map(|i| {
-                let pid = regex_automata::PatternID::new(i).ok()?;
-                info.to_index(pid, "v")
-            })
-            .collect();
+        let mut values = Vec::with_capacity(patterns.len());
+        for p in &patterns {
+            values.push(ValueRegex::new(&p.regex, syntax).map_err(|_| BUILD)?);
+        }
         let cues = Cues::new(cue_list).map_err(|_| BUILD)?;
         Ok(Scanner {
             regex,
             every,
             patterns,
-            value_groups,
+            values,
             cues,
         })
     }
@@ -248,16 +255,9 @@ impl Scanner {
         let pattern = &self.patterns[pid];
         let whole = Span::new(m.start(), m.end());
         let mut value = whole;
-        if let Some(group) = self.value_groups[pid] {
-            let input = Input::new(ctx.text())
-                .range(m.range())
-                .anchored(regex_automata::Anchored::Pattern(m.pattern()));
-            let caps = scratch
-                .caps
-                .get_or_insert_with(|| self.regex.create_captures());
-            self.regex.search_captures(&input, caps);
-            if let Some(g) = caps.get_group(group) {
-                value = Span::new(g.start, g.end);
+        if let Some(v) = &self.values[pid] {
+            if let Some(g) = v.find(ctx.text(), m.range(), &mut scratch.slots) {
+                value = g;
             }
         }
         let hit = Hit {
@@ -311,9 +311,49 @@ impl Scanner {
 #[derive(Default)]
 struct Scratch {
     /// Capture slots, for patterns with a value group.
-    caps: Option<regex_automata::util::captures::Captures>,
+    slots: Vec<Option<regex_automata::util::primitives::NonMaxUsize>>,
     /// Which patterns match at a position, after a rejection.
     set: Option<regex_automata::PatternSet>,
+}
+
+impl ValueRegex {
+    /// Compiles `source` alone if it has a `v` group; `Ok(None)` if it has none.
+    fn new(source: &str, syntax: syntax::Config) -> Result<Option<ValueRegex>, Error> {
+        const BUILD: Error = Error::new(ErrorKind::Build, "a built-in detector failed to compile");
+        // Searches are anchored and a match long: no DFA (their construction would double the
+        // engine's build time), only the one-pass DFA or the bounded backtracker.
+        let config = Regex::config()
+            .dfa(false)
+            .hybrid(false)
+            .auto_prefilter(false);
+        let regex = Regex::builder()
+            .syntax(syntax)
+            .configure(config)
+            .build(source)
+            .map_err(|_| BUILD)?;
+        let group = regex
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, "v");
+        Ok(group.map(|group| ValueRegex { regex, group }))
+    }
+
+    /// Where group `v` lies in the match at `range`, if it took part in the match.
+    fn find(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        slots: &mut Vec<Option<regex_automata::util::primitives::NonMaxUsize>>,
+    ) -> Option<Span> {
+        let input = Input::new(text)
+            .range(range)
+            .anchored(regex_automata::Anchored::Yes);
+        slots.clear();
+        slots.resize(2 * (self.group + 1), None);
+        self.regex.search_slots(&input, slots)?;
+        let start = slots.get(2 * self.group).copied().flatten()?;
+        let end = slots.get(2 * self.group + 1).copied().flatten()?;
+        Some(Span::new(start.get(), end.get()))
+    }
 }
 
 fn next_char_boundary(text: &str, mut i: usize) -> usize {
@@ -422,6 +462,7 @@ mod tests {
     #[test]
     fn scanner_compiles() {
         let s = Scanner::new().expect("built-in patterns compile");
-        assert_eq!(s.value_groups.len(), s.patterns.len());
+        assert_eq!(s.values.len(), s.patterns.len());
+        assert!(s.values.iter().any(Option::is_some));
     }
 }
