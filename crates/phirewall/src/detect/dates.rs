@@ -35,18 +35,18 @@ pub(crate) const CUES: &[(&str, Cue)] = &[];
 
 /// Vital signs, lab names and exam findings whose values look like month/day pairs: "BP 12/8",
 /// "BUN/Cr 54/2.8", "I/O 1200/800", "Apgars 8/9", "pupils 3/3", "rales 1/3 up", "2/6 SEM".
-const MEASURE_TERMS: &[&str] = &[
+const MEASURE_TERMS: &[&str] = &sorted([
     "bp", "b/p", "nbp", "nibp", "abp", "sbp", "map", "maps", "cvp", "pap", "pas", "pcwp", "wedge",
     "hr", "rr", "resp", "temp", "sat", "sats", "spo", "vs", "vitals", "pupils", "perrl", "perrla",
     "apgar", "apgars", "gcs", "ratio", "p/f", "i/o", "i&o", "in/out", "uo", "u/o", "intake",
     "output", "bun", "cr", "creat", "hct", "hgb", "h/h", "h&h", "plt", "ptt", "inr", "ck", "cpk",
     "mb", "trop", "lytes", "glucose", "fsbs", "murmur", "sem", "rales", "crackles", "cxs", "co",
     "ci", "svr",
-];
+]);
 
 /// Strength, pain and other scales: "strength 5/5", "RUE 4/5", "pain 7/10", "c/o 6/10 CP",
 /// "grade 2/6".
-const SCALE_TERMS: &[&str] = &[
+const SCALE_TERMS: &[&str] = &sorted([
     "strength",
     "motor",
     "grip",
@@ -76,11 +76,11 @@ const SCALE_TERMS: &[&str] = &[
     "extremities",
     "rass",
     "nihss",
-];
+]);
 
 /// Ventilator modes and settings, whose pressures ("PS 10/5", "CPAP 5/5", "weaning trial on 5/5")
 /// are often written a few words away from the mode: "SIMV/PS, 40%, 600x4, & 5/10".
-const VENT_TERMS: &[&str] = &[
+const VENT_TERMS: &[&str] = &sorted([
     "ps",
     "peep",
     "cpap",
@@ -103,10 +103,11 @@ const VENT_TERMS: &[&str] = &[
     "settings",
     "mode",
     "abg",
-];
+]);
 
 /// Words before a version number: "version 1.2.2021" is a release, not a date.
-const VERSION_TERMS: &[&str] = &["version", "ver", "v", "rev", "release", "build", "firmware"];
+const VERSION_TERMS: &[&str] =
+    &sorted(["version", "ver", "v", "rev", "release", "build", "firmware"]);
 
 /// A month name or abbreviation. Full names come first so that "march" is not cut to "mar"; an
 /// abbreviation may carry its period ("Sept.", "nov."), a full name may not (that period ends the
@@ -277,7 +278,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
 
 /// Words that, right before a number, say it is a date: "since 7/22", "admitted 8/20", "7pm
 /// 10/15". They outweigh any measurement cue nearby ("HCT 30 post 3/3").
-const DATE_WORDS: &[&str] = &[
+const DATE_WORDS: &[&str] = &sorted([
     "since",
     "until",
     "till",
@@ -326,23 +327,23 @@ const DATE_WORDS: &[&str] = &[
     "placed",
     "inserted",
     "removed",
-];
+]);
 
 /// Prepositions that often introduce a date ("on 7/22", "from 3/4") but also a setting ("placed
 /// on 5/5", "weaned to 8/5"): they outweigh a measurement cue right before the number, not a
 /// ventilator cue a few words back.
-const DATE_PREPOSITIONS: &[&str] = &["on", "to", "from", "of", "in", "by", "as"];
+const DATE_PREPOSITIONS: &[&str] = &sorted(["on", "to", "from", "of", "in", "by", "as"]);
 
 /// Words that, right before a bare month name, say it is the month: "in July", "since Oct".
 /// Narrower than [`DATE_WORDS`]: "to June" and "from Jan" are as likely to be people.
-const MONTH_WORDS: &[&str] = &[
+const MONTH_WORDS: &[&str] = &sorted([
     "in", "since", "during", "until", "till", "through", "thru", "early", "mid", "late", "last",
     "next", "this", "before", "after", "around",
-];
+]);
 
 /// Words right after a number that make it a quantity, score or fraction, not a date:
 /// "1/2 tab", "2/3 of the time", "1/2 NS", "2/6 SEM", "4/5 RUE", "7/10 pain".
-const QUANTITY_WORDS: &[&str] = &[
+const QUANTITY_WORDS: &[&str] = &sorted([
     "mg",
     "mcg",
     "g",
@@ -488,13 +489,72 @@ const QUANTITY_WORDS: &[&str] = &[
     "fio",
     "abg",
     "maintenance",
-];
+]);
 
 /// Time words after a year-shaped number: "March 4 2100 hrs" is a time, not the year 2100.
-const TIME_WORDS: &[&str] = &["h", "hr", "hrs", "hours", "am", "pm"];
+const TIME_WORDS: &[&str] = &sorted(["h", "hr", "hrs", "hours", "am", "pm"]);
 
+/// Whether `word` is one of `list`, ignoring ASCII case. `list` must be sorted and lowercase
+/// (wrap it in [`sorted`]): a binary search, since these lists are consulted for every date
+/// candidate and a linear scan of them was a tenth of the pattern stage.
 fn is_one_of(word: &str, list: &[&str]) -> bool {
-    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+    debug_assert!(
+        list.windows(2).all(|w| w[0] < w[1])
+            && list
+                .iter()
+                .all(|w| !w.contains(|c: char| c.is_ascii_uppercase())),
+        "term lists must be sorted, lowercase and without duplicates"
+    );
+    let mut buf = [0u8; 32];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower: &[u8] = lower;
+    list.binary_search_by(|w| compare(w.as_bytes(), lower))
+        .is_ok()
+}
+
+/// Byte-wise comparison of short words, inlined: `<[u8]>::cmp` calls `memcmp`, whose call
+/// cost more than the comparison of a few bytes.
+#[inline]
+fn compare(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// `list` sorted at compile time, so lists can stay grouped by meaning in the source.
+const fn sorted<const N: usize>(mut list: [&'static str; N]) -> [&'static str; N] {
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && less(list[j], list[j - 1]) {
+            let t = list[j];
+            list[j] = list[j - 1];
+            list[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    list
+}
+
+/// Byte-wise `a < b`, usable in a const context.
+const fn less(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
 }
 
 /// The word right before `pos` (with only spaces and light punctuation between), if it is one of
@@ -715,7 +775,7 @@ fn time_after(ctx: &Context<'_>, end: usize) -> bool {
 
 /// Verbs that, before "to", say the number is a new setting: "changed over to 5/5", "weaned
 /// to 10/5", "plan to change to 5/5 at 0500".
-const CHANGE_VERBS: &[&str] = &[
+const CHANGE_VERBS: &[&str] = &sorted([
     "change",
     "changed",
     "changing",
@@ -736,7 +796,7 @@ const CHANGE_VERBS: &[&str] = &[
     "lowered",
     "raised",
     "dropped",
-];
+]);
 
 /// Whether the number is the target of a change: "to" right before it and a change verb within
 /// the two words before that ("changed over to 5/5", "weaned down to 8/5").
@@ -753,7 +813,7 @@ fn setting_change(ctx: &Context<'_>, start: usize) -> bool {
 }
 
 /// Lung regions and sides after a fraction: "crackles 1/3 RT>LEFT", "2/3 bases".
-const REGION_WORDS: &[&str] = &[
+const REGION_WORDS: &[&str] = &sorted([
     "rt",
     "lt",
     "r",
@@ -770,7 +830,7 @@ const REGION_WORDS: &[&str] = &[
     "fields",
     "lung",
     "lungs",
-];
+]);
 
 /// Whether a proper fraction with a small denominator (1/2, 1/3, 2/3, 3/4) is followed by a side
 /// or a lung region: "CX 1/3 RT>LEFT" is how far up the crackles are heard.
@@ -824,7 +884,7 @@ fn with_weekday(ctx: &Context<'_>, span: Span) -> Span {
         return span;
     }
     let word = &ctx.text()[start..end];
-    const FULL: &[&str] = &[
+    const FULL: &[&str] = &sorted([
         "monday",
         "tuesday",
         "wednesday",
@@ -832,9 +892,9 @@ fn with_weekday(ctx: &Context<'_>, span: Span) -> Span {
         "friday",
         "saturday",
         "sunday",
-    ];
-    const SHORT: &[&str] = &["tue", "tues", "wed", "thu", "thur", "thurs", "fri"];
-    const SHORT_PUNCT: &[&str] = &["mon", "sat", "sun"];
+    ]);
+    const SHORT: &[&str] = &sorted(["tue", "tues", "wed", "thu", "thur", "thurs", "fri"]);
+    const SHORT_PUNCT: &[&str] = &sorted(["mon", "sat", "sun"]);
     let title_or_upper = word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
         && (word.bytes().skip(1).all(|b| b.is_ascii_lowercase())
             || word.bytes().all(|b| b.is_ascii_uppercase()));
@@ -920,7 +980,7 @@ fn parse_named(s: &str) -> Option<NamedDate> {
                     out.month_text = (start, i);
                     prev = Prev::Month;
                 }
-            } else if !is_one_of(word, &["to", "through", "thru", "of"]) {
+            } else if !is_one_of(word, &["of", "through", "thru", "to"]) {
                 prev = Prev::Other;
             }
             sep_start = i;
@@ -1005,7 +1065,7 @@ fn check_month_name(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         // carry an ordinal ("may 4th") or follow a weekday or a date word ("on dec 2"). In
         // lower or upper case they are as often a verb ("pt may 2"), "decreased" ("DEC 2"),
         // Augmentin or the medication administration record (MAR).
-        let ambiguous = is_one_of(month_word, &["may", "mar", "dec", "aug"]);
+        let ambiguous = is_one_of(month_word, &["aug", "dec", "mar", "may"]);
         let title = month_word
             .as_bytes()
             .first()
@@ -1221,10 +1281,10 @@ fn check_month_day_pair(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
 
 /// Words after a hyphenated month-day that leave it a date: a new clause ("on 7-8 for coiling",
 /// "since 3-12 when"), a time of day ("on 7-8 at 1400").
-const AFTER_HYPHEN_DATE: &[&str] = &[
+const AFTER_HYPHEN_DATE: &[&str] = &sorted([
     "for", "at", "and", "with", "when", "where", "after", "before", "but", "pt", "patient", "he",
     "she", "am", "pm", "morning", "evening", "night",
-];
+]);
 
 /// Accepts "on 7-8" when the numbers are a real month and day, are not part of a longer number
 /// ("on 7-8-9"), do not read as a measurement, and are followed by the end of the clause, a
@@ -1322,7 +1382,7 @@ fn check_ordinal_day(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         return None;
     }
     // "on the 4th floor", "by the 3rd day", "the 4th of March" (found by day_month instead).
-    const OK_AFTER: &[&str] = &[
+    const OK_AFTER: &[&str] = &sorted([
         "at",
         "when",
         "and",
@@ -1340,7 +1400,7 @@ fn check_ordinal_day(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         "evening",
         "night",
         "afternoon",
-    ];
+    ]);
     if let Some(w) = ctx.word_just_after(span.end, 3, b"") {
         if !is_one_of(w, OK_AFTER) {
             return None;
@@ -1354,6 +1414,33 @@ fn check_ordinal_day(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn term_lists_are_sorted_and_searched_ignoring_case() {
+        for list in [
+            MEASURE_TERMS,
+            SCALE_TERMS,
+            VENT_TERMS,
+            VERSION_TERMS,
+            DATE_WORDS,
+            DATE_PREPOSITIONS,
+            MONTH_WORDS,
+            QUANTITY_WORDS,
+            TIME_WORDS,
+            CHANGE_VERBS,
+            REGION_WORDS,
+            AFTER_HYPHEN_DATE,
+        ] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]));
+            for w in list {
+                assert!(is_one_of(w, list));
+                assert!(is_one_of(&w.to_ascii_uppercase(), list));
+            }
+        }
+        assert!(!is_one_of("bpx", MEASURE_TERMS));
+        assert!(!is_one_of(&"x".repeat(40), MEASURE_TERMS));
+        assert!(!is_one_of("", MEASURE_TERMS));
+    }
     use super::*;
 
     #[test]
