@@ -22,6 +22,17 @@ pub enum CliError {
     /// Writing to standard output failed.
     #[error("cannot write output: {0}")]
     Write(#[source] io::Error),
+    /// Writing an output file failed.
+    #[error("cannot write {path}: {error}")]
+    WriteFile {
+        path: String,
+        #[source]
+        error: io::Error,
+    },
+    /// The command's configuration is unusable (a policy, a secret, a column name): the message
+    /// says what and where, never a value from the input or the secret.
+    #[error("{0}")]
+    Config(String),
     /// The engine rejected its configuration (or failed to compile, which is a phirewall bug).
     #[error("cannot build the engine: {0}")]
     Engine(#[from] phirewall::Error),

@@ -175,6 +175,11 @@ impl<R: BufRead> LineChunks<R> {
         }
     }
 
+    /// The underlying reader.
+    pub fn into_inner(self) -> R {
+        self.reader
+    }
+
     /// Fills `chunk` (cleared first) with the next lines. Returns `false` once the input is
     /// exhausted and `chunk` is empty.
     ///
@@ -475,6 +480,11 @@ impl<R: Read> CsvChunks<R> {
         })
     }
 
+    /// The underlying reader (after the rows read, the CSV reader's buffer is lost).
+    pub fn into_inner(self) -> R {
+        self.reader.into_inner()
+    }
+
     /// The column names.
     pub fn header(&self) -> &[String] {
         &self.header
@@ -624,7 +634,8 @@ mod tests {
         assert_eq!(reader.header(), ["id", "note"]);
         let mut chunk = Vec::new();
         assert!(reader.next_chunk(&mut chunk).expect("no I/O error"));
-        let summary: Vec<(usize, Result<Vec<Vec<u8>>, Reason>)> = chunk
+        type Fields = Result<Vec<Vec<u8>>, Reason>;
+        let summary: Vec<(usize, Fields)> = chunk
             .iter()
             .map(|(line, row)| {
                 (
