@@ -75,6 +75,8 @@ pub struct Deidentifier {
     engine: Engine,
     policy: Policy,
     secret: Option<Secret>,
+    /// The secret's permutation of initials for surrogate names, computed once.
+    initials: Option<[u8; 26]>,
     dict: &'static Dict,
 }
 
@@ -108,10 +110,14 @@ impl Deidentifier {
             ));
         }
         let dict = Dict::shared()?;
+        let initials = secret
+            .as_ref()
+            .map(|secret| surrogate::initials(Keys::new(secret)));
         Ok(Deidentifier {
             engine,
             policy,
             secret,
+            initials,
             dict,
         })
     }
@@ -250,7 +256,10 @@ impl Deidentifier {
 
     fn keys(&self) -> Result<Keys<'_>, Error> {
         match &self.secret {
-            Some(secret) => Ok(Keys { secret }),
+            Some(secret) => Ok(Keys {
+                secret,
+                initials: self.initials.as_ref(),
+            }),
             // `new` refuses keyed policies without a secret; this is the same error for safety.
             None => Err(Error::new(ErrorKind::Secret, "this policy needs a secret")),
         }
@@ -283,9 +292,20 @@ impl Deidentifier {
 #[derive(Clone, Copy)]
 pub(crate) struct Keys<'a> {
     secret: &'a Secret,
+    /// The keyed permutation of initials ([`surrogate::initials`]) when the caller computed it
+    /// once: it is the same for every value, and costs 26 HMACs.
+    initials: Option<&'a [u8; 26]>,
 }
 
-impl Keys<'_> {
+impl<'a> Keys<'a> {
+    /// Keys with nothing precomputed.
+    pub(crate) fn new(secret: &'a Secret) -> Keys<'a> {
+        Keys {
+            secret,
+            initials: None,
+        }
+    }
+
     /// HMAC of the parts, each prefixed with its length so ("ab","c") and ("a","bc") differ.
     pub(crate) fn mac(self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = hmac_with(self.secret.bytes());
