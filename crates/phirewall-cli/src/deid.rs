@@ -474,6 +474,8 @@ struct Plan {
     output: Option<PathBuf>,
     /// The input size when known, for the progress line.
     total_bytes: Option<u64>,
+    /// Whether to hash the input and output (only the report shows the hashes).
+    checksums: bool,
 }
 
 fn plan_io(args: &DeidArgs, format: Format) -> Result<Plan, CliError> {
@@ -502,6 +504,7 @@ fn plan_io(args: &DeidArgs, format: Format) -> Result<Plan, CliError> {
             output: args.output.clone(),
             input,
             total_bytes,
+            checksums: args.report.is_some(),
         })
     };
     if format != Format::Text {
@@ -577,6 +580,7 @@ fn plan_io(args: &DeidArgs, format: Format) -> Result<Plan, CliError> {
         output_dir: Some(out),
         output: None,
         total_bytes: Some(total_bytes),
+        checksums: args.report.is_some(),
     })
 }
 
@@ -1014,7 +1018,7 @@ impl Progress {
 /// A reader that hashes what passes through it and counts it for the progress line.
 struct Hashing<'p, R> {
     inner: R,
-    hasher: Sha256,
+    hasher: Checksum,
     bytes: u64,
     progress: &'p Progress,
 }
@@ -1052,7 +1056,7 @@ enum Source<'p> {
     },
     Files {
         files: Vec<(PathBuf, PathBuf)>,
-        manifest: Sha256,
+        manifest: Checksum,
         bytes: u64,
     },
     /// One text file or standard input, written to one output.
@@ -1067,7 +1071,7 @@ impl<'p> Source<'p> {
         if plan.output_dir.is_some() {
             return Ok(Source::Files {
                 files: plan.files.clone(),
-                manifest: Sha256::new(),
+                manifest: Checksum::new(plan.checksums),
                 bytes: 0,
             });
         }
@@ -1080,7 +1084,7 @@ impl<'p> Source<'p> {
         };
         let reader = Hashing {
             inner: raw,
-            hasher: Sha256::new(),
+            hasher: Checksum::new(plan.checksums),
             bytes: 0,
             progress,
         };
@@ -1184,10 +1188,7 @@ impl<'p> Source<'p> {
                     };
                     progress.add(content.len() as u64);
                     bytes += content.len() as u64;
-                    manifest.update(
-                        format!("{}  {}\n", hex(&Sha256::digest(&content)), rel.display())
-                            .as_bytes(),
-                    );
+                    manifest.add_file(&content, &rel);
                     chunk_bytes += content.len();
                     let checked = match std::str::from_utf8(&content) {
                         Ok(_) => Ok(content),
@@ -1207,10 +1208,38 @@ impl<'p> Source<'p> {
                 Ok(Digest256 {
                     files: count,
                     bytes,
-                    sha256: hex(&manifest.finalize()),
+                    sha256: manifest.hex(),
                 })
             }
         }
+    }
+}
+
+/// SHA-256 when the report will show it, nothing otherwise: hashing the input and the output
+/// costs about 5% of a run.
+struct Checksum(Option<Sha256>);
+
+impl Checksum {
+    fn new(on: bool) -> Checksum {
+        Checksum(on.then(Sha256::new))
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        if let Some(h) = &mut self.0 {
+            h.update(bytes);
+        }
+    }
+
+    /// Adds a manifest line `<sha256 of content>  <path>`, as `sha256sum` prints.
+    fn add_file(&mut self, content: &[u8], rel: &Path) {
+        if let Some(h) = &mut self.0 {
+            h.update(format!("{}  {}\n", hex(&Sha256::digest(content)), rel.display()).as_bytes());
+        }
+    }
+
+    /// Lower-case hex of the digest; empty when off.
+    fn hex(self) -> String {
+        self.0.map_or_else(String::new, |h| hex(&h.finalize()))
     }
 }
 
@@ -1218,7 +1247,7 @@ fn stream_digest<R>(h: Hashing<'_, R>) -> Digest256 {
     Digest256 {
         files: 1,
         bytes: h.bytes,
-        sha256: hex(&h.hasher.finalize()),
+        sha256: h.hasher.hex(),
     }
 }
 
@@ -1283,7 +1312,7 @@ impl AtomicFile {
 struct Stream {
     file: Option<AtomicFile>,
     stdout: Option<BufWriter<io::Stdout>>,
-    hasher: Sha256,
+    hasher: Checksum,
     bytes: u64,
 }
 
@@ -1314,7 +1343,7 @@ struct Sink {
     input_name: String,
     stream: Option<Stream>,
     dir: Option<PathBuf>,
-    dir_manifest: Sha256,
+    dir_manifest: Checksum,
     dir_files: u64,
     dir_bytes: u64,
     annotations: Option<AtomicFile>,
@@ -1335,13 +1364,13 @@ impl Sink {
             (None, Some(path)) => Some(Stream {
                 file: Some(AtomicFile::create(path)?),
                 stdout: None,
-                hasher: Sha256::new(),
+                hasher: Checksum::new(plan.checksums),
                 bytes: 0,
             }),
             (None, None) => Some(Stream {
                 file: None,
                 stdout: Some(BufWriter::with_capacity(1 << 16, io::stdout())),
-                hasher: Sha256::new(),
+                hasher: Checksum::new(plan.checksums),
                 bytes: 0,
             }),
         };
@@ -1349,7 +1378,7 @@ impl Sink {
             input_name: plan.input_name.clone(),
             stream,
             dir: plan.output_dir.clone(),
-            dir_manifest: Sha256::new(),
+            dir_manifest: Checksum::new(plan.checksums),
             dir_files: 0,
             dir_bytes: 0,
             annotations: args
@@ -1422,10 +1451,7 @@ impl Sink {
                         file.commit()?;
                         self.dir_files += 1;
                         self.dir_bytes += bytes.len() as u64;
-                        self.dir_manifest.update(
-                            format!("{}  {}\n", hex(&Sha256::digest(&bytes)), rel.display())
-                                .as_bytes(),
-                        );
+                        self.dir_manifest.add_file(&bytes, rel);
                     }
                     _ => return Err(CliError::Config("output without a destination".into())),
                 }
@@ -1472,13 +1498,13 @@ impl Sink {
                 Digest256 {
                     files: 1,
                     bytes: s.bytes,
-                    sha256: hex(&s.hasher.finalize()),
+                    sha256: s.hasher.hex(),
                 }
             }
             None => Digest256 {
                 files: self.dir_files,
                 bytes: self.dir_bytes,
-                sha256: hex(&self.dir_manifest.finalize()),
+                sha256: self.dir_manifest.hex(),
             },
         };
         if let Some(a) = self.annotations {
