@@ -239,6 +239,7 @@ pub fn run(args: &DeidArgs) -> Result<Summary, CliError> {
         (_, true) => Format::Csv,
         _ => Format::Text,
     };
+    check_fields(args, format)?;
     let (policy_label, policy) = load_policy(&args.policy)?;
     let secret = if policy.needs_secret() {
         match load_secret(args)? {
@@ -361,6 +362,36 @@ pub fn run(args: &DeidArgs) -> Result<Summary, CliError> {
         file.commit()?;
     }
     Ok(summary)
+}
+
+/// Rejects field options that would be silently ignored or would drop the text to de-identify.
+fn check_fields(args: &DeidArgs, format: Format) -> Result<(), CliError> {
+    let keys: Vec<&String> = args
+        .patient_field
+        .iter()
+        .chain(&args.known_name_fields)
+        .chain(&args.known_mrn_fields)
+        .chain(&args.known_address_fields)
+        .collect();
+    if format == Format::Text && !keys.is_empty() {
+        return Err(CliError::Config(
+            "--patient-field and --known-*-fields apply to --jsonl and --csv records".into(),
+        ));
+    }
+    let known_object = (format == Format::Jsonl).then_some(&args.known_field);
+    if let Some(f) = args
+        .fields
+        .iter()
+        .find(|f| keys.contains(f) || known_object == Some(*f))
+    {
+        return Err(CliError::Config(format!(
+            "{f:?} cannot be both a field to de-identify and a key field"
+        )));
+    }
+    if args.fields.iter().any(String::is_empty) {
+        return Err(CliError::Config("--fields: a field name is empty".into()));
+    }
+    Ok(())
 }
 
 /// A preset by name, or a policy file by its extension. The label (preset name or file name)

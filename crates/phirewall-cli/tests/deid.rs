@@ -680,6 +680,27 @@ fn known_identifiers_come_from_fields_and_are_dropped() {
         let keys: Vec<&String> = l.as_object().expect("object").keys().collect();
         assert_eq!(keys, ["id", "text"]);
     }
+
+    // A field cannot be both de-identified and a key (it would be dropped), and key fields
+    // mean nothing for text files: both are usage errors rather than silent surprises.
+    let out = phirewall()
+        .args(["deid", "--policy", "safe-harbor", "--jsonl", &input])
+        .args(["--known-name-fields", "text"])
+        .assert()
+        .code(1);
+    assert!(stderr(&out).contains("both a field to de-identify and a key field"));
+    let note = dir.write("note.txt", b"Quill ok.");
+    phirewall()
+        .args([
+            "deid",
+            "--policy",
+            "safe-harbor",
+            &note,
+            "--patient-field",
+            "mrn",
+        ])
+        .assert()
+        .code(1);
 }
 
 #[test]
