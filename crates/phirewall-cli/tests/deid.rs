@@ -57,8 +57,15 @@ impl Dir {
         s(&path)
     }
 
+    /// The test secret in a file only its owner can read, as a real key file should be.
     fn secret_file(&self) -> String {
-        self.write("key", format!("{SECRET}\n").as_bytes())
+        let path = self.write("key", format!("{SECRET}\n").as_bytes());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).expect("chmod key");
+        }
+        path
     }
 
     /// Every file name in the directory (temporary files included).
@@ -109,13 +116,15 @@ fn contains_value(text: &str, needle: &str) -> bool {
 fn deid_samples(dir: &Dir, policy: &str, extra: &[&str]) -> Vec<Value> {
     let out = dir.path(&format!("{policy}.jsonl"));
     let key = dir.secret_file();
-    phirewall()
+    let run = phirewall()
         .args(["deid", "--policy", policy, "--secret-file", &key, "--jsonl"])
         .arg(samples())
         .args(["-o", &s(&out)])
         .args(extra)
         .assert()
         .success();
+    // Nothing on stderr: no progress line when stderr is not a terminal, no warning.
+    assert_eq!(stderr(&run), "");
     json_lines(&read(&out))
 }
 
@@ -476,6 +485,27 @@ fn a_keyed_policy_without_a_secret_is_refused() {
         .assert()
         .code(1);
     assert!(stderr(&out).contains("secret file"), "{}", stderr(&out));
+
+    // A key file others can read still works, with a warning that names the file only.
+    #[cfg(unix)]
+    {
+        let shared = dir.write("shared-key", SECRET.as_bytes());
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o644)).expect("chmod");
+        let out = phirewall()
+            .args([
+                "deid",
+                "--policy",
+                "surrogate",
+                "--secret-file",
+                &shared,
+                &input,
+            ])
+            .assert()
+            .success();
+        assert!(stderr(&out).contains("readable by other users"));
+        assert!(!stderr(&out).contains(SECRET));
+    }
 
     // The environment works, and gives the same output as the file with the same secret.
     let by_env = phirewall()
