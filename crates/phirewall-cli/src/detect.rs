@@ -16,23 +16,27 @@
 //! never its text) and skipped; the others are still processed, and the exit code says that
 //! something was skipped.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
 use phirewall::{Engine, Finding, Kind, Known, OffsetIndex};
+use phirewall_cli::input::{
+    decode_string, parse_known, parse_object, InputError, LineChunks, Reason,
+};
 use rayon::prelude::*;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::error::{CliError, InputError, JsonProblem, Reason};
+use crate::error::CliError;
 
 /// At most this many lines are held in memory at once...
 const CHUNK_LINES: usize = 1024;
 /// ...or this many bytes, whichever comes first (a chunk always takes at least one line).
 const CHUNK_BYTES: usize = 16 << 20;
+/// A longer line is reported and skipped: no note is this long, and it bounds memory.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
 
 /// Arguments of `phirewall detect`.
 #[derive(Debug, Args)]
@@ -156,39 +160,27 @@ fn run_jsonl(
     out: &mut dyn Write,
 ) -> Result<Summary, CliError> {
     let mut summary = Summary::default();
-    let mut line_no = 0usize;
-    let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK_LINES);
-    let mut at_eof = false;
-    while !at_eof {
-        chunk.clear();
-        let mut chunk_bytes = 0;
-        while chunk.len() < CHUNK_LINES && chunk_bytes < CHUNK_BYTES {
-            let mut line = Vec::new();
-            let n = reader
-                .read_until(b'\n', &mut line)
-                .map_err(|error| CliError::Read {
-                    source_name: display_name(name),
-                    error,
-                })?;
-            if n == 0 {
-                at_eof = true;
-                break;
-            }
-            line_no += 1;
-            if line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
-                // A UTF-8 byte order mark, as some Windows tools write: not part of the JSON.
-                line.drain(..3);
-            }
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            chunk_bytes += line.len();
-            chunk.push((line_no, line));
+    let mut lines = LineChunks::new(&mut reader, CHUNK_LINES, CHUNK_BYTES, MAX_LINE_BYTES);
+    let mut chunk = Vec::with_capacity(CHUNK_LINES);
+    loop {
+        let more = lines
+            .next_chunk(&mut chunk)
+            .map_err(|error| CliError::Read {
+                source_name: display_name(name),
+                error,
+            })?;
+        if !more {
+            break;
         }
-
         let results: Vec<Result<String, InputError>> = chunk
             .par_iter()
-            .map(|(line_no, line)| process_line(engine, *line_no, line))
+            .map(|(line_no, line)| match line {
+                Ok(line) => process_line(engine, *line_no, line),
+                Err(reason) => Err(InputError {
+                    line: *line_no,
+                    reason: reason.clone(),
+                }),
+            })
             .collect();
         for result in results {
             match result {
@@ -207,102 +199,19 @@ fn run_jsonl(
     Ok(summary)
 }
 
-/// The JSON shape of one input record. Fields are kept as raw JSON so that the id is echoed
-/// exactly and so that no type error can quote a value back at us; unknown fields are ignored.
-#[derive(Deserialize)]
-struct RawRecord<'a> {
-    #[serde(borrow, default, deserialize_with = "present")]
-    id: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    text: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    known: Option<&'a RawValue>,
-}
-
-/// The `known` field of a record. Unknown fields are errors, not ignored: a misspelt `"name"`
-/// would otherwise silently leave the patient's name to chance. The MRN must be a string, since
-/// a JSON number would lose its leading zeros.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KnownField {
-    #[serde(default)]
-    names: Vec<String>,
-    #[serde(default)]
-    mrn: Option<String>,
-    #[serde(default)]
-    addresses: Vec<String>,
-    #[serde(default)]
-    ids: Vec<KnownId>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KnownId {
-    kind: String,
-    value: String,
-}
-
-/// Builds a [`Known`] from a raw `known` field; `null` means none. The serde error is dropped
-/// unread: its message could quote a value.
-fn parse_known(raw: &RawValue) -> Result<Option<Known>, Reason> {
-    if raw.get() == "null" {
-        return Ok(None);
-    }
-    let field: KnownField = serde_json::from_str(raw.get()).map_err(|_| Reason::BadKnown)?;
-    let mut known = Known::new();
-    for name in &field.names {
-        known = known.name(name);
-    }
-    if let Some(mrn) = &field.mrn {
-        known = known.mrn(mrn);
-    }
-    for address in &field.addresses {
-        known = known.address(address);
-    }
-    for id in &field.ids {
-        let kind = id.kind.parse::<Kind>().map_err(|_| Reason::BadKnownKind)?;
-        known = known.identifier(kind, &id.value);
-    }
-    Ok(Some(known))
-}
-
-/// `Some` for any value that is present, `null` included: a missing field is `None` via
-/// `default`, while `"text": null` must be reported as "not a string", not as "missing".
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-    <&RawValue>::deserialize(d).map(Some)
-}
-
 /// Parses, scans and renders one JSON line.
 fn process_line(engine: &Engine, line_no: usize, line: &[u8]) -> Result<String, InputError> {
     let fail = |reason| InputError {
         line: line_no,
         reason,
     };
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let line = std::str::from_utf8(line).map_err(|e| {
-        fail(Reason::InvalidUtf8 {
-            column: e.valid_up_to() + 1,
-        })
-    })?;
-    // Checked before serde sees it: serde would happily read `["a", "b"]` as a struct.
-    if !line.trim_start().starts_with('{') {
-        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(line) {
-            Ok(_) => fail(Reason::NotAnObject),
-            Err(e) => fail(json_reason(&e)),
-        });
-    }
-    let record: RawRecord<'_> = serde_json::from_str(line).map_err(|e| match e.classify() {
-        // Every field accepts any JSON value, so a data error can only be a repeated field.
-        serde_json::error::Category::Data => fail(Reason::DuplicateField),
-        _ => fail(json_reason(&e)),
-    })?;
-    let text = match record.text {
+    let record = parse_object(line).map_err(fail)?;
+    let text = match record.get("text") {
         None => return Err(fail(Reason::MissingText)),
         Some(raw) => decode_string(raw).ok_or_else(|| fail(Reason::TextNotString))?,
     };
     let line_id;
-    let id: &RawValue = match record.id {
+    let id: &RawValue = match record.get("id") {
         Some(raw) => {
             if !raw
                 .get()
@@ -317,7 +226,7 @@ fn process_line(engine: &Engine, line_no: usize, line: &[u8]) -> Result<String, 
             &line_id
         }
     };
-    let known = match record.known {
+    let known = match record.get("known") {
         None => None,
         Some(raw) => parse_known(raw).map_err(fail)?,
     };
@@ -337,29 +246,6 @@ fn detect_caught(engine: &Engine, text: &str, known: Option<&Known>) -> Option<V
         None => engine.detect(text),
     }))
     .ok()
-}
-
-/// The string value of a raw JSON value, or `None` if it is not a string.
-fn decode_string(raw: &RawValue) -> Option<Cow<'_, str>> {
-    let json = raw.get();
-    let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    if inner.contains('\\') {
-        serde_json::from_str::<String>(json).ok().map(Cow::Owned)
-    } else {
-        // No escapes: the JSON text between the quotes is the string itself.
-        Some(Cow::Borrowed(inner))
-    }
-}
-
-fn json_reason(e: &serde_json::Error) -> Reason {
-    let problem = match e.classify() {
-        serde_json::error::Category::Eof => JsonProblem::UnexpectedEnd,
-        _ => JsonProblem::Syntax,
-    };
-    Reason::Json {
-        problem,
-        column: e.column(),
-    }
 }
 
 #[derive(Serialize)]
@@ -419,6 +305,7 @@ fn json_bug() -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use phirewall_cli::input::JsonProblem;
 
     fn engine() -> Engine {
         Engine::builder()

@@ -5,8 +5,9 @@
 //! That is also why JSON parse errors are reported by category and column only: serde_json's own
 //! messages can quote the offending value.
 
-use std::fmt;
 use std::io;
+
+pub use phirewall_cli::input::InputError;
 
 /// An error that stops a command. Bad records do not stop `detect`; see [`InputError`].
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,10 @@ pub enum CliError {
         #[source]
         error: io::Error,
     },
+    /// The command's configuration is unusable (a policy, a secret, a column name): the message
+    /// says what and where, never a value from the input or the secret.
+    #[error("{0}")]
+    Config(String),
     /// The engine rejected its configuration (or failed to compile, which is a phirewall bug).
     #[error("cannot build the engine: {0}")]
     Engine(#[from] phirewall::Error),
@@ -62,134 +67,20 @@ impl CliError {
     }
 }
 
-/// A record that cannot be processed, with the 1-based line it is on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputError {
-    pub line: usize,
-    pub reason: Reason,
-}
-
-impl InputError {
-    /// The position of the first invalid byte of a whole-file input: `valid_up_to` bytes of
-    /// `bytes` are UTF-8 (as [`std::str::Utf8Error::valid_up_to`] says).
-    pub fn invalid_utf8(bytes: &[u8], valid_up_to: usize) -> InputError {
-        let before = bytes.get(..valid_up_to).unwrap_or(bytes);
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        InputError {
-            line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
-            reason: Reason::InvalidUtf8 {
-                column: before.len() - line_start + 1,
-            },
-        }
-    }
-}
-
-/// Why a record was rejected. Positions are 1-based byte columns within the line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Reason {
-    /// The bytes are not UTF-8.
-    InvalidUtf8 { column: usize },
-    /// The line is not valid JSON.
-    Json { problem: JsonProblem, column: usize },
-    /// The line is valid JSON but not an object.
-    NotAnObject,
-    /// The object has the same field twice.
-    DuplicateField,
-    /// The object has no "text" field.
-    MissingText,
-    /// "text" is there but is not a string.
-    TextNotString,
-    /// "id" is there but is neither a string nor a number.
-    BadId,
-    /// "known" is there but is not an object of the documented shape.
-    BadKnown,
-    /// An entry of "known.ids" names no identifier kind.
-    BadKnownKind,
-    /// The engine panicked on this record: a phirewall bug, reported without the record.
-    Internal,
-}
-
-/// The kind of JSON syntax problem, from serde_json's error category.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JsonProblem {
-    Syntax,
-    UnexpectedEnd,
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: ", self.line)?;
-        match self.reason {
-            Reason::InvalidUtf8 { column } => write!(f, "invalid UTF-8 at byte {column}"),
-            Reason::Json {
-                problem: JsonProblem::Syntax,
-                column,
-            } => write!(f, "malformed JSON (syntax error at column {column})"),
-            Reason::Json {
-                problem: JsonProblem::UnexpectedEnd,
-                column,
-            } => write!(f, "malformed JSON (line ends early, at column {column})"),
-            Reason::NotAnObject => {
-                f.write_str("expected a JSON object like {\"id\": ..., \"text\": ...}")
-            }
-            Reason::DuplicateField => {
-                f.write_str("the object has a duplicate \"id\", \"text\" or \"known\" field")
-            }
-            Reason::MissingText => f.write_str("missing \"text\" field"),
-            Reason::TextNotString => f.write_str("\"text\" must be a string"),
-            Reason::BadId => f.write_str("\"id\" must be a string or a number"),
-            Reason::BadKnown => f.write_str(
-                "\"known\" must be an object with optional fields \"names\" (array of strings), \
-                 \"mrn\" (string), \"addresses\" (array of strings) and \"ids\" (array of \
-                 {\"kind\", \"value\"} strings)",
-            ),
-            Reason::BadKnownKind => f.write_str(
-                "a \"kind\" in \"known.ids\" is not an identifier kind (NAME, PHONE, MRN, ...)",
-            ),
-            Reason::Internal => {
-                f.write_str("internal error while scanning this record (a phirewall bug)")
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn messages_name_the_line() {
-        let e = InputError {
-            line: 7,
-            reason: Reason::MissingText,
-        };
-        assert_eq!(e.to_string(), "line 7: missing \"text\" field");
+    fn messages_name_the_file_and_line() {
         let e = CliError::Input {
             source_name: "notes.txt".into(),
             error: InputError {
                 line: 2,
-                reason: Reason::InvalidUtf8 { column: 5 },
+                reason: phirewall_cli::input::Reason::InvalidUtf8 { column: 5 },
             },
         };
         assert_eq!(e.to_string(), "notes.txt: line 2: invalid UTF-8 at byte 5");
         assert_eq!(e.exit_code(), 2);
-    }
-
-    #[test]
-    fn locates_invalid_utf8() {
-        let bytes = b"ab\ncd\nef\xffg";
-        assert_eq!(
-            InputError::invalid_utf8(bytes, 8),
-            InputError {
-                line: 3,
-                reason: Reason::InvalidUtf8 { column: 3 }
-            }
-        );
-        let first = InputError::invalid_utf8(b"\xff", 0);
-        assert_eq!(first.line, 1);
-        assert_eq!(first.reason, Reason::InvalidUtf8 { column: 1 });
     }
 }

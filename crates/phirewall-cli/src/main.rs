@@ -3,6 +3,7 @@
 //! ```text
 //! phirewall detect notes.txt                      # one record: the whole file
 //! phirewall detect --jsonl corpus.jsonl > found.jsonl
+//! phirewall deid --policy surrogate --secret-file key --jsonl corpus.jsonl -o deid.jsonl
 //! phirewall bench --mb 16 --threads 2
 //! phirewall synth --mb 1 --seed 7 > sample.txt
 //! ```
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod deid;
 mod detect;
 mod error;
 mod eval;
@@ -36,6 +38,8 @@ struct Cli {
 enum Command {
     /// Find identifiers in a text file or a JSON Lines corpus; writes JSON Lines.
     Detect(detect::DetectArgs),
+    /// De-identify text files, a directory, JSON Lines or CSV under a policy.
+    Deid(Box<deid::DeidArgs>),
     /// Score detection against gold PHI annotations (PhysioNet, i2b2 2014 XML, BRAT, JSON Lines).
     Eval(eval::EvalArgs),
     /// Measure detection throughput and memory on a file or a synthetic corpus.
@@ -89,6 +93,16 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                     "{} of {} records skipped because of input errors",
                     summary.skipped,
                     summary.skipped + summary.records
+                ));
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Deid(args) => {
+            let summary = deid::run(&args)?;
+            if summary.rejected > 0 {
+                warn(format_args!(
+                    "{} of {} records rejected because of input errors",
+                    summary.rejected, summary.read
                 ));
                 return Ok(ExitCode::from(2));
             }

@@ -6,7 +6,8 @@
 use std::process::Command;
 
 use phirewall::{
-    Deidentifier, Engine, ErrorKind, Kind, Op, Policy, Rule, Secret, Vault, HHS_RESTRICTED_ZIP3,
+    Deidentifier, Engine, ErrorKind, Kind, Known, Op, Policy, Rule, Secret, Vault,
+    HHS_RESTRICTED_ZIP3,
 };
 
 /// Pattern kinds only: names and places are still being built, so these notes do not depend on
@@ -679,4 +680,70 @@ fn debug_output_holds_no_secret_or_phi() {
     let debug = format!("{vault:?} {out:?}");
     assert!(!debug.contains("00123456"), "{debug}");
     assert!(!debug.contains(&out.text), "{debug}");
+}
+
+#[test]
+fn known_identifiers_are_replaced_where_no_detector_finds_them() {
+    // "Quill" and "Zeb" have no cue here: only the caller's knowledge finds them ("zeb Quill" as
+    // one name, case ignored). The MRN is written without its leading zeros and without a cue.
+    let text = "Quill ok overnight, zeb Quill's brother visited. Ref 7123456 on chart.";
+    let known = Known::new()
+        .name("Zebulon Quill")
+        .name("Zeb Quill")
+        .mrn("007123456");
+    let tag = deid(policy_all(Op::Tag), None);
+    let plain = tag.deidentify(text, None).expect("valid test input");
+    assert!(plain.text.contains("Quill"), "no detector knows this name");
+    let out = tag
+        .deidentify_known(text, None, &known)
+        .expect("valid test input");
+    assert_eq!(
+        out.text,
+        "[NAME] ok overnight, [NAME]'s brother visited. Ref [MRN] on chart."
+    );
+    assert!(out
+        .replacements
+        .iter()
+        .all(|r| r.detector.starts_with("known.")));
+
+    // Keyed operators treat known values like found ones: the same surrogate for the same value,
+    // here and in a note where a detector finds it.
+    let sur = deid(Policy::surrogate(), Some("known test secret key"));
+    let a = sur
+        .deidentify_known("Seen with Zeb Quill today.", Some("p1"), &known)
+        .expect("valid test input");
+    let b = sur
+        .deidentify_known("Zeb Quill returns 3/4/21.", Some("p1"), &known)
+        .expect("valid test input");
+    let name = |out: &phirewall::Deidentified| {
+        let r = out
+            .replacements
+            .iter()
+            .find(|r| r.kind == Kind::Name)
+            .expect("the name is replaced");
+        out.text[r.output.range()].to_string()
+    };
+    assert_eq!(name(&a), name(&b));
+    assert!(!a.text.contains("Quill") && !b.text.contains("Quill"));
+
+    // A policy that keeps names keeps known names too; the threshold never drops them.
+    let mut keep = policy_all(Op::Tag);
+    keep.kinds.insert(Kind::Name, Rule::new(Op::Keep));
+    keep.min_score = 1.0;
+    let out = deid(keep, None)
+        .deidentify_known(text, None, &known)
+        .expect("valid test input");
+    assert_eq!(
+        out.text,
+        "Quill ok overnight, zeb Quill's brother visited. Ref [MRN] on chart."
+    );
+
+    // The vault variant restores known values as well.
+    let llm = deid(Policy::llm_prompt(), Some("known test secret key"));
+    let mut vault = Vault::new();
+    let p = llm
+        .pseudonymize_known("Zeb Quill, MRN 007123456.", Some("p1"), &known, &mut vault)
+        .expect("valid test input");
+    assert!(!p.text.contains("Quill") && !p.text.contains("7123456"));
+    assert_eq!(vault.restore(&p.text), "Zeb Quill, MRN 007123456.");
 }

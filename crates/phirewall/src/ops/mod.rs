@@ -20,7 +20,7 @@ use crate::dict::Dict;
 use crate::error::{Error, ErrorKind};
 use crate::policy::{Op, Policy};
 use crate::secret::Secret;
-use crate::{Engine, Finding, Kind, Span};
+use crate::{Engine, Finding, Kind, Known, Span};
 
 pub use vault::{Echo, Vault};
 
@@ -75,6 +75,8 @@ pub struct Deidentifier {
     engine: Engine,
     policy: Policy,
     secret: Option<Secret>,
+    /// The secret's permutation of initials for surrogate names, computed once.
+    initials: Option<[u8; 26]>,
     dict: &'static Dict,
 }
 
@@ -108,10 +110,14 @@ impl Deidentifier {
             ));
         }
         let dict = Dict::shared()?;
+        let initials = secret
+            .as_ref()
+            .map(|secret| surrogate::initials(Keys::new(secret)));
         Ok(Deidentifier {
             engine,
             policy,
             secret,
+            initials,
             dict,
         })
     }
@@ -130,7 +136,26 @@ impl Deidentifier {
     /// # Errors
     /// [`ErrorKind::PatientKey`] if the policy shifts dates and `patient_key` is `None`.
     pub fn deidentify(&self, text: &str, patient_key: Option<&str>) -> Result<Deidentified, Error> {
-        self.run(text, patient_key, None)
+        self.run(text, patient_key, None, None)
+    }
+
+    /// De-identifies `text` as [`Deidentifier::deidentify`] does, and also replaces every
+    /// occurrence of the identifiers the caller knows for this record (see [`Known`] and
+    /// [`Engine::detect_known`]): the patient's name is replaced wherever the note spells it,
+    /// even where no detector would have recognized it.
+    ///
+    /// Known findings score 1.0, so no threshold of the policy drops them; the policy's operator
+    /// for their kind still applies (a policy that keeps `NAME` keeps known names too).
+    ///
+    /// # Errors
+    /// As [`Deidentifier::deidentify`].
+    pub fn deidentify_known(
+        &self,
+        text: &str,
+        patient_key: Option<&str>,
+        known: &Known,
+    ) -> Result<Deidentified, Error> {
+        self.run(text, patient_key, Some(known), None)
     }
 
     /// De-identifies `text` reversibly: every replacement is recorded in `vault`, which the
@@ -147,13 +172,29 @@ impl Deidentifier {
         patient_key: Option<&str>,
         vault: &mut Vault,
     ) -> Result<Deidentified, Error> {
-        self.run(text, patient_key, Some(vault))
+        self.run(text, patient_key, None, Some(vault))
+    }
+
+    /// [`Deidentifier::pseudonymize`] with the identifiers the caller knows for this record, as
+    /// in [`Deidentifier::deidentify_known`].
+    ///
+    /// # Errors
+    /// As [`Deidentifier::deidentify`].
+    pub fn pseudonymize_known(
+        &self,
+        text: &str,
+        patient_key: Option<&str>,
+        known: &Known,
+        vault: &mut Vault,
+    ) -> Result<Deidentified, Error> {
+        self.run(text, patient_key, Some(known), Some(vault))
     }
 
     fn run(
         &self,
         text: &str,
         patient_key: Option<&str>,
+        known: Option<&Known>,
         mut vault: Option<&mut Vault>,
     ) -> Result<Deidentified, Error> {
         let shift = match (self.policy.shifts_dates(), patient_key) {
@@ -173,7 +214,11 @@ impl Deidentifier {
         let mut out = String::with_capacity(text.len());
         let mut replacements = Vec::new();
         let mut last = 0;
-        for f in self.engine.detect(text) {
+        let found = match known {
+            Some(known) => self.engine.detect_known(text, known),
+            None => self.engine.detect(text),
+        };
+        for f in found {
             let rule = self.policy.rule(f.kind);
             let min = rule.min_score.unwrap_or(self.policy.min_score);
             if rule.op == Op::Keep || f.score < min {
@@ -211,7 +256,10 @@ impl Deidentifier {
 
     fn keys(&self) -> Result<Keys<'_>, Error> {
         match &self.secret {
-            Some(secret) => Ok(Keys { secret }),
+            Some(secret) => Ok(Keys {
+                secret,
+                initials: self.initials.as_ref(),
+            }),
             // `new` refuses keyed policies without a secret; this is the same error for safety.
             None => Err(Error::new(ErrorKind::Secret, "this policy needs a secret")),
         }
@@ -244,9 +292,20 @@ impl Deidentifier {
 #[derive(Clone, Copy)]
 pub(crate) struct Keys<'a> {
     secret: &'a Secret,
+    /// The keyed permutation of initials ([`surrogate::initials`]) when the caller computed it
+    /// once: it is the same for every value, and costs 26 HMACs.
+    initials: Option<&'a [u8; 26]>,
 }
 
-impl Keys<'_> {
+impl<'a> Keys<'a> {
+    /// Keys with nothing precomputed.
+    pub(crate) fn new(secret: &'a Secret) -> Keys<'a> {
+        Keys {
+            secret,
+            initials: None,
+        }
+    }
+
     /// HMAC of the parts, each prefixed with its length so ("ab","c") and ("a","bc") differ.
     pub(crate) fn mac(self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = hmac_with(self.secret.bytes());

@@ -250,6 +250,20 @@ fn age(s: &mut Stream, value: &str) -> String {
 /// words are kept ("Dr.", "Jr", "Street", "Apt", "Hospital"); numbers keep their shape; an
 /// initial is permuted; every other word is drawn from a list by its own key.
 fn words(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str) -> String {
+    let out = words_with(keys, dict, kind, value, false);
+    // Generic words are kept so that "12 Elm Street" stays an address, but a value made only of
+    // them (the town of "Cove", a name "Van") would then come out unchanged: a leak. Such a
+    // value has all its words replaced.
+    if out == value && value.chars().any(char::is_alphabetic) {
+        words_with(keys, dict, kind, value, true)
+    } else {
+        out
+    }
+}
+
+/// Replaces each word of `value`; `force` replaces generic words (titles, particles, street
+/// suffixes) too.
+fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool) -> String {
     let perm = initials(keys);
     let mut out = String::with_capacity(value.len() + 8);
     let mut rest = value;
@@ -273,7 +287,7 @@ fn words(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str) -> String {
             ]);
             out.push_str(&shape(&mut s, word));
         } else if c.is_alphabetic() {
-            out.push_str(&replace_word(keys, dict, kind, &perm, word));
+            out.push_str(&replace_word(keys, dict, kind, &perm, word, force));
         } else {
             out.push(c);
         }
@@ -298,7 +312,14 @@ fn word_len(s: &str) -> usize {
     end
 }
 
-fn replace_word(keys: Keys<'_>, dict: &Dict, kind: Kind, perm: &[u8; 26], word: &str) -> String {
+fn replace_word(
+    keys: Keys<'_>,
+    dict: &Dict,
+    kind: Kind,
+    perm: &[u8; 26],
+    word: &str,
+    force: bool,
+) -> String {
     let lower = word.to_lowercase();
     let entry = dict.lookup(word);
     let is = |class| entry.is_some_and(|e| e.is(class));
@@ -311,10 +332,13 @@ fn replace_word(keys: Keys<'_>, dict: &Dict, kind: Kind, perm: &[u8; 26], word: 
             _ => word.to_string(),
         };
     }
-    if is(Class::Title) || KEEP.contains(&lower.as_str()) {
+    if !force && (is(Class::Title) || KEEP.contains(&lower.as_str())) {
         return word.to_string();
     }
-    if kind != Kind::Name && (is(Class::StreetSuffix) || is(Class::Unit) || is(Class::Facility)) {
+    if !force
+        && kind != Kind::Name
+        && (is(Class::StreetSuffix) || is(Class::Unit) || is(Class::Facility))
+    {
         return word.to_string();
     }
     let lists: &[&[&str]; 26] = if kind != Kind::Name {
@@ -355,7 +379,10 @@ fn replace_word(keys: Keys<'_>, dict: &Dict, kind: Kind, perm: &[u8; 26], word: 
 
 /// A keyed permutation of the alphabet, the same for every value under one secret: the letters
 /// sorted by their HMAC.
-fn initials(keys: Keys<'_>) -> [u8; 26] {
+pub(crate) fn initials(keys: Keys<'_>) -> [u8; 26] {
+    if let Some(perm) = keys.initials {
+        return *perm;
+    }
     let mut order: Vec<(u8, [u8; 32])> = (b'a'..=b'z')
         .map(|c| (c, keys.mac(&[b"initial", &[c]])))
         .collect();
@@ -545,7 +572,7 @@ mod tests {
             score: 1.0,
             detector: "test",
         };
-        surrogate(Keys { secret: &secret }, dict, &f, value)
+        surrogate(Keys::new(&secret), dict, &f, value)
     }
 
     /// Names are replaced word by word, so every form of one name stays coherent.
@@ -597,16 +624,33 @@ mod tests {
             score: 1.0,
             detector: "test",
         };
-        let out = surrogate(
-            Keys { secret: &secret },
-            dict,
-            &f,
-            "12 Lincoln Street, Apt 4B",
-        );
+        let out = surrogate(Keys::new(&secret), dict, &f, "12 Lincoln Street, Apt 4B");
         let words: Vec<&str> = out.split([' ', ',']).filter(|w| !w.is_empty()).collect();
         assert_eq!(words.len(), 5, "{out}");
         assert!(words[0].len() == 2 && words[0].chars().all(|c| c.is_ascii_digit()));
         assert_ne!(words[1], "Lincoln");
         assert_eq!((words[2], words[3]), ("Street", "Apt"));
+    }
+
+    #[test]
+    fn a_place_of_generic_words_only_is_still_replaced() {
+        let secret = Secret::new(b"place surrogate secret".to_vec()).expect("long enough");
+        let dict = Dict::shared().expect("the dictionary opens");
+        for (kind, value) in [
+            (Kind::City, "Cove"),
+            (Kind::City, "COVE"),
+            (Kind::Location, "Harbor Street"),
+            (Kind::Name, "Van"),
+        ] {
+            let f = Finding {
+                kind,
+                span: Span::new(0, 0),
+                score: 1.0,
+                detector: "test",
+            };
+            let out = surrogate(Keys::new(&secret), dict, &f, value);
+            assert!(!out.eq_ignore_ascii_case(value), "{kind} {value} -> {out}");
+            assert!(!out.is_empty());
+        }
     }
 }

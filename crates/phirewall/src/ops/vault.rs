@@ -224,7 +224,7 @@ impl Vault {
 }
 
 fn cipher(key: &Secret) -> Aes256GcmSiv {
-    let derived = Keys { secret: key }.mac(&[b"vault seal v1"]);
+    let derived = Keys::new(key).mac(&[b"vault seal v1"]);
     Aes256GcmSiv::new(&derived.into())
 }
 
