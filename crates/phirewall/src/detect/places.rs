@@ -97,6 +97,9 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
+        if abbr_shaped(t.text) {
+            p.hospital_abbr(i, out);
+        }
         if !trigger {
             continue;
         }
@@ -1358,6 +1361,7 @@ impl<'a, 't> Places<'a, 't> {
                     | "place.cue_home"
                     | "place.city_state"
                     | "place.building"
+                    | "place.abbr"
             );
             if !source {
                 continue;
@@ -1647,6 +1651,54 @@ impl<'a, 't> Places<'a, 't> {
         }
     }
 
+    /// LOCATION: a hospital's initials, written the way hospitals abbreviate themselves: ending
+    /// in H (Hospital: "GH", "MGH", "JHH") or MC (Medical Center: "GBMC", "UMMC"), with a place
+    /// context on one side: a preposition before it ("at GH", "transferred from the UMMC", "knows
+    /// she is in GH") or a hospital department or staff word after it ("GH cath lab", "GBMC
+    /// nurse", "GH EW").
+    ///
+    /// Accepts two to five letters, all caps (any case in a caseless note), that the dictionary
+    /// does not know as a word, clinical abbreviation, drug, medical term, state or facility
+    /// word. Rejects generic shorthand (OSH "outside hospital", OH, NH), clinical abbreviations
+    /// ending in H that the dictionary lacks (USOH, SYNCH, CH for chair, HOH, LVH, BPH: see
+    /// [`NOT_HOSPITAL_ABBRS`]) and English words ("WITH", "MUCH").
+    fn hospital_abbr(&self, i: usize, out: &mut Vec<Finding>) {
+        let Some(t) = self.tok(i) else { return };
+        let cased_ok = match t.shape {
+            Shape::AllCaps => true,
+            Shape::Lower => self.caseless,
+            _ => false,
+        };
+        if !cased_ok || NOT_HOSPITAL_ABBRS.has(t.text) || WARDS.has(t.text) {
+            return;
+        }
+        let mut p = i.checked_sub(1);
+        if p.is_some_and(|p| self.text(p).eq_ignore_ascii_case("the")) {
+            p = p.and_then(|p| p.checked_sub(1));
+        }
+        let before = p.is_some_and(|p| self.same_line(p, i) && ABBR_BEFORE.has(self.text(p)));
+        let after = self.same_line(i, i + 1) && ABBR_AFTER.has(self.text(i + 1));
+        if !before && !after {
+            return;
+        }
+        if let Some(e) = self.entry(i) {
+            let never = Class::EnglishWord as u16
+                | Class::ClinicalAbbr as u16
+                | Class::Drug as u16
+                | Class::MedicalTerm as u16
+                | Class::Facility as u16
+                | Class::State as u16
+                | Class::StateAbbr as u16
+                | Class::Unit as u16
+                | Class::Title as u16
+                | Class::RelationCue as u16;
+            if e.classes & never != 0 {
+                return;
+            }
+        }
+        self.push(out, Kind::Location, i, i, SCORE_CUE, "place.abbr");
+    }
+
     /// "University of Maryland", "U of MD": a university named after a state names one place.
     fn institution(&self, a: usize, b: usize) -> bool {
         (a..b).any(|k| {
@@ -1696,6 +1748,63 @@ impl<'a, 't> Places<'a, 't> {
         Cue::None
     }
 }
+
+/// Whether `word` is shaped like a hospital's initials: two to five letters ending in "h" or
+/// "mc" (see [`Places::hospital_abbr`]). Byte tests only: this runs for every token.
+#[inline]
+fn abbr_shaped(word: &str) -> bool {
+    let b = word.as_bytes();
+    let n = b.len();
+    let last = b.last().map_or(0, u8::to_ascii_lowercase);
+    let ending = match last {
+        b'h' => true,
+        b'c' => n >= 3 && b.get(n - 2).is_some_and(|m| m.eq_ignore_ascii_case(&b'm')),
+        _ => false,
+    };
+    ending && (2..=5).contains(&n) && b.iter().all(u8::is_ascii_alphabetic)
+}
+
+/// Words before a hospital's initials: "at GH", "from GBMC", "leave GH", "seen by UMMC".
+const ABBR_BEFORE: WordSet = WordSet::new(&["at", "from", "to", "in", "of", "by", "leave", "into"]);
+
+/// Hospital departments and staff after a hospital's initials: "GH EW", "GH cath lab", "GBMC
+/// nurse", "GH attorneys".
+const ABBR_AFTER: WordSet = WordSet::new(&[
+    "er",
+    "ew",
+    "ed",
+    "icu",
+    "ccu",
+    "tcu",
+    "micu",
+    "sicu",
+    "cath",
+    "lab",
+    "nurse",
+    "nurses",
+    "nursing",
+    "staff",
+    "physician",
+    "physicians",
+    "doctors",
+    "surgeon",
+    "surgeons",
+    "attorney",
+    "attorneys",
+    "records",
+    "campus",
+    "clinic",
+    "admission",
+]);
+
+/// Clinical abbreviations ending in H or MC that the dictionary does not list, and generic
+/// hospital shorthand: never a particular hospital.
+const NOT_HOSPITAL_ABBRS: WordSet = WordSet::new(&[
+    "acth", "adh", "bph", "cath", "ch", "cvvh", "dh", "etoh", "fh", "fsh", "hh", "hoh", "ich",
+    "ivh", "lah", "lh", "lvh", "mech", "mh", "neph", "nh", "oh", "osh", "path", "ph", "pmh", "pph",
+    "proph", "psh", "psych", "pth", "rah", "rvh", "sah", "sh", "siadh", "staph", "synch", "tach",
+    "tah", "trach", "tsh", "usoh", "wh",
+]);
 
 /// Words after a county name: "Worcester County", "Caddo Parish".
 const COUNTY_WORDS: WordSet = WordSet::new(&["county", "parish", "borough"]);
