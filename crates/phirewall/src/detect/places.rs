@@ -115,6 +115,9 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         if PREPOSITIONS.has(t.text) {
             p.after_cue(i, out);
         }
+        if PLAN_WORDS.has(t.text) {
+            p.building_in_plan(i, out);
+        }
     }
     p.repeat(first, out);
 }
@@ -172,8 +175,12 @@ const STREET_SUFFIX_WORDS: WordSet = WordSet::new(&[
     "wharf",
 ]);
 
-const TRIGGERS: [u32; 676] =
-    letter_length_filter(&[FACILITY_HEADS.words, COUNTY_WORDS.words, PREPOSITIONS.words]);
+const TRIGGERS: [u32; 676] = letter_length_filter(&[
+    FACILITY_HEADS.words,
+    COUNTY_WORDS.words,
+    PREPOSITIONS.words,
+    PLAN_WORDS.words,
+]);
 
 /// The words that make a cue (see [`Places::cue_before`]).
 const CUE_WORDS: [u32; 676] = letter_length_filter(&[
@@ -1400,8 +1407,9 @@ impl<'a, 't> Places<'a, 't> {
             let n = b - a;
             let mut i = 0;
             while i + n < self.toks.len() {
-                let matches =
-                    (0..=n).all(|d| self.text(i + d).eq_ignore_ascii_case(self.text(a + d)));
+                let matches = (0..=n)
+                    .all(|d| self.text(i + d).eq_ignore_ascii_case(self.text(a + d)))
+                    || (n == 0 && with_floor(self.text(i), self.text(a)));
                 // Whole words only: not the inside of a longer name run.
                 if matches && i != a {
                     self.push(out, kind, i, i + n, SCORE_CUE - 0.05, "place.repeat");
@@ -1458,6 +1466,10 @@ impl<'a, 't> Places<'a, 't> {
             a += 1;
         }
         if !self.same_line(i, a) {
+            return;
+        }
+        if cue == Cue::Move && self.glued_building(a) {
+            self.push(out, Kind::Location, a, a, SCORE_CUE, "place.building");
             return;
         }
         if cue == Cue::None {
@@ -1547,7 +1559,7 @@ impl<'a, 't> Places<'a, 't> {
                     && matches!(n.text, "%" | "." | "-" | "/" | ":" | ",")
             });
         let building = a == b
-            && entry.is_none()
+            && entry.is_none_or(|e| e.classes & !PERSON == 0)
             && phrase.len() >= 4
             && is_any(prep, &["to", "from", "on"])
             && floor_number;
@@ -1699,6 +1711,62 @@ impl<'a, 't> Places<'a, 't> {
         self.push(out, Kind::Location, i, i, SCORE_CUE, "place.abbr");
     }
 
+    /// A building name glued to its floor ("LAKEVIEW7", "Ashgrove3"): four or more letters the
+    /// dictionary does not know (or knows only as a person's name), then one or two digits.
+    /// Written as a name, or in a caseless note. Only after a move cue ("admitted to
+    /// LAKEVIEW7"): drug and device names glued to numbers are common elsewhere.
+    fn glued_building(&self, a: usize) -> bool {
+        let Some(t) = self.tok(a) else { return false };
+        if t.shape != Shape::Alphanumeric {
+            return false;
+        }
+        let letters = t.text.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (name, floor) = t.text.split_at(letters);
+        let cased = self.caseless || name.bytes().next().is_some_and(|c| c.is_ascii_uppercase());
+        letters >= 4
+            && (1..=2).contains(&floor.len())
+            && floor.bytes().all(|c| c.is_ascii_digit())
+            && cased
+            && self
+                .words
+                .dict()
+                .lookup(name)
+                .is_none_or(|e| e.classes & !PERSON == 0)
+    }
+
+    /// LOCATION: a building and floor as the whole of a plan: "PLAN: LAKEVIEW 2 WHEN BED
+    /// AVAILABLE", "dispo: ashgrove 4 today". Token `i` is "plan" or "dispo"; a colon, then one
+    /// word the dictionary does not know (or knows only as a person's name) of five or more
+    /// letters, then a floor number of one digit that is not a measurement ("2 mg", "2/3").
+    fn building_in_plan(&self, i: usize, out: &mut Vec<Finding>) {
+        let (colon, a, n) = (i + 1, i + 2, i + 3);
+        if self.text(colon) != ":" || !self.same_line(i, n) || !self.proper_case(a) {
+            return;
+        }
+        let Some(floor) = self.tok(n) else { return };
+        if floor.shape != Shape::Digits || floor.text.len() != 1 {
+            return;
+        }
+        let after_ok = match self.tok(n + 1) {
+            None => true,
+            Some(x) => {
+                !self.same_line(n, n + 1)
+                    || (x.span.start > floor.span.end
+                        && is_word_shape(x.shape)
+                        && !x.text.eq_ignore_ascii_case("x")
+                        && !self.words.entry(n + 1).is_some_and(|e| e.is(Class::Unit)))
+                    || matches!(x.text, "." | ",")
+            }
+        };
+        let name_ok = self
+            .tok(a)
+            .is_some_and(|t| is_word_shape(t.shape) && t.text.len() >= 5 && !WARDS.has(t.text))
+            && self.entry(a).is_none_or(|e| e.classes & !PERSON == 0);
+        if after_ok && name_ok {
+            self.push(out, Kind::Location, a, a, SCORE_CUE, "place.building");
+        }
+    }
+
     /// "University of Maryland", "U of MD": a university named after a state names one place.
     fn institution(&self, a: usize, b: usize) -> bool {
         (a..b).any(|k| {
@@ -1805,6 +1873,13 @@ const NOT_HOSPITAL_ABBRS: WordSet = WordSet::new(&[
     "proph", "psh", "psych", "pth", "rah", "rvh", "sah", "sh", "siadh", "staph", "synch", "tach",
     "tah", "trach", "tsh", "usoh", "wh",
 ]);
+
+/// The dictionary classes of a person's name: a word known only as a name may still be a
+/// building's or a town's name.
+const PERSON: u16 = Class::Surname as u16 | Class::FirstName as u16;
+
+/// Words that head a plan, after which a building and floor may stand alone: "PLAN: LAKEVIEW 2".
+const PLAN_WORDS: WordSet = WordSet::new(&["plan", "dispo", "disposition"]);
 
 /// Words after a county name: "Worcester County", "Caddo Parish".
 const COUNTY_WORDS: WordSet = WordSet::new(&["county", "parish", "borough"]);
@@ -1947,6 +2022,19 @@ fn is_word_shape(shape: Shape) -> bool {
         shape,
         Shape::Lower | Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
     )
+}
+
+/// Whether `word` is `name` glued to a floor number of one or two digits: "Lakeview3" after
+/// "Lakeview" was found.
+fn with_floor(word: &str, name: &str) -> bool {
+    word.len() > name.len()
+        && word.len() <= name.len() + 2
+        && word
+            .get(..name.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(name))
+        && word
+            .get(name.len()..)
+            .is_some_and(|d| d.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// "12", "1200", "12B": a house number.
