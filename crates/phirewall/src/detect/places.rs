@@ -1185,7 +1185,25 @@ impl<'a, 't> Places<'a, 't> {
                     );
                 }
             }
-            None => {}
+            None => {
+                // "holy cross hospital": a common hospital name made of English words.
+                for start in [head.checked_sub(2), head.checked_sub(1)]
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(b) = self.hospital_name_at(start).filter(|&b| b + 1 == head) {
+                        self.push(
+                            out,
+                            Kind::Location,
+                            start,
+                            b,
+                            SCORE_FACILITY,
+                            "place.facility",
+                        );
+                        return;
+                    }
+                }
+            }
         }
     }
 
@@ -1369,6 +1387,7 @@ impl<'a, 't> Places<'a, 't> {
                     | "place.city_state"
                     | "place.building"
                     | "place.abbr"
+                    | "place.hospital_name"
             );
             if !source {
                 continue;
@@ -1468,6 +1487,17 @@ impl<'a, 't> Places<'a, 't> {
         if !self.same_line(i, a) {
             return;
         }
+        if cue == Cue::Home && self.text(a) == "DC" {
+            // Washington, written as its district: a city, although listed with the states.
+            self.push(out, Kind::City, a, a, SCORE_CUE, "place.cue_home");
+            return;
+        }
+        if cue != Cue::Home && is_any(prep, &["to", "from", "at", "in"]) {
+            if let Some(b) = self.hospital_name_at(a) {
+                self.push(out, Kind::Location, a, b, SCORE_CUE, "place.hospital_name");
+                return;
+            }
+        }
         if cue == Cue::Move && self.glued_building(a) {
             self.push(out, Kind::Location, a, a, SCORE_CUE, "place.building");
             return;
@@ -1485,10 +1515,12 @@ impl<'a, 't> Places<'a, 't> {
                 return;
             }
         }
-        // Collect name words.
-        let mut b = None;
-        let mut distinctive = false;
-        let mut k = a;
+        // Collect name words. A town of two or three words the dictionary knows is taken
+        // whole first: its words alone may be English words ("Bel Air", "Glen Burnie").
+        let town = self.multiword_town_at(a);
+        let mut b = town;
+        let mut distinctive = town.is_some();
+        let mut k = if town.is_some() { a + 4 } else { a };
         while k < a + 4 && self.same_line(a, k) {
             let Some(t) = self.tok(k) else { break };
             if t.text == "." && b.is_some() && is_any(self.text(k - 1), &["st", "mt", "ft"]) {
@@ -1642,7 +1674,11 @@ impl<'a, 't> Places<'a, 't> {
                     return;
                 }
                 if prep.eq_ignore_ascii_case("of") {
-                    let name_before = !self.caseless
+                    // In a note written in one case, capitals still tell when both the
+                    // name and the town have them ("daughter Grace of Towson").
+                    let town_capitalized =
+                        self.tok(a).is_some_and(|t| t.shape == Shape::Capitalized);
+                    let name_before = (!self.caseless || town_capitalized)
                         && i.checked_sub(1)
                             .and_then(|p| self.tok(p))
                             .is_some_and(|t| t.shape == Shape::Capitalized);
@@ -1768,12 +1804,70 @@ impl<'a, 't> Places<'a, 't> {
     }
 
     /// "University of Maryland", "U of MD": a university named after a state names one place.
+    ///
+    /// Also "U Maryland", "Univ Vermont": the state's full name right after.
     fn institution(&self, a: usize, b: usize) -> bool {
         (a..b).any(|k| {
             is_any(self.text(k), &["university", "univ", "u"])
-                && self.text(k + 1).eq_ignore_ascii_case("of")
-                && k + 2 <= b
+                && ((self.text(k + 1).eq_ignore_ascii_case("of") && k + 2 <= b)
+                    || self.entry(k + 1).is_some_and(|e| e.is(Class::State)))
         })
+    }
+
+    /// If a hospital name common across the country starts at token `a` (see
+    /// [`HOSPITAL_NAMES`]), the index of its last token. In a cased note its words must be
+    /// capitalized: "a good samaritan called 911" is a passer-by.
+    fn hospital_name_at(&self, a: usize) -> Option<usize> {
+        let first = self.text(a);
+        if !is_any(first, &["holy", "good", "sacred", "mercy"]) {
+            return None;
+        }
+        let named = |k: usize| {
+            self.tok(k).is_some_and(|t| {
+                matches!(t.shape, Shape::Capitalized | Shape::AllCaps)
+                    || (self.caseless && t.shape == Shape::Lower)
+            })
+        };
+        HOSPITAL_NAMES.iter().find_map(|name| {
+            let b = a + name.len() - 1;
+            let all = name.iter().enumerate().all(|(d, w)| {
+                self.text(a + d).eq_ignore_ascii_case(w) && named(a + d) && self.same_line(a, a + d)
+            });
+            all.then_some(b)
+        })
+    }
+
+    /// If a city or county of two or three words that the dictionary knows (and that is not an
+    /// English phrase or a state) starts at token `a`, the index of its last token: "Bel Air",
+    /// "Glen Burnie", "Ellicott City". Written as a name: capitalized, or in a caseless note.
+    fn multiword_town_at(&self, a: usize) -> Option<usize> {
+        let cased = |k: usize| {
+            self.tok(k).is_some_and(|t| {
+                matches!(t.shape, Shape::Capitalized | Shape::AllCaps)
+                    || (self.caseless && t.shape == Shape::Lower)
+            }) && self.same_line(a, k)
+        };
+        if !cased(a) || !cased(a + 1) {
+            return None;
+        }
+        for b in [a + 2, a + 1] {
+            if b > a + 1 && !cased(b) {
+                continue;
+            }
+            let known = self
+                .words
+                .dict()
+                .lookup(self.phrase(a, b))
+                .is_some_and(|e| {
+                    (e.is(Class::City) || e.is(Class::County))
+                        && !e.is(Class::EnglishWord)
+                        && !e.is(Class::State)
+                });
+            if known {
+                return Some(b);
+            }
+        }
+        None
     }
 
     /// The cue class of the word before the preposition at `i` (allowing one filler word:
@@ -1877,6 +1971,21 @@ const NOT_HOSPITAL_ABBRS: WordSet = WordSet::new(&[
 /// The dictionary classes of a person's name: a word known only as a name may still be a
 /// building's or a town's name.
 const PERSON: u16 = Class::Surname as u16 | Class::FirstName as u16;
+
+/// Hospital names shared by many hospitals across the country, made of English words the
+/// name rules would otherwise take for words: "transferred to Holy Cross", "at Good
+/// Samaritan". Reported after a preposition or before a facility word. Hand-written.
+const HOSPITAL_NAMES: &[&[&str]] = &[
+    &["holy", "cross"],
+    &["holy", "family"],
+    &["holy", "name"],
+    &["holy", "redeemer"],
+    &["holy", "spirit"],
+    &["good", "samaritan"],
+    &["good", "shepherd"],
+    &["sacred", "heart"],
+    &["mercy"],
+];
 
 /// Words that head a plan, after which a building and floor may stand alone: "PLAN: LAKEVIEW 2".
 const PLAN_WORDS: WordSet = WordSet::new(&["plan", "dispo", "disposition"]);
