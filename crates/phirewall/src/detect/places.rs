@@ -392,6 +392,7 @@ const PREPOSITIONS: WordSet = WordSet::new(&["to", "from", "at", "in", "of", "ne
 /// of these before the dictionary is asked whether a facility phrase starts there.
 const FACILITY_HEADS: WordSet = WordSet::new(&[
     "assisted",
+    "campus",
     "cancer",
     "center",
     "centre",
@@ -430,6 +431,7 @@ const FACILITY_HEADS: WordSet = WordSet::new(&[
 /// Facility words too common in other senses to end a facility name unless nothing follows
 /// them: "Medical History", "health care proxy", "Center line", "Surgery team".
 const WEAK_HEADS: WordSet = WordSet::new(&[
+    "campus",
     "center",
     "centre",
     "ctr",
