@@ -1390,6 +1390,7 @@ impl<'a, 't> Places<'a, 't> {
                     | "place.building"
                     | "place.abbr"
                     | "place.hospital_name"
+                    | "place.region"
             );
             if !source {
                 continue;
@@ -1497,6 +1498,12 @@ impl<'a, 't> Places<'a, 't> {
         if cue != Cue::Home && is_any(prep, &["to", "from", "at", "in"]) {
             if let Some(b) = self.hospital_name_at(a) {
                 self.push(out, Kind::Location, a, b, SCORE_CUE, "place.hospital_name");
+                return;
+            }
+        }
+        if a > i + 1 && is_any(prep, &["from", "on", "in", "to", "at"]) {
+            if let Some(b) = self.region_at(a) {
+                self.push(out, Kind::Location, a, b, SCORE_CUE, "place.region");
                 return;
             }
         }
@@ -1708,8 +1715,9 @@ impl<'a, 't> Places<'a, 't> {
     /// nurse", "GH EW").
     ///
     /// Accepts two to five letters, all caps (any case in a caseless note), that the dictionary
-    /// does not know as a word, clinical abbreviation, drug, medical term, state or facility
-    /// word. Rejects generic shorthand (OSH "outside hospital", OH, NH), clinical abbreviations
+    /// does not know as a word, clinical abbreviation, drug, medical term or state. "VAMC" (a
+    /// facility word) counts: "transferred from VAMC" names the city's VA medical center,
+    /// while "the VA" alone does not match. Rejects generic shorthand (OSH "outside hospital", OH, NH), clinical abbreviations
     /// ending in H that the dictionary lacks (USOH, SYNCH, CH for chair, HOH, LVH, BPH: see
     /// [`NOT_HOSPITAL_ABBRS`]) and English words ("WITH", "MUCH").
     fn hospital_abbr(&self, i: usize, out: &mut Vec<Finding>) {
@@ -1736,7 +1744,6 @@ impl<'a, 't> Places<'a, 't> {
                 | Class::ClinicalAbbr as u16
                 | Class::Drug as u16
                 | Class::MedicalTerm as u16
-                | Class::Facility as u16
                 | Class::State as u16
                 | Class::StateAbbr as u16
                 | Class::Unit as u16
@@ -1837,6 +1844,35 @@ impl<'a, 't> Places<'a, 't> {
             });
             all.then_some(b)
         })
+    }
+
+    /// If a region of a state starts at token `a` (see [`REGIONS`]), the index of its last
+    /// token. Called only after "from the", "on the", "in the", "to the", "at the"; in a cased
+    /// note the words must be capitalized, and lowercase they must not be followed by "of"
+    /// ("the north shore of the lesion" is no place).
+    fn region_at(&self, a: usize) -> Option<usize> {
+        let first = self.text(a);
+        if !may_be_in(&REGION_FIRST_WORDS, first) {
+            return None;
+        }
+        let named = |k: usize| {
+            self.tok(k).is_some_and(|t| {
+                matches!(t.shape, Shape::Capitalized | Shape::AllCaps)
+                    || (self.caseless && t.shape == Shape::Lower)
+            }) && self.same_line(a, k)
+        };
+        let b = REGIONS.iter().find_map(|name| {
+            let b = a + name.len() - 1;
+            let all = name
+                .iter()
+                .enumerate()
+                .all(|(d, w)| self.text(a + d).eq_ignore_ascii_case(w) && named(a + d));
+            all.then_some(b)
+        })?;
+        // Lowercase, "the north shore of the wound" describes a shape.
+        let lower = self.tok(a).is_some_and(|t| t.shape == Shape::Lower);
+        let of_after = self.same_line(b, b + 1) && self.text(b + 1).eq_ignore_ascii_case("of");
+        (!(lower && of_after)).then_some(b)
     }
 
     /// If a city or county of two or three words that the dictionary knows (and that is not an
@@ -1988,6 +2024,53 @@ const HOSPITAL_NAMES: &[&[&str]] = &[
     &["sacred", "heart"],
     &["mercy"],
 ];
+
+/// Named regions inside a state, written with "the": "from the Eastern Shore", "on the Cape",
+/// "in the Upper Peninsula". Safe Harbor removes every subdivision smaller than a state, and
+/// these are where families live and vacation. Hand-written; regions that span states ("the
+/// Midwest", "New England") are not listed.
+const REGIONS: &[&[&str]] = &[
+    &["eastern", "shore"],
+    &["western", "shore"],
+    &["north", "shore"],
+    &["south", "shore"],
+    &["jersey", "shore"],
+    &["cape", "cod"],
+    &["outer", "banks"],
+    &["upper", "peninsula"],
+    &["bay", "area"],
+    &["inland", "empire"],
+    &["hill", "country"],
+    &["central", "valley"],
+    &["gulf", "coast"],
+    &["berkshires"],
+    &["catskills"],
+    &["adirondacks"],
+    &["poconos"],
+    &["panhandle"],
+];
+
+/// The first words of [`REGIONS`], as a filter.
+const REGION_FIRST_WORDS: [u32; 676] = letter_length_filter(&[&[
+    "eastern",
+    "western",
+    "north",
+    "south",
+    "jersey",
+    "cape",
+    "outer",
+    "upper",
+    "bay",
+    "inland",
+    "hill",
+    "central",
+    "gulf",
+    "berkshires",
+    "catskills",
+    "adirondacks",
+    "poconos",
+    "panhandle",
+]]);
 
 /// Words that head a plan, after which a building and floor may stand alone: "PLAN: LAKEVIEW 2".
 const PLAN_WORDS: WordSet = WordSet::new(&["plan", "dispo", "disposition"]);
