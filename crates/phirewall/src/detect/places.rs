@@ -97,7 +97,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        if abbr_shaped(t.text) {
+        if ABBR_ENDINGS.get(at).is_some_and(|b| b & bit != 0) && abbr_shaped(t.text) {
             p.hospital_abbr(i, out);
         }
         if !trigger {
@@ -428,6 +428,30 @@ const FACILITY_HEADS: WordSet = WordSet::new(&[
     "vamc",
 ]);
 
+/// The second words of the facility phrases in `dictionaries/facility_words.txt` ("medical
+/// center", "rest home", "nursing and rehabilitation center"). A test keeps it complete.
+const FACILITY_SECOND_WORDS: WordSet = WordSet::new(&[
+    "and",
+    "associates",
+    "care",
+    "center",
+    "centre",
+    "community",
+    "ctr",
+    "facility",
+    "group",
+    "health",
+    "home",
+    "hospital",
+    "living",
+    "medical",
+    "nursing",
+    "practice",
+    "room",
+    "system",
+    "term",
+]);
+
 /// Facility words too common in other senses to end a facility name unless nothing follows
 /// them: "Medical History", "health care proxy", "Center line", "Surgery team".
 const WEAK_HEADS: WordSet = WordSet::new(&[
@@ -484,6 +508,14 @@ const CONNECTIVES: WordSet = WordSet::new(&[
 /// "Home"). Also generic facility shorthand: OSH ("outside hospital"), NH, SNF, LTC, ALF, VNA
 /// name no particular place.
 const NEVER_NAME: WordSet = WordSet::new(&[
+    // Prepositions and conjunctions that end a name: "at GH by Dr. X", "in Milford Mill by
+    // EMS", "Ashgrove or Kessington Rehab".
+    "by",
+    "or",
+    "with",
+    "for",
+    "via",
+    "per",
     "monday",
     "tuesday",
     "wednesday",
@@ -1127,6 +1159,11 @@ impl<'a, 't> Places<'a, 't> {
         let mut best = self.entry(i).filter(|e| e.is(Class::Facility)).map(|_| i);
         let mut j = i;
         while j < i + 4 && self.same_line(i, j + 1) && self.is_word(j + 1) {
+            // Most facility words stand alone ("hospital.", "rest and"): a phrase goes on only
+            // with one of a few second words, tested before walking the dictionary.
+            if j == i && !FACILITY_SECOND_WORDS.has(self.text(i + 1)) {
+                break;
+            }
             let upto = self.phrase(i, j);
             if !dict.continues(upto) {
                 break;
@@ -1425,19 +1462,36 @@ impl<'a, 't> Places<'a, 't> {
         if names.is_empty() {
             return;
         }
-        for (a, b, kind) in names {
-            let n = b - a;
-            let mut i = 0;
-            while i + n < self.toks.len() {
+        // One pass over the tokens for all names. A token is compared only when its length
+        // is that of a name's first word (or of a single-word name with a one- or two-digit
+        // floor glued on): one bit test for almost every token of the note.
+        let len_bit = |len: usize| 1u64 << len.min(63);
+        let mut lengths = 0u64;
+        for &(a, b, _) in &names {
+            let len = self.text(a).len();
+            lengths |= len_bit(len);
+            if a == b && len >= 4 {
+                lengths |= len_bit(len + 1) | len_bit(len + 2);
+            }
+        }
+        // Per name, the first token a new repeat may start at (repeats of one name do not
+        // overlap).
+        let mut next = [0usize; 16];
+        for (i, t) in self.toks.iter().enumerate() {
+            if lengths & len_bit(t.text.len()) == 0 {
+                continue;
+            }
+            for (&(a, b, kind), next) in names.iter().zip(next.iter_mut()) {
+                let n = b - a;
+                if i < *next || i == a {
+                    continue;
+                }
                 let matches = (0..=n)
                     .all(|d| self.text(i + d).eq_ignore_ascii_case(self.text(a + d)))
-                    || (n == 0 && with_floor(self.text(i), self.text(a)));
-                // Whole words only: not the inside of a longer name run.
-                if matches && i != a {
+                    || (n == 0 && with_floor(t.text, self.text(a)));
+                if matches && i + n < self.toks.len() {
                     self.push(out, kind, i, i + n, SCORE_CUE - 0.05, "place.repeat");
-                    i += n + 1;
-                } else {
-                    i += 1;
+                    *next = i + n + 1;
                 }
             }
         }
@@ -1524,12 +1578,12 @@ impl<'a, 't> Places<'a, 't> {
                 return;
             }
         }
-        // Collect name words. A town of two or three words the dictionary knows is taken
-        // whole first: its words alone may be English words ("Bel Air", "Glen Burnie").
-        let town = self.multiword_town_at(a);
-        let mut b = town;
-        let mut distinctive = town.is_some();
-        let mut k = if town.is_some() { a + 4 } else { a };
+        // Collect name words. When none is distinctive, or only one word was taken, a town of
+        // two or three words the dictionary knows is taken whole: its words alone may be
+        // English words ("Bel Air", "Glen Burnie").
+        let mut b = None;
+        let mut distinctive = false;
+        let mut k = a;
         while k < a + 4 && self.same_line(a, k) {
             let Some(t) = self.tok(k) else { break };
             if t.text == "." && b.is_some() && is_any(self.text(k - 1), &["st", "mt", "ft"]) {
@@ -1561,6 +1615,12 @@ impl<'a, 't> Places<'a, 't> {
             }
             b = Some(k);
             k += 1;
+        }
+        if !distinctive || b == Some(a) {
+            if let Some(town) = self.multiword_town_at(a) {
+                b = Some(town);
+                distinctive = true;
+            }
         }
         let Some(b) = b else { return };
         let known_town = || {
@@ -1600,7 +1660,7 @@ impl<'a, 't> Places<'a, 't> {
                     && matches!(n.text, "%" | "." | "-" | "/" | ":" | ",")
             });
         let building = a == b
-            && entry.is_none_or(|e| e.classes & !PERSON == 0)
+            && entry.map_or(true, |e| e.classes & !PERSON == 0)
             && phrase.len() >= 4
             && is_any(prep, &["to", "from", "on"])
             && floor_number;
@@ -1727,7 +1787,7 @@ impl<'a, 't> Places<'a, 't> {
             Shape::Lower => self.caseless,
             _ => false,
         };
-        if !cased_ok || NOT_HOSPITAL_ABBRS.has(t.text) || WARDS.has(t.text) {
+        if !cased_ok {
             return;
         }
         let mut p = i.checked_sub(1);
@@ -1735,8 +1795,11 @@ impl<'a, 't> Places<'a, 't> {
             p = p.and_then(|p| p.checked_sub(1));
         }
         let before = p.is_some_and(|p| self.same_line(p, i) && ABBR_BEFORE.has(self.text(p)));
-        let after = self.same_line(i, i + 1) && ABBR_AFTER.has(self.text(i + 1));
-        if !before && !after {
+        let after = || self.same_line(i, i + 1) && ABBR_AFTER.has(self.text(i + 1));
+        if !before && !after() {
+            return;
+        }
+        if NOT_HOSPITAL_ABBRS.has(t.text) || WARDS.has(t.text) {
             return;
         }
         if let Some(e) = self.entry(i) {
@@ -1776,7 +1839,7 @@ impl<'a, 't> Places<'a, 't> {
                 .words
                 .dict()
                 .lookup(name)
-                .is_none_or(|e| e.classes & !PERSON == 0)
+                .map_or(true, |e| e.classes & !PERSON == 0)
     }
 
     /// LOCATION: a building and floor as the whole of a plan: "PLAN: LAKEVIEW 2 WHEN BED
@@ -1806,7 +1869,7 @@ impl<'a, 't> Places<'a, 't> {
         let name_ok = self
             .tok(a)
             .is_some_and(|t| is_word_shape(t.shape) && t.text.len() >= 5 && !WARDS.has(t.text))
-            && self.entry(a).is_none_or(|e| e.classes & !PERSON == 0);
+            && self.entry(a).map_or(true, |e| e.classes & !PERSON == 0);
         if after_ok && name_ok {
             self.push(out, Kind::Location, a, a, SCORE_CUE, "place.building");
         }
@@ -1827,8 +1890,7 @@ impl<'a, 't> Places<'a, 't> {
     /// [`HOSPITAL_NAMES`]), the index of its last token. In a cased note its words must be
     /// capitalized: "a good samaritan called 911" is a passer-by.
     fn hospital_name_at(&self, a: usize) -> Option<usize> {
-        let first = self.text(a);
-        if !is_any(first, &["holy", "good", "sacred", "mercy"]) {
+        if !HOSPITAL_NAME_FIRST_WORDS.has(self.text(a)) {
             return None;
         }
         let named = |k: usize| {
@@ -1885,11 +1947,24 @@ impl<'a, 't> Places<'a, 't> {
                     || (self.caseless && t.shape == Shape::Lower)
             }) && self.same_line(a, k)
         };
-        if !cased(a) || !cased(a + 1) {
+        if !cased(a) || !cased(a + 1) || self.text(a).len() < 3 || self.text(a + 1).len() < 3 {
+            return None;
+        }
+        // The words of a note ("in PLACE", "to BE", "from CCU") are common English words or
+        // clinical shorthand: the dictionary's answer for the first word, which the name rules
+        // just asked for, rules them out before any phrase is looked up.
+        let ruled_out = self.entry(a).is_some_and(|e| {
+            (e.is(Class::EnglishWord) && e.word_rank <= 20)
+                || e.is(Class::ClinicalAbbr)
+                || e.is(Class::Drug)
+                || e.is(Class::Facility)
+        });
+        // One walk of the first word tells whether any entry of several words starts with it.
+        if ruled_out || !self.words.dict().continues(self.text(a)) {
             return None;
         }
         for b in [a + 2, a + 1] {
-            if b > a + 1 && !cased(b) {
+            if b > a + 1 && (!cased(b) || self.text(b).len() < 3) {
                 continue;
             }
             let known = self
@@ -1948,6 +2023,19 @@ impl<'a, 't> Places<'a, 't> {
         Cue::None
     }
 }
+
+/// The (first letter, last letter, length) filter of words that may be hospital initials: two
+/// to five letters ending in "h" or "c" (see [`abbr_shaped`]).
+const ABBR_ENDINGS: [u32; 676] = {
+    let mut filter = [0u32; 676];
+    let mut first = 0;
+    while first < 26 {
+        filter[first * 26 + (b'h' - b'a') as usize] = 0b11_1100;
+        filter[first * 26 + (b'c' - b'a') as usize] = 0b11_1000;
+        first += 1;
+    }
+    filter
+};
 
 /// Whether `word` is shaped like a hospital's initials: two to five letters ending in "h" or
 /// "mc" (see [`Places::hospital_abbr`]). Byte tests only: this runs for every token.
@@ -2024,6 +2112,9 @@ const HOSPITAL_NAMES: &[&[&str]] = &[
     &["sacred", "heart"],
     &["mercy"],
 ];
+
+/// The first words of [`HOSPITAL_NAMES`].
+const HOSPITAL_NAME_FIRST_WORDS: WordSet = WordSet::new(&["holy", "good", "sacred", "mercy"]);
 
 /// Named regions inside a state, written with "the": "from the Eastern Shore", "on the Cape",
 /// "in the Upper Peninsula". Safe Harbor removes every subdivision smaller than a state, and
@@ -2221,7 +2312,8 @@ fn is_word_shape(shape: Shape) -> bool {
 /// Whether `word` is `name` glued to a floor number of one or two digits: "Lakeview3" after
 /// "Lakeview" was found.
 fn with_floor(word: &str, name: &str) -> bool {
-    word.len() > name.len()
+    name.len() >= 4
+        && word.len() > name.len()
         && word.len() <= name.len() + 2
         && word
             .get(..name.len())
@@ -2460,6 +2552,16 @@ mod tests {
     }
 
     #[test]
+    fn facility_second_words_cover_the_list() {
+        let list = include_str!("../../../../dictionaries/facility_words.txt");
+        for line in list.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(second) = line.split(' ').nth(1) {
+                assert!(FACILITY_SECOND_WORDS.has(second), "{line}");
+            }
+        }
+    }
+
+    #[test]
     fn filters_agree_with_lists() {
         for set in [
             &FACILITY_HEADS,
@@ -2467,6 +2569,12 @@ mod tests {
             &WARDS,
             &NEVER_NAME,
             &CONNECTIVES,
+            &HOSPITAL_NAME_FIRST_WORDS,
+            &NOT_HOSPITAL_ABBRS,
+            &ABBR_BEFORE,
+            &ABBR_AFTER,
+            &PLAN_WORDS,
+            &FACILITY_SECOND_WORDS,
         ] {
             for w in set.words {
                 assert!(set.has(w), "{w}");
@@ -2480,6 +2588,20 @@ mod tests {
             assert!(may_be_in(&SUFFIXES, w), "{w}");
         }
         assert!(!PREPOSITIONS.has("tox"));
+        for name in HOSPITAL_NAMES {
+            assert!(HOSPITAL_NAME_FIRST_WORDS.has(name[0]), "{name:?}");
+        }
+        for region in REGIONS {
+            assert!(may_be_in(&REGION_FIRST_WORDS, region[0]), "{region:?}");
+        }
+        for w in ["gh", "MGH", "gbmc", "UMMC", "bidmc"] {
+            assert!(abbr_shaped(w), "{w}");
+            let (at, bit) = filter_key(w).expect("letters");
+            assert!(ABBR_ENDINGS[at] & bit != 0, "{w}");
+        }
+        for w in ["h", "c", "mc", "hospital", "abc", "G5H"] {
+            assert!(!abbr_shaped(w), "{w}");
+        }
         assert!(!may_be_in(&TRIGGERS, ""));
         assert!(!may_be_in(&TRIGGERS, "3rd"));
     }
