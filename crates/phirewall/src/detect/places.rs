@@ -1845,7 +1845,9 @@ impl<'a, 't> Places<'a, 't> {
     /// LOCATION: a building and floor as the whole of a plan: "PLAN: LAKEVIEW 2 WHEN BED
     /// AVAILABLE", "dispo: ashgrove 4 today". Token `i` is "plan" or "dispo"; a colon, then one
     /// word the dictionary does not know (or knows only as a person's name) of five or more
-    /// letters, then a floor number of one digit that is not a measurement ("2 mg", "2/3").
+    /// letters, then a floor number of one digit, then the end of the line or clause or a word
+    /// that says when ("when", "today", "this am"): "PLAN: DIURESE 1 L", "2 UNITS" are
+    /// amounts.
     fn building_in_plan(&self, i: usize, out: &mut Vec<Finding>) {
         let (colon, a, n) = (i + 1, i + 2, i + 3);
         if self.text(colon) != ":" || !self.same_line(i, n) || !self.proper_case(a) {
@@ -1855,15 +1857,14 @@ impl<'a, 't> Places<'a, 't> {
         if floor.shape != Shape::Digits || floor.text.len() != 1 {
             return;
         }
+        // What follows the floor says when the move happens ("WHEN BED AVAIL", "this am",
+        // "today") or ends the line: "PLAN: DIURESE 1 L", "2 UNITS" are amounts.
         let after_ok = match self.tok(n + 1) {
             None => true,
             Some(x) => {
                 !self.same_line(n, n + 1)
-                    || (x.span.start > floor.span.end
-                        && is_word_shape(x.shape)
-                        && !x.text.eq_ignore_ascii_case("x")
-                        && !self.words.entry(n + 1).is_some_and(|e| e.is(Class::Unit)))
-                    || matches!(x.text, "." | ",")
+                    || matches!(x.text, "." | "," | ";")
+                    || (x.span.start > floor.span.end && PLAN_FLOOR_FOLLOWERS.has(x.text))
             }
         };
         let name_ok = self
@@ -2162,6 +2163,12 @@ const REGION_FIRST_WORDS: [u32; 676] = letter_length_filter(&[&[
     "poconos",
     "panhandle",
 ]]);
+
+/// Words after "PLAN: <building> <floor>" that say when: "WHEN BED AVAILABLE", "this am".
+const PLAN_FLOOR_FOLLOWERS: WordSet = WordSet::new(&[
+    "when", "once", "if", "after", "pending", "today", "tonight", "tomorrow", "this", "in",
+    "later", "am", "pm", "asap", "bed", "soon",
+]);
 
 /// Words that head a plan, after which a building and floor may stand alone: "PLAN: LAKEVIEW 2".
 const PLAN_WORDS: WordSet = WordSet::new(&["plan", "dispo", "disposition"]);
@@ -2574,6 +2581,7 @@ mod tests {
             &ABBR_BEFORE,
             &ABBR_AFTER,
             &PLAN_WORDS,
+            &PLAN_FLOOR_FOLLOWERS,
             &FACILITY_SECOND_WORDS,
         ] {
             for w in set.words {
