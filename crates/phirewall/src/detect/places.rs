@@ -2089,10 +2089,11 @@ const ABBR_AFTER: WordSet = WordSet::new(&[
 /// Clinical abbreviations ending in H or MC that the dictionary does not list, and generic
 /// hospital shorthand: never a particular hospital.
 const NOT_HOSPITAL_ABBRS: WordSet = WordSet::new(&[
-    "acth", "adh", "bph", "cath", "ch", "cvvh", "dh", "etoh", "fh", "fsh", "hh", "hoh", "ich",
-    "ivh", "lah", "lh", "lvh", "mech", "mh", "neph", "nh", "oh", "osh", "path", "ph", "pmh", "pph",
-    "proph", "psh", "psych", "pth", "rah", "rvh", "sah", "sh", "siadh", "staph", "synch", "tach",
-    "tah", "trach", "tsh", "usoh", "wh",
+    "acth", "adh", "bh", "bph", "cath", "ch", "cmc", "cvvh", "dh", "edh", "etoh", "fh", "fsh",
+    "hh", "hoh", "ich", "iph", "ivh", "lah", "lgih", "lh", "lph", "lvh", "mech", "mh", "mmc",
+    "neph", "nh", "nph", "oh", "osh", "pah", "path", "ph", "pmc", "pmh", "pph", "proph", "psh",
+    "psych", "pth", "rah", "rvh", "sah", "sdh", "sh", "siadh", "staph", "synch", "tach", "tah",
+    "trach", "tsh", "ugih", "usoh", "wh",
 ]);
 
 /// The dictionary classes of a person's name: a word known only as a name may still be a
