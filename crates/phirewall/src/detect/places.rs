@@ -1774,7 +1774,8 @@ impl<'a, 't> Places<'a, 't> {
     /// she is in GH") or a hospital department or staff word after it ("GH cath lab", "GBMC
     /// nurse", "GH EW").
     ///
-    /// Accepts two to five letters, all caps (any case in a caseless note), that the dictionary
+    /// Accepts two to five letters, all caps (lowercase in a caseless note, or right after
+    /// "at", "from" or "in"), that the dictionary
     /// does not know as a word, clinical abbreviation, drug, medical term or state. "VAMC" (a
     /// facility word) counts: "transferred from VAMC" names the city's VA medical center,
     /// while "the VA" alone does not match. Rejects generic shorthand (OSH "outside hospital", OH, NH), clinical abbreviations
@@ -1782,12 +1783,7 @@ impl<'a, 't> Places<'a, 't> {
     /// [`NOT_HOSPITAL_ABBRS`]) and English words ("WITH", "MUCH").
     fn hospital_abbr(&self, i: usize, out: &mut Vec<Finding>) {
         let Some(t) = self.tok(i) else { return };
-        let cased_ok = match t.shape {
-            Shape::AllCaps => true,
-            Shape::Lower => self.caseless,
-            _ => false,
-        };
-        if !cased_ok {
+        if !matches!(t.shape, Shape::AllCaps | Shape::Lower) {
             return;
         }
         let mut p = i.checked_sub(1);
@@ -1797,6 +1793,13 @@ impl<'a, 't> Places<'a, 't> {
         let before = p.is_some_and(|p| self.same_line(p, i) && ABBR_BEFORE.has(self.text(p)));
         let after = || self.same_line(i, i + 1) && ABBR_AFTER.has(self.text(i + 1));
         if !before && !after() {
+            return;
+        }
+        // Lowercase initials in a cased note only right after "at", "from" or "in" ("she
+        // had it done at gh"), where a word of the note would have been a dictionary word.
+        let lower_ok = self.caseless
+            || p.is_some_and(|p| p + 1 == i && is_any(self.text(p), &["at", "from", "in"]));
+        if t.shape == Shape::Lower && !lower_ok {
             return;
         }
         if NOT_HOSPITAL_ABBRS.has(t.text) || WARDS.has(t.text) {
@@ -2091,9 +2094,9 @@ const ABBR_AFTER: WordSet = WordSet::new(&[
 const NOT_HOSPITAL_ABBRS: WordSet = WordSet::new(&[
     "acth", "adh", "bh", "bph", "cath", "ch", "cmc", "cvvh", "dh", "edh", "etoh", "fh", "fsh",
     "hh", "hoh", "ich", "iph", "ivh", "lah", "lgih", "lh", "lph", "lvh", "mech", "mh", "mmc",
-    "neph", "nh", "nph", "oh", "osh", "pah", "path", "ph", "pmc", "pmh", "pph", "proph", "psh",
-    "psych", "pth", "rah", "rvh", "sah", "sdh", "sh", "siadh", "staph", "synch", "tach", "tah",
-    "trach", "tsh", "ugih", "usoh", "wh",
+    "meth", "neph", "nh", "nph", "oh", "osh", "pah", "path", "ph", "pleth", "pmc", "pmh", "pph",
+    "proph", "psh", "psych", "pth", "rah", "rvh", "sah", "sdh", "sh", "siadh", "staph", "synch",
+    "tach", "tah", "trach", "tsh", "ugih", "usoh", "wh",
 ]);
 
 /// The dictionary classes of a person's name: a word known only as a name may still be a
