@@ -1783,7 +1783,18 @@ impl<'a, 't> Places<'a, 't> {
     /// [`NOT_HOSPITAL_ABBRS`]) and English words ("WITH", "MUCH").
     fn hospital_abbr(&self, i: usize, out: &mut Vec<Finding>) {
         let Some(t) = self.tok(i) else { return };
-        if !matches!(t.shape, Shape::AllCaps | Shape::Lower) {
+        let cased_ok = match t.shape {
+            Shape::AllCaps => true,
+            // Lowercase initials in a cased note only right after "at", "from" or "in" ("she
+            // had it done at gh"), where a word of the note would be a dictionary word.
+            Shape::Lower => {
+                self.caseless
+                    || i.checked_sub(1)
+                        .is_some_and(|p| is_any(self.text(p), &["at", "from", "in"]))
+            }
+            _ => false,
+        };
+        if !cased_ok {
             return;
         }
         let mut p = i.checked_sub(1);
@@ -1793,13 +1804,6 @@ impl<'a, 't> Places<'a, 't> {
         let before = p.is_some_and(|p| self.same_line(p, i) && ABBR_BEFORE.has(self.text(p)));
         let after = || self.same_line(i, i + 1) && ABBR_AFTER.has(self.text(i + 1));
         if !before && !after() {
-            return;
-        }
-        // Lowercase initials in a cased note only right after "at", "from" or "in" ("she
-        // had it done at gh"), where a word of the note would have been a dictionary word.
-        let lower_ok = self.caseless
-            || p.is_some_and(|p| p + 1 == i && is_any(self.text(p), &["at", "from", "in"]));
-        if t.shape == Shape::Lower && !lower_ok {
             return;
         }
         if NOT_HOSPITAL_ABBRS.has(t.text) || WARDS.has(t.text) {
