@@ -14,7 +14,15 @@
 //! - [`Places::facility`]: the proper name before a facility word ("Calvert Hospital" -> "Calvert").
 //! - [`Places::after_cue`]: a place after a cue verb: "transferred to X", "admitted from X", "lives in
 //!   X", "moved to X", "daughter from X"; a building with its floor ("to Lakeview 2").
-//! - [`Places::repeat`]: every other occurrence, in the same note, of a name found above.
+//! - [`Places::hospital_abbr`]: a hospital's initials ("GH", "UMMC") after a preposition or
+//!   before a department word ("at GH", "GBMC nurse").
+//! - [`Places::hospital_name_at`]: hospital names shared across the country and made of English
+//!   words ("Holy Cross", "Good Samaritan") after a preposition or before a facility word.
+//! - [`Places::region_at`]: a named region inside a state ("from the Eastern Shore").
+//! - [`Places::building_in_plan`], [`Places::glued_building`]: a building and floor heading a
+//!   plan ("PLAN: LAKEVIEW 2 WHEN BED AVAIL") or glued together ("admitted to LAKEVIEW7").
+//! - [`Places::repeat`]: every other occurrence, in the same note, of a name found above (also
+//!   glued to a floor number).
 //!
 //! What is never reported:
 //! - A US state or territory alone, by name or abbreviation: Safe Harbor keeps states.
