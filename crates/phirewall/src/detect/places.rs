@@ -2180,7 +2180,7 @@ const REGION_FIRST_WORDS: [u32; 676] = letter_length_filter(&[&[
     "panhandle",
 ]]);
 
-/// Words after "PLAN: <building> <floor>" that say when: "WHEN BED AVAILABLE", "this am".
+/// Words after `PLAN: building floor` that say when: "WHEN BED AVAILABLE", "this am".
 const PLAN_FLOOR_FOLLOWERS: WordSet = WordSet::new(&[
     "when", "once", "if", "after", "pending", "today", "tonight", "tomorrow", "this", "in",
     "later", "am", "pm", "asap", "bed", "soon",
