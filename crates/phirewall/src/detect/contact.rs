@@ -319,7 +319,7 @@ fn phone_or_fax(ctx: &Context<'_>, span: Span) -> Kind {
 }
 
 /// Whether the number ending at `end` is labelled as a fax after it: "617-555-0101 (fax)",
-/// "617-555-0101 [Fax]", or "fax" closing the line or clause ("... 617-555-0101 fax."). A "fax"
+/// "617-555-0101 \[Fax\]", or "fax" closing the line or clause ("... 617-555-0101 fax."). A "fax"
 /// followed by more text ("617-555-0100 Fax 617-555-0101") labels what comes next instead.
 fn fax_label_after(ctx: &Context<'_>, end: usize) -> bool {
     let after = ctx.after(end, 24).as_bytes();

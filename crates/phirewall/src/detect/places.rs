@@ -14,7 +14,15 @@
 //! - [`Places::facility`]: the proper name before a facility word ("Calvert Hospital" -> "Calvert").
 //! - [`Places::after_cue`]: a place after a cue verb: "transferred to X", "admitted from X", "lives in
 //!   X", "moved to X", "daughter from X"; a building with its floor ("to Lakeview 2").
-//! - [`Places::repeat`]: every other occurrence, in the same note, of a name found above.
+//! - [`Places::hospital_abbr`]: a hospital's initials ("GH", "UMMC") after a preposition or
+//!   before a department word ("at GH", "GBMC nurse").
+//! - [`Places::hospital_name_at`]: hospital names shared across the country and made of English
+//!   words ("Holy Cross", "Good Samaritan") after a preposition or before a facility word.
+//! - [`Places::region_at`]: a named region inside a state ("from the Eastern Shore").
+//! - [`Places::building_in_plan`], [`Places::glued_building`]: a building and floor heading a
+//!   plan ("PLAN: LAKEVIEW 2 WHEN BED AVAIL") or glued together ("admitted to LAKEVIEW7").
+//! - [`Places::repeat`]: every other occurrence, in the same note, of a name found above (also
+//!   glued to a floor number).
 //!
 //! What is never reported:
 //! - A US state or territory alone, by name or abbreviation: Safe Harbor keeps states.
@@ -97,6 +105,9 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
+        if ABBR_ENDINGS.get(at).is_some_and(|b| b & bit != 0) && abbr_shaped(t.text) {
+            p.hospital_abbr(i, out);
+        }
         if !trigger {
             continue;
         }
@@ -111,6 +122,9 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         }
         if PREPOSITIONS.has(t.text) {
             p.after_cue(i, out);
+        }
+        if PLAN_WORDS.has(t.text) {
+            p.building_in_plan(i, out);
         }
     }
     p.repeat(first, out);
@@ -169,8 +183,12 @@ const STREET_SUFFIX_WORDS: WordSet = WordSet::new(&[
     "wharf",
 ]);
 
-const TRIGGERS: [u32; 676] =
-    letter_length_filter(&[FACILITY_HEADS.words, COUNTY_WORDS.words, PREPOSITIONS.words]);
+const TRIGGERS: [u32; 676] = letter_length_filter(&[
+    FACILITY_HEADS.words,
+    COUNTY_WORDS.words,
+    PREPOSITIONS.words,
+    PLAN_WORDS.words,
+]);
 
 /// The words that make a cue (see [`Places::cue_before`]).
 const CUE_WORDS: [u32; 676] = letter_length_filter(&[
@@ -382,6 +400,7 @@ const PREPOSITIONS: WordSet = WordSet::new(&["to", "from", "at", "in", "of", "ne
 /// of these before the dictionary is asked whether a facility phrase starts there.
 const FACILITY_HEADS: WordSet = WordSet::new(&[
     "assisted",
+    "campus",
     "cancer",
     "center",
     "centre",
@@ -417,9 +436,34 @@ const FACILITY_HEADS: WordSet = WordSet::new(&[
     "vamc",
 ]);
 
+/// The second words of the facility phrases in `dictionaries/facility_words.txt` ("medical
+/// center", "rest home", "nursing and rehabilitation center"). A test keeps it complete.
+const FACILITY_SECOND_WORDS: WordSet = WordSet::new(&[
+    "and",
+    "associates",
+    "care",
+    "center",
+    "centre",
+    "community",
+    "ctr",
+    "facility",
+    "group",
+    "health",
+    "home",
+    "hospital",
+    "living",
+    "medical",
+    "nursing",
+    "practice",
+    "room",
+    "system",
+    "term",
+]);
+
 /// Facility words too common in other senses to end a facility name unless nothing follows
 /// them: "Medical History", "health care proxy", "Center line", "Surgery team".
 const WEAK_HEADS: WordSet = WordSet::new(&[
+    "campus",
     "center",
     "centre",
     "ctr",
@@ -472,6 +516,14 @@ const CONNECTIVES: WordSet = WordSet::new(&[
 /// "Home"). Also generic facility shorthand: OSH ("outside hospital"), NH, SNF, LTC, ALF, VNA
 /// name no particular place.
 const NEVER_NAME: WordSet = WordSet::new(&[
+    // Prepositions and conjunctions that end a name: "at GH by Dr. X", "in Milford Mill by
+    // EMS", "Ashgrove or Kessington Rehab".
+    "by",
+    "or",
+    "with",
+    "for",
+    "via",
+    "per",
     "monday",
     "tuesday",
     "wednesday",
@@ -1115,6 +1167,11 @@ impl<'a, 't> Places<'a, 't> {
         let mut best = self.entry(i).filter(|e| e.is(Class::Facility)).map(|_| i);
         let mut j = i;
         while j < i + 4 && self.same_line(i, j + 1) && self.is_word(j + 1) {
+            // Most facility words stand alone ("hospital.", "rest and"): a phrase goes on only
+            // with one of a few second words, tested before walking the dictionary.
+            if j == i && !FACILITY_SECOND_WORDS.has(self.text(i + 1)) {
+                break;
+            }
             let upto = self.phrase(i, j);
             if !dict.continues(upto) {
                 break;
@@ -1175,7 +1232,25 @@ impl<'a, 't> Places<'a, 't> {
                     );
                 }
             }
-            None => {}
+            None => {
+                // "holy cross hospital": a common hospital name made of English words.
+                for start in [head.checked_sub(2), head.checked_sub(1)]
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(b) = self.hospital_name_at(start).filter(|&b| b + 1 == head) {
+                        self.push(
+                            out,
+                            Kind::Location,
+                            start,
+                            b,
+                            SCORE_FACILITY,
+                            "place.facility",
+                        );
+                        return;
+                    }
+                }
+            }
         }
     }
 
@@ -1358,6 +1433,9 @@ impl<'a, 't> Places<'a, 't> {
                     | "place.cue_home"
                     | "place.city_state"
                     | "place.building"
+                    | "place.abbr"
+                    | "place.hospital_name"
+                    | "place.region"
             );
             if !source {
                 continue;
@@ -1392,18 +1470,36 @@ impl<'a, 't> Places<'a, 't> {
         if names.is_empty() {
             return;
         }
-        for (a, b, kind) in names {
-            let n = b - a;
-            let mut i = 0;
-            while i + n < self.toks.len() {
-                let matches =
-                    (0..=n).all(|d| self.text(i + d).eq_ignore_ascii_case(self.text(a + d)));
-                // Whole words only: not the inside of a longer name run.
-                if matches && i != a {
+        // One pass over the tokens for all names. A token is compared only when its length
+        // is that of a name's first word (or of a single-word name with a one- or two-digit
+        // floor glued on): one bit test for almost every token of the note.
+        let len_bit = |len: usize| 1u64 << len.min(63);
+        let mut lengths = 0u64;
+        for &(a, b, _) in &names {
+            let len = self.text(a).len();
+            lengths |= len_bit(len);
+            if a == b && len >= 4 {
+                lengths |= len_bit(len + 1) | len_bit(len + 2);
+            }
+        }
+        // Per name, the first token a new repeat may start at (repeats of one name do not
+        // overlap).
+        let mut next = [0usize; 16];
+        for (i, t) in self.toks.iter().enumerate() {
+            if lengths & len_bit(t.text.len()) == 0 {
+                continue;
+            }
+            for (&(a, b, kind), next) in names.iter().zip(next.iter_mut()) {
+                let n = b - a;
+                if i < *next || i == a {
+                    continue;
+                }
+                let matches = (0..=n)
+                    .all(|d| self.text(i + d).eq_ignore_ascii_case(self.text(a + d)))
+                    || (n == 0 && with_floor(t.text, self.text(a)));
+                if matches && i + n < self.toks.len() {
                     self.push(out, kind, i, i + n, SCORE_CUE - 0.05, "place.repeat");
-                    i += n + 1;
-                } else {
-                    i += 1;
+                    *next = i + n + 1;
                 }
             }
         }
@@ -1456,6 +1552,27 @@ impl<'a, 't> Places<'a, 't> {
         if !self.same_line(i, a) {
             return;
         }
+        if cue == Cue::Home && self.text(a) == "DC" {
+            // Washington, written as its district: a city, although listed with the states.
+            self.push(out, Kind::City, a, a, SCORE_CUE, "place.cue_home");
+            return;
+        }
+        if cue != Cue::Home && is_any(prep, &["to", "from", "at", "in"]) {
+            if let Some(b) = self.hospital_name_at(a) {
+                self.push(out, Kind::Location, a, b, SCORE_CUE, "place.hospital_name");
+                return;
+            }
+        }
+        if a > i + 1 && is_any(prep, &["from", "on", "in", "to", "at"]) {
+            if let Some(b) = self.region_at(a) {
+                self.push(out, Kind::Location, a, b, SCORE_CUE, "place.region");
+                return;
+            }
+        }
+        if cue == Cue::Move && self.glued_building(a) {
+            self.push(out, Kind::Location, a, a, SCORE_CUE, "place.building");
+            return;
+        }
         if cue == Cue::None {
             // Without a cue only a building ("to Lakeview 2") or a known city can follow: check
             // the cheap signs before asking the dictionary.
@@ -1469,7 +1586,9 @@ impl<'a, 't> Places<'a, 't> {
                 return;
             }
         }
-        // Collect name words.
+        // Collect name words. When none is distinctive, or only one word was taken, a town of
+        // two or three words the dictionary knows is taken whole: its words alone may be
+        // English words ("Bel Air", "Glen Burnie").
         let mut b = None;
         let mut distinctive = false;
         let mut k = a;
@@ -1504,6 +1623,12 @@ impl<'a, 't> Places<'a, 't> {
             }
             b = Some(k);
             k += 1;
+        }
+        if !distinctive || b == Some(a) {
+            if let Some(town) = self.multiword_town_at(a) {
+                b = Some(town);
+                distinctive = true;
+            }
         }
         let Some(b) = b else { return };
         let known_town = || {
@@ -1543,7 +1668,7 @@ impl<'a, 't> Places<'a, 't> {
                     && matches!(n.text, "%" | "." | "-" | "/" | ":" | ",")
             });
         let building = a == b
-            && entry.is_none()
+            && entry.map_or(true, |e| e.classes & !PERSON == 0)
             && phrase.len() >= 4
             && is_any(prep, &["to", "from", "on"])
             && floor_number;
@@ -1626,7 +1751,11 @@ impl<'a, 't> Places<'a, 't> {
                     return;
                 }
                 if prep.eq_ignore_ascii_case("of") {
-                    let name_before = !self.caseless
+                    // In a note written in one case, capitals still tell when both the
+                    // name and the town have them ("daughter Grace of Towson").
+                    let town_capitalized =
+                        self.tok(a).is_some_and(|t| t.shape == Shape::Capitalized);
+                    let name_before = (!self.caseless || town_capitalized)
                         && i.checked_sub(1)
                             .and_then(|p| self.tok(p))
                             .is_some_and(|t| t.shape == Shape::Capitalized);
@@ -1647,13 +1776,227 @@ impl<'a, 't> Places<'a, 't> {
         }
     }
 
+    /// LOCATION: a hospital's initials, written the way hospitals abbreviate themselves: ending
+    /// in H (Hospital: "GH", "MGH", "JHH") or MC (Medical Center: "GBMC", "UMMC"), with a place
+    /// context on one side: a preposition before it ("at GH", "transferred from the UMMC", "knows
+    /// she is in GH") or a hospital department or staff word after it ("GH cath lab", "GBMC
+    /// nurse", "GH EW").
+    ///
+    /// Accepts two to five letters, all caps (lowercase in a caseless note, or right after
+    /// "at", "from" or "in"), that the dictionary
+    /// does not know as a word, clinical abbreviation, drug, medical term or state. "VAMC" (a
+    /// facility word) counts: "transferred from VAMC" names the city's VA medical center,
+    /// while "the VA" alone does not match. Rejects generic shorthand (OSH "outside hospital", OH, NH), clinical abbreviations
+    /// ending in H that the dictionary lacks (USOH, SYNCH, CH for chair, HOH, LVH, BPH: see
+    /// [`NOT_HOSPITAL_ABBRS`]) and English words ("WITH", "MUCH").
+    fn hospital_abbr(&self, i: usize, out: &mut Vec<Finding>) {
+        let Some(t) = self.tok(i) else { return };
+        let cased_ok = match t.shape {
+            Shape::AllCaps => true,
+            // Lowercase initials in a cased note only right after "at", "from" or "in" ("she
+            // had it done at gh"), where a word of the note would be a dictionary word.
+            Shape::Lower => {
+                self.caseless
+                    || i.checked_sub(1)
+                        .is_some_and(|p| is_any(self.text(p), &["at", "from", "in"]))
+            }
+            _ => false,
+        };
+        if !cased_ok {
+            return;
+        }
+        let mut p = i.checked_sub(1);
+        if p.is_some_and(|p| self.text(p).eq_ignore_ascii_case("the")) {
+            p = p.and_then(|p| p.checked_sub(1));
+        }
+        let before = p.is_some_and(|p| self.same_line(p, i) && ABBR_BEFORE.has(self.text(p)));
+        let after = || self.same_line(i, i + 1) && ABBR_AFTER.has(self.text(i + 1));
+        if !before && !after() {
+            return;
+        }
+        if NOT_HOSPITAL_ABBRS.has(t.text) || WARDS.has(t.text) {
+            return;
+        }
+        if let Some(e) = self.entry(i) {
+            let never = Class::EnglishWord as u16
+                | Class::ClinicalAbbr as u16
+                | Class::Drug as u16
+                | Class::MedicalTerm as u16
+                | Class::State as u16
+                | Class::StateAbbr as u16
+                | Class::Unit as u16
+                | Class::Title as u16
+                | Class::RelationCue as u16;
+            if e.classes & never != 0 {
+                return;
+            }
+        }
+        self.push(out, Kind::Location, i, i, SCORE_CUE, "place.abbr");
+    }
+
+    /// A building name glued to its floor ("LAKEVIEW7", "Ashgrove3"): four or more letters the
+    /// dictionary does not know (or knows only as a person's name), then one or two digits.
+    /// Written as a name, or in a caseless note. Only after a move cue ("admitted to
+    /// LAKEVIEW7"): drug and device names glued to numbers are common elsewhere.
+    fn glued_building(&self, a: usize) -> bool {
+        let Some(t) = self.tok(a) else { return false };
+        if t.shape != Shape::Alphanumeric {
+            return false;
+        }
+        let letters = t.text.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (name, floor) = t.text.split_at(letters);
+        let cased = self.caseless || name.bytes().next().is_some_and(|c| c.is_ascii_uppercase());
+        letters >= 4
+            && (1..=2).contains(&floor.len())
+            && floor.bytes().all(|c| c.is_ascii_digit())
+            && cased
+            && self
+                .words
+                .dict()
+                .lookup(name)
+                .map_or(true, |e| e.classes & !PERSON == 0)
+    }
+
+    /// LOCATION: a building and floor as the whole of a plan: "PLAN: LAKEVIEW 2 WHEN BED
+    /// AVAILABLE", "dispo: ashgrove 4 today". Token `i` is "plan" or "dispo"; a colon, then one
+    /// word the dictionary does not know (or knows only as a person's name) of five or more
+    /// letters, then a floor number of one digit, then the end of the line or clause or a word
+    /// that says when ("when", "today", "this am"): "PLAN: DIURESE 1 L", "2 UNITS" are
+    /// amounts.
+    fn building_in_plan(&self, i: usize, out: &mut Vec<Finding>) {
+        let (colon, a, n) = (i + 1, i + 2, i + 3);
+        if self.text(colon) != ":" || !self.same_line(i, n) || !self.proper_case(a) {
+            return;
+        }
+        let Some(floor) = self.tok(n) else { return };
+        if floor.shape != Shape::Digits || floor.text.len() != 1 {
+            return;
+        }
+        // What follows the floor says when the move happens ("WHEN BED AVAIL", "this am",
+        // "today") or ends the line: "PLAN: DIURESE 1 L", "2 UNITS" are amounts.
+        let after_ok = match self.tok(n + 1) {
+            None => true,
+            Some(x) => {
+                !self.same_line(n, n + 1)
+                    || matches!(x.text, "." | "," | ";")
+                    || (x.span.start > floor.span.end && PLAN_FLOOR_FOLLOWERS.has(x.text))
+            }
+        };
+        let name_ok = self
+            .tok(a)
+            .is_some_and(|t| is_word_shape(t.shape) && t.text.len() >= 5 && !WARDS.has(t.text))
+            && self.entry(a).map_or(true, |e| e.classes & !PERSON == 0);
+        if after_ok && name_ok {
+            self.push(out, Kind::Location, a, a, SCORE_CUE, "place.building");
+        }
+    }
+
     /// "University of Maryland", "U of MD": a university named after a state names one place.
+    ///
+    /// Also "U Maryland", "Univ Vermont": the state's full name right after.
     fn institution(&self, a: usize, b: usize) -> bool {
         (a..b).any(|k| {
             is_any(self.text(k), &["university", "univ", "u"])
-                && self.text(k + 1).eq_ignore_ascii_case("of")
-                && k + 2 <= b
+                && ((self.text(k + 1).eq_ignore_ascii_case("of") && k + 2 <= b)
+                    || self.entry(k + 1).is_some_and(|e| e.is(Class::State)))
         })
+    }
+
+    /// If a hospital name common across the country starts at token `a` (see
+    /// [`HOSPITAL_NAMES`]), the index of its last token. In a cased note its words must be
+    /// capitalized: "a good samaritan called 911" is a passer-by.
+    fn hospital_name_at(&self, a: usize) -> Option<usize> {
+        if !HOSPITAL_NAME_FIRST_WORDS.has(self.text(a)) {
+            return None;
+        }
+        let named = |k: usize| {
+            self.tok(k).is_some_and(|t| {
+                matches!(t.shape, Shape::Capitalized | Shape::AllCaps)
+                    || (self.caseless && t.shape == Shape::Lower)
+            })
+        };
+        HOSPITAL_NAMES.iter().find_map(|name| {
+            let b = a + name.len() - 1;
+            let all = name.iter().enumerate().all(|(d, w)| {
+                self.text(a + d).eq_ignore_ascii_case(w) && named(a + d) && self.same_line(a, a + d)
+            });
+            all.then_some(b)
+        })
+    }
+
+    /// If a region of a state starts at token `a` (see [`REGIONS`]), the index of its last
+    /// token. Called only after "from the", "on the", "in the", "to the", "at the"; in a cased
+    /// note the words must be capitalized, and lowercase they must not be followed by "of"
+    /// ("the north shore of the lesion" is no place).
+    fn region_at(&self, a: usize) -> Option<usize> {
+        let first = self.text(a);
+        if !may_be_in(&REGION_FIRST_WORDS, first) {
+            return None;
+        }
+        let named = |k: usize| {
+            self.tok(k).is_some_and(|t| {
+                matches!(t.shape, Shape::Capitalized | Shape::AllCaps)
+                    || (self.caseless && t.shape == Shape::Lower)
+            }) && self.same_line(a, k)
+        };
+        let b = REGIONS.iter().find_map(|name| {
+            let b = a + name.len() - 1;
+            let all = name
+                .iter()
+                .enumerate()
+                .all(|(d, w)| self.text(a + d).eq_ignore_ascii_case(w) && named(a + d));
+            all.then_some(b)
+        })?;
+        // Lowercase, "the north shore of the wound" describes a shape.
+        let lower = self.tok(a).is_some_and(|t| t.shape == Shape::Lower);
+        let of_after = self.same_line(b, b + 1) && self.text(b + 1).eq_ignore_ascii_case("of");
+        (!(lower && of_after)).then_some(b)
+    }
+
+    /// If a city or county of two or three words that the dictionary knows (and that is not an
+    /// English phrase or a state) starts at token `a`, the index of its last token: "Bel Air",
+    /// "Glen Burnie", "Ellicott City". Written as a name: capitalized, or in a caseless note.
+    fn multiword_town_at(&self, a: usize) -> Option<usize> {
+        let cased = |k: usize| {
+            self.tok(k).is_some_and(|t| {
+                matches!(t.shape, Shape::Capitalized | Shape::AllCaps)
+                    || (self.caseless && t.shape == Shape::Lower)
+            }) && self.same_line(a, k)
+        };
+        if !cased(a) || !cased(a + 1) || self.text(a).len() < 3 || self.text(a + 1).len() < 3 {
+            return None;
+        }
+        // The words of a note ("in PLACE", "to BE", "from CCU") are common English words or
+        // clinical shorthand: the dictionary's answer for the first word, which the name rules
+        // just asked for, rules them out before any phrase is looked up.
+        let ruled_out = self.entry(a).is_some_and(|e| {
+            (e.is(Class::EnglishWord) && e.word_rank <= 20)
+                || e.is(Class::ClinicalAbbr)
+                || e.is(Class::Drug)
+                || e.is(Class::Facility)
+        });
+        // One walk of the first word tells whether any entry of several words starts with it.
+        if ruled_out || !self.words.dict().continues(self.text(a)) {
+            return None;
+        }
+        for b in [a + 2, a + 1] {
+            if b > a + 1 && (!cased(b) || self.text(b).len() < 3) {
+                continue;
+            }
+            let known = self
+                .words
+                .dict()
+                .lookup(self.phrase(a, b))
+                .is_some_and(|e| {
+                    (e.is(Class::City) || e.is(Class::County))
+                        && !e.is(Class::EnglishWord)
+                        && !e.is(Class::State)
+                });
+            if known {
+                return Some(b);
+            }
+        }
+        None
     }
 
     /// The cue class of the word before the preposition at `i` (allowing one filler word:
@@ -1696,6 +2039,155 @@ impl<'a, 't> Places<'a, 't> {
         Cue::None
     }
 }
+
+/// The (first letter, last letter, length) filter of words that may be hospital initials: two
+/// to five letters ending in "h" or "c" (see [`abbr_shaped`]).
+const ABBR_ENDINGS: [u32; 676] = {
+    let mut filter = [0u32; 676];
+    let mut first = 0;
+    while first < 26 {
+        filter[first * 26 + (b'h' - b'a') as usize] = 0b11_1100;
+        filter[first * 26 + (b'c' - b'a') as usize] = 0b11_1000;
+        first += 1;
+    }
+    filter
+};
+
+/// Whether `word` is shaped like a hospital's initials: two to five letters ending in "h" or
+/// "mc" (see [`Places::hospital_abbr`]). Byte tests only: this runs for every token.
+#[inline]
+fn abbr_shaped(word: &str) -> bool {
+    let b = word.as_bytes();
+    let n = b.len();
+    let last = b.last().map_or(0, u8::to_ascii_lowercase);
+    let ending = match last {
+        b'h' => true,
+        b'c' => n >= 3 && b.get(n - 2).is_some_and(|m| m.eq_ignore_ascii_case(&b'm')),
+        _ => false,
+    };
+    ending && (2..=5).contains(&n) && b.iter().all(u8::is_ascii_alphabetic)
+}
+
+/// Words before a hospital's initials: "at GH", "from GBMC", "leave GH", "seen by UMMC".
+const ABBR_BEFORE: WordSet = WordSet::new(&["at", "from", "to", "in", "of", "by", "leave", "into"]);
+
+/// Hospital departments and staff after a hospital's initials: "GH EW", "GH cath lab", "GBMC
+/// nurse", "GH attorneys".
+const ABBR_AFTER: WordSet = WordSet::new(&[
+    "er",
+    "ew",
+    "ed",
+    "icu",
+    "ccu",
+    "tcu",
+    "micu",
+    "sicu",
+    "cath",
+    "lab",
+    "nurse",
+    "nurses",
+    "nursing",
+    "staff",
+    "physician",
+    "physicians",
+    "doctors",
+    "surgeon",
+    "surgeons",
+    "attorney",
+    "attorneys",
+    "records",
+    "campus",
+    "clinic",
+    "admission",
+]);
+
+/// Clinical abbreviations ending in H or MC that the dictionary does not list, and generic
+/// hospital shorthand: never a particular hospital.
+const NOT_HOSPITAL_ABBRS: WordSet = WordSet::new(&[
+    "acth", "adh", "bh", "bph", "cath", "ch", "cmc", "cvvh", "dh", "edh", "etoh", "fh", "fsh",
+    "hh", "hoh", "ich", "iph", "ivh", "lah", "lgih", "lh", "lph", "lvh", "mech", "mh", "mmc",
+    "meth", "neph", "nh", "nph", "oh", "osh", "pah", "path", "ph", "pleth", "pmc", "pmh", "pph",
+    "proph", "psh", "psych", "pth", "rah", "rvh", "sah", "sdh", "sh", "siadh", "staph", "synch",
+    "tach", "tah", "trach", "tsh", "ugih", "usoh", "wh",
+]);
+
+/// The dictionary classes of a person's name: a word known only as a name may still be a
+/// building's or a town's name.
+const PERSON: u16 = Class::Surname as u16 | Class::FirstName as u16;
+
+/// Hospital names shared by many hospitals across the country, made of English words the
+/// name rules would otherwise take for words: "transferred to Holy Cross", "at Good
+/// Samaritan". Reported after a preposition or before a facility word. Hand-written.
+const HOSPITAL_NAMES: &[&[&str]] = &[
+    &["holy", "cross"],
+    &["holy", "family"],
+    &["holy", "name"],
+    &["holy", "redeemer"],
+    &["holy", "spirit"],
+    &["good", "samaritan"],
+    &["good", "shepherd"],
+    &["sacred", "heart"],
+    &["mercy"],
+];
+
+/// The first words of [`HOSPITAL_NAMES`].
+const HOSPITAL_NAME_FIRST_WORDS: WordSet = WordSet::new(&["holy", "good", "sacred", "mercy"]);
+
+/// Named regions inside a state, written with "the": "from the Eastern Shore", "on the Cape",
+/// "in the Upper Peninsula". Safe Harbor removes every subdivision smaller than a state, and
+/// these are where families live and vacation. Hand-written; regions that span states ("the
+/// Midwest", "New England") are not listed.
+const REGIONS: &[&[&str]] = &[
+    &["eastern", "shore"],
+    &["western", "shore"],
+    &["north", "shore"],
+    &["south", "shore"],
+    &["jersey", "shore"],
+    &["cape", "cod"],
+    &["outer", "banks"],
+    &["upper", "peninsula"],
+    &["bay", "area"],
+    &["inland", "empire"],
+    &["hill", "country"],
+    &["central", "valley"],
+    &["gulf", "coast"],
+    &["berkshires"],
+    &["catskills"],
+    &["adirondacks"],
+    &["poconos"],
+    &["panhandle"],
+];
+
+/// The first words of [`REGIONS`], as a filter.
+const REGION_FIRST_WORDS: [u32; 676] = letter_length_filter(&[&[
+    "eastern",
+    "western",
+    "north",
+    "south",
+    "jersey",
+    "cape",
+    "outer",
+    "upper",
+    "bay",
+    "inland",
+    "hill",
+    "central",
+    "gulf",
+    "berkshires",
+    "catskills",
+    "adirondacks",
+    "poconos",
+    "panhandle",
+]]);
+
+/// Words after `PLAN: building floor` that say when: "WHEN BED AVAILABLE", "this am".
+const PLAN_FLOOR_FOLLOWERS: WordSet = WordSet::new(&[
+    "when", "once", "if", "after", "pending", "today", "tonight", "tomorrow", "this", "in",
+    "later", "am", "pm", "asap", "bed", "soon",
+]);
+
+/// Words that head a plan, after which a building and floor may stand alone: "PLAN: LAKEVIEW 2".
+const PLAN_WORDS: WordSet = WordSet::new(&["plan", "dispo", "disposition"]);
 
 /// Words after a county name: "Worcester County", "Caddo Parish".
 const COUNTY_WORDS: WordSet = WordSet::new(&["county", "parish", "borough"]);
@@ -1838,6 +2330,20 @@ fn is_word_shape(shape: Shape) -> bool {
         shape,
         Shape::Lower | Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
     )
+}
+
+/// Whether `word` is `name` glued to a floor number of one or two digits: "Lakeview3" after
+/// "Lakeview" was found.
+fn with_floor(word: &str, name: &str) -> bool {
+    name.len() >= 4
+        && word.len() > name.len()
+        && word.len() <= name.len() + 2
+        && word
+            .get(..name.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(name))
+        && word
+            .get(name.len()..)
+            .is_some_and(|d| d.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// "12", "1200", "12B": a house number.
@@ -2069,6 +2575,16 @@ mod tests {
     }
 
     #[test]
+    fn facility_second_words_cover_the_list() {
+        let list = include_str!("../../../../dictionaries/facility_words.txt");
+        for line in list.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(second) = line.split(' ').nth(1) {
+                assert!(FACILITY_SECOND_WORDS.has(second), "{line}");
+            }
+        }
+    }
+
+    #[test]
     fn filters_agree_with_lists() {
         for set in [
             &FACILITY_HEADS,
@@ -2076,6 +2592,13 @@ mod tests {
             &WARDS,
             &NEVER_NAME,
             &CONNECTIVES,
+            &HOSPITAL_NAME_FIRST_WORDS,
+            &NOT_HOSPITAL_ABBRS,
+            &ABBR_BEFORE,
+            &ABBR_AFTER,
+            &PLAN_WORDS,
+            &PLAN_FLOOR_FOLLOWERS,
+            &FACILITY_SECOND_WORDS,
         ] {
             for w in set.words {
                 assert!(set.has(w), "{w}");
@@ -2089,6 +2612,20 @@ mod tests {
             assert!(may_be_in(&SUFFIXES, w), "{w}");
         }
         assert!(!PREPOSITIONS.has("tox"));
+        for name in HOSPITAL_NAMES {
+            assert!(HOSPITAL_NAME_FIRST_WORDS.has(name[0]), "{name:?}");
+        }
+        for region in REGIONS {
+            assert!(may_be_in(&REGION_FIRST_WORDS, region[0]), "{region:?}");
+        }
+        for w in ["gh", "MGH", "gbmc", "UMMC", "bidmc"] {
+            assert!(abbr_shaped(w), "{w}");
+            let (at, bit) = filter_key(w).expect("letters");
+            assert!(ABBR_ENDINGS[at] & bit != 0, "{w}");
+        }
+        for w in ["h", "c", "mc", "hospital", "abc", "G5H"] {
+            assert!(!abbr_shaped(w), "{w}");
+        }
         assert!(!may_be_in(&TRIGGERS, ""));
         assert!(!may_be_in(&TRIGGERS, "3rd"));
     }
