@@ -12,6 +12,7 @@
 //! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "spoke with", "d/w", "cc:") or before "aware"/"notified" | 0.8 |
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
+//! | `name.capital` | in a lowercase note, a capitalized listed first name inside a sentence ("once Natalie woke") | 0.75 |
 //! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
 //!
 //! An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
@@ -29,7 +30,9 @@
 //! - A bare capitalized word is not a name without context: capitals also mark sentence starts,
 //!   headings and drug brands.
 //! - In caseless notes (all capitals or all lowercase), capitalization says nothing, so a word
-//!   after a weak cue must be a listed name that is not a common word.
+//!   after a weak cue must be a listed name that is not a common word. But in a note that is
+//!   (nearly) all lowercase, a capitalized word stands out as in a cased note: there it is
+//!   judged as in a cased note ("dr B Muse", "Gerry Masci arrived").
 //!
 //! Names never run across a line break. A name's span covers its words, inner initials with their
 //! period ("J. Smith") and hyphens ("Retterer-Moore"), but not a title, a credential or a
@@ -405,6 +408,33 @@ fn is_stop(text: &str) -> bool {
     )
 }
 
+/// Days and months: capitalized by writers who capitalize nothing else, and several are given
+/// names ("Wednesday", "June", "August").
+fn is_calendar(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(text))
+}
+
 /// Lowercase particles that may stand inside a name ("Ludwig van Beethoven", "Maria de la Cruz").
 fn is_particle(text: &str) -> bool {
     matches!(
@@ -505,6 +535,8 @@ struct Scan<'a, 't> {
     words: &'a Words<'t>,
     toks: &'a [Token<'t>],
     caseless: bool,
+    /// A caseless note that is (nearly) all lowercase: its capitalized words stand out.
+    lower: bool,
     /// Lookups done so far: `None` = not looked up yet.
     cache: Vec<Option<Option<Entry>>>,
     /// The best name rule that claimed each token.
@@ -518,14 +550,19 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         words,
         toks,
         caseless: words.caseless(),
+        lower: words.mostly_lower(),
         cache: vec![None; toks.len()],
         marks: vec![None; toks.len()],
     };
     let mut any = false;
     let mut candidates = Vec::new();
+    let mut capitals = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if !is_word(t) {
             continue;
+        }
+        if scan.lower && t.shape == Shape::Capitalized && t.text.len() >= 2 {
+            capitals.push(i);
         }
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
@@ -535,6 +572,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         }
     }
     any |= scan.pairs(&candidates);
+    any |= scan.capitals(&capitals);
     if any {
         scan.repeat();
         scan.emit(out);
@@ -544,6 +582,16 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
 impl<'a, 't> Scan<'a, 't> {
     fn tok(&self, j: usize) -> Option<&'a Token<'t>> {
         self.toks.get(j)
+    }
+
+    /// Whether capitalization says nothing about token `j`: the note is caseless and `j` is not
+    /// a capitalized word standing out in a lowercase note.
+    fn caseless_at(&self, j: usize) -> bool {
+        self.caseless
+            && !(self.lower
+                && self
+                    .tok(j)
+                    .is_some_and(|t| matches!(t.shape, Shape::Capitalized | Shape::MixedCase)))
     }
 
     fn text_is(&self, j: usize, texts: &[&str]) -> bool {
@@ -735,7 +783,7 @@ impl<'a, 't> Scan<'a, 't> {
             }
             // An unknown word in capitals inside a cased note is shorthand as often as a name.
             (Evidence::Kin | Evidence::Continued, None) => {
-                letters && !self.caseless && t.shape != Shape::AllCaps
+                letters && !self.caseless_at(u.first) && t.shape != Shape::AllCaps
             }
             (Evidence::Strong | Evidence::Kin, Some(e)) => {
                 if e.classes & NOT_A_NAME != 0 || (evidence == Evidence::Kin && !is_name(e)) {
@@ -749,7 +797,7 @@ impl<'a, 't> Scan<'a, 't> {
                     && (!is_common(e) || name_rank(e) <= FREQUENT_NAME_RANK)
             }
             (Evidence::Continued, Some(e)) => {
-                if self.caseless {
+                if self.caseless_at(u.first) {
                     return is_plain(e);
                 }
                 is_name(e)
@@ -775,7 +823,7 @@ impl<'a, 't> Scan<'a, 't> {
             }
             if u.initial {
                 // An initial counts only when a name word follows ("J. Smith", "John Q. Smith").
-                if self.caseless && !self.tok(u.last).is_some_and(|t| t.text == ".") {
+                if self.caseless_at(u.first) && !self.tok(u.last).is_some_and(|t| t.text == ".") {
                     break;
                 }
                 let letter = self.tok(u.first).map_or("", |t| t.text);
@@ -1082,7 +1130,9 @@ impl<'a, 't> Scan<'a, 't> {
                 !is_stop(text)
                     && cue_of(text).is_none()
                     && match self.unit_entry(v) {
-                        Some(e) if self.caseless => is_plain(e) && e.is(Class::FirstName),
+                        Some(e) if self.caseless_at(v.first) => {
+                            is_plain(e) && e.is(Class::FirstName)
+                        }
                         Some(e) => {
                             e.is(Class::FirstName)
                                 && e.classes & NOT_A_NAME == 0
@@ -1271,7 +1321,8 @@ impl<'a, 't> Scan<'a, 't> {
                 continue;
             }
             // First Last.
-            let strong_first = if self.caseless {
+            let caseless = self.caseless_at(i);
+            let strong_first = if caseless {
                 (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
             } else {
                 e.first_rank != 0
@@ -1280,10 +1331,12 @@ impl<'a, 't> Scan<'a, 't> {
                 let Some(u) = self.unit(i + 1) else {
                     continue;
                 };
-                let shaped = self.caseless
-                    || self
-                        .tok(u.first)
-                        .is_some_and(|n| n.shape == Shape::Capitalized);
+                let capitalized = self
+                    .tok(u.first)
+                    .is_some_and(|n| n.shape == Shape::Capitalized);
+                // Two capitalized words in a lowercase note: "Gerry Masci arrived".
+                let standing_out = self.caseless && !caseless && capitalized;
+                let shaped = (self.caseless && caseless) || capitalized;
                 if u.line == t.line && shaped {
                     // "John Q. Smith".
                     let v = if u.initial && self.text_is(u.last, &["."]) {
@@ -1297,8 +1350,9 @@ impl<'a, 't> Scan<'a, 't> {
                             // "Maria Kowalczykowa": an unlisted word after a frequent first
                             // name, capitalized in a cased note, or alone on its line.
                             None => {
-                                (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
-                                    && (!self.caseless || self.alone_on_line(i, v.last))
+                                standing_out
+                                    || ((1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+                                        && (!caseless || self.alone_on_line(i, v.last)))
                             }
                         };
                         if surname && self.capital(v) {
@@ -1311,7 +1365,7 @@ impl<'a, 't> Scan<'a, 't> {
                 }
             }
             // Last, First (cased notes only: in capitals it reads like a list).
-            if !self.caseless && e.surname_rank != 0 && self.text_is(i + 1, &[","]) {
+            if !caseless && e.surname_rank != 0 && self.text_is(i + 1, &[","]) {
                 if let Some(v) = self.unit(i + 2) {
                     let first = self
                         .tok(v.first)
@@ -1331,6 +1385,41 @@ impl<'a, 't> Scan<'a, 't> {
                         continue;
                     }
                 }
+            }
+        }
+        any
+    }
+
+    /// "once Natalie woke up", "supportive to pt, John.": in a lowercase note, a capitalized
+    /// listed first name inside a sentence (not after a period, colon or line break, where
+    /// writers who skip capitals still capitalize sometimes). Only plain first names: "Will",
+    /// "Grace" or "Lasix" capitalized mid-sentence are emphasis, not names.
+    ///
+    /// `capitals` are the capitalized words of a lowercase note, in order.
+    fn capitals(&mut self, capitals: &[usize]) -> bool {
+        let mut any = false;
+        for &i in capitals {
+            if self.marks.get(i).is_some_and(Option::is_some) {
+                continue;
+            }
+            let Some(&t) = self.toks.get(i) else {
+                continue;
+            };
+            let inside = i.checked_sub(1).and_then(|p| self.tok(p)).is_some_and(|p| {
+                p.line == t.line && (is_word(p) || matches!(p.text, "," | "(" | "&"))
+            });
+            if !inside || is_stop(t.text) || is_calendar(t.text) || cue_of(t.text).is_some() {
+                continue;
+            }
+            let first = self.entry(i).is_some_and(|e| {
+                is_plain(e)
+                    && (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
+                    && (e.surname_rank == 0 || e.first_rank <= e.surname_rank)
+            });
+            if first {
+                let end = self.take_name(i, t.line, Evidence::Plain).unwrap_or(i);
+                self.mark(i, end, PAIR_SCORE, "name.capital");
+                any = true;
             }
         }
         any
