@@ -13,6 +13,8 @@
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
 //! | `name.capital` | in a lowercase note, a capitalized listed first name inside a sentence ("once Natalie woke") | 0.75 |
+//! | `name.credential` (signature) | a line of 1-3 name words ending with a credential, in any case: "anita morris rn", "barbara j. parrilli bsn/rn" | 0.85 |
+//! | `name.signature` | the note's last line, 1-3 words read as a name from a plain listed name: "SUSAN" | 0.75 |
 //! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
 //!
 //! An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
@@ -121,6 +123,10 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("professor", Cue::Title),
     ("doctor", Cue::Title),
     ("rn", Cue::Credential),
+    ("bsn", Cue::Credential),
+    ("msn", Cue::Credential),
+    ("ccrn", Cue::Credential),
+    ("licsw", Cue::Credential),
     ("np", Cue::Credential),
     ("rrt", Cue::Credential),
     ("lpn", Cue::Credential),
@@ -573,6 +579,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     }
     any |= scan.pairs(&candidates);
     any |= scan.capitals(&capitals);
+    any |= scan.last_line();
     if any {
         scan.repeat();
         scan.emit(out);
@@ -1154,6 +1161,9 @@ impl<'a, 't> Scan<'a, 't> {
         let Some(&t) = self.toks.get(i) else {
             return false;
         };
+        if self.signature(i) {
+            return true;
+        }
         // In cased notes a credential is written in capitals ("RN", "PhD"), not "do" or "Pa".
         if !self.caseless && !matches!(t.shape, Shape::AllCaps | Shape::MixedCase) {
             return false;
@@ -1173,7 +1183,27 @@ impl<'a, 't> Scan<'a, 't> {
         if u.initial || u.line != t.line {
             return false;
         }
-        let first = self.extend_left(u, t.line);
+        let mut first = self.extend_left(u, t.line);
+        // "Andrwe O'Connell MD": an unknown capitalized word before a listed name and a
+        // credential is a (rare or misspelled) first name.
+        if first == u.first && !self.caseless_at(u.first) {
+            if let Some(v) = u.first.checked_sub(1).and_then(|p| self.unit_ending(p)) {
+                let unknown = !v.initial
+                    && v.line == t.line
+                    && self.tok(v.first).is_some_and(|w| {
+                        w.shape == Shape::Capitalized
+                            && w.text.len() >= 3
+                            && cue_of(w.text).is_none()
+                    })
+                    && self.unit_entry(v).is_none()
+                    && self
+                        .unit_entry(u)
+                        .is_some_and(|e| is_name(e) && !is_common(e));
+                if unknown {
+                    first = v.first;
+                }
+            }
+        }
         let with_first = first != u.first;
         let evidence = if with_first {
             Evidence::Signed
@@ -1213,6 +1243,127 @@ impl<'a, 't> Scan<'a, 't> {
         }
         self.mark(first, u.last, CREDENTIAL_SCORE, "name.credential");
         true
+    }
+
+    /// A note signed with a bare name: its last line, or the words after its last sentence, are
+    /// one to three words that read as a name from a plain listed name ("... at 1400. SUSAN",
+    /// "Tom Reed."). Headings and closing words ("Plan", "Stable.") are common words and stay.
+    fn last_line(&mut self) -> bool {
+        let Some(mut end) = self.toks.len().checked_sub(1) else {
+            return false;
+        };
+        if self.text_is(end, &["."]) {
+            let Some(p) = end.checked_sub(1) else {
+                return false;
+            };
+            end = p;
+        }
+        let Some(line) = self.tok(end).map(|t| t.line) else {
+            return false;
+        };
+        let mut start = end;
+        while start > 0 && self.tok(start - 1).is_some_and(|p| p.line == line) {
+            // A sentence ends before: "... 1400 u/hr. SUSAN" (a period after a word, not the
+            // period of an initial).
+            let stop = matches!(self.tok(start - 1).map(|p| p.text), Some("." | "!" | "?"))
+                && start >= 2
+                && self.tok(start - 2).is_some_and(|w| w.text.len() > 1);
+            if stop {
+                break;
+            }
+            start -= 1;
+            if end - start > 6 {
+                return false;
+            }
+        }
+        // Marked already, or hyphenated: "DELINE-OOB" is shorthand more often than a name.
+        let hyphen = (start..=end).any(|k| self.text_is(k, &["-"]));
+        if hyphen || self.marks.get(start).is_some_and(Option::is_some) {
+            return false;
+        }
+        if self.take_name(start, line, Evidence::Plain) != Some(end) {
+            return false;
+        }
+        self.mark(start, end, PAIR_SCORE, "name.signature");
+        true
+    }
+
+    /// A signature: a line of one to three name words ending with the credential at `i`
+    /// ("anita morris rn", "Muriele Williams RN", "barbara j. parrilli bsn/rn"). Alone on
+    /// their line the words are a name whatever their case, if none is a common word, cue or
+    /// non-name, and one is a listed name or there are two of them.
+    fn signature(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        if self
+            .tok(i + 1)
+            .is_some_and(|n| n.line == t.line && n.text != ".")
+        {
+            return false;
+        }
+        // "bsn/rn", "Ann Lee, RN".
+        let mut k = i;
+        while k >= 2
+            && self.text_is(k - 1, &["/"])
+            && self.tok(k - 2).is_some_and(|c| {
+                matches!(cue_of(c.text), Some(Cue::Credential | Cue::StateCredential))
+            })
+        {
+            k -= 2;
+        }
+        if k >= 1 && self.text_is(k - 1, &[","]) {
+            k -= 1;
+        }
+        let Some(mut end) = k.checked_sub(1) else {
+            return false;
+        };
+        let last = end;
+        let (mut words, mut listed) = (0, false);
+        loop {
+            let Some(u) = self.unit_ending(end) else {
+                return false;
+            };
+            if u.line != t.line {
+                return false;
+            }
+            if !u.initial {
+                let text = self.tok(u.first).map_or("", |w| w.text);
+                if is_stop(text) || cue_of(text).is_some() || text.len() < 2 {
+                    return false;
+                }
+                match self.unit_entry(u) {
+                    None => {}
+                    Some(e)
+                        if is_name(e)
+                            && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
+                            && (!is_common(e) || name_rank(e) <= FREQUENT_NAME_RANK) =>
+                    {
+                        listed = true;
+                    }
+                    Some(_) => return false,
+                }
+                words += 1;
+            } else if words == 0 {
+                return false; // The name ends with a word, not an initial.
+            }
+            let start = u.first;
+            let line_start = start == 0 || self.tok(start - 1).is_some_and(|p| p.line != t.line);
+            if line_start {
+                if words > 3 || !(listed || words >= 2) {
+                    return false;
+                }
+                self.mark(start, last, CREDENTIAL_SCORE, "name.credential");
+                return true;
+            }
+            if words >= 3 {
+                return false;
+            }
+            let Some(p) = start.checked_sub(1) else {
+                return false;
+            };
+            end = p;
+        }
     }
 
     /// "son Tom", "wife (Mary)", "daughter, Ann Lee", "daughter is Mrs. Ann Lee"; and
