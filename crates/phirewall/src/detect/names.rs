@@ -9,7 +9,8 @@
 //! | `name.title` | 1-3 name words after a title: "Dr. Young", "MRS. J. O'NEIL", "dr vasquez" | 0.9 |
 //! | `name.relation` | a name after a relation word ("son Tom", "wife (Mary)", "daughter, Ann Lee"), or before one in parentheses or commas ("Mary (wife)", "Tom, son,") | 0.85 |
 //! | `name.credential` | a name before a credential: "Smith, MD", "J. Smith RN", "Kim PA-C" | 0.85 |
-//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "spoke with", "d/w", "cc:") or before "aware"/"notified" | 0.8 |
+//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"visited" (also in parentheses: "(Ann Lee) aware"); a frequent first name that is also a word before a plain surname ("per carol wolfe") | 0.8 |
+//! | `name.relation` (roles) | a name before a role in parentheses or commas: "Dick Cole (resident)" | 0.85 |
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
 //! | `name.capital` | in a lowercase note, a capitalized listed first name inside a sentence ("once Natalie woke") | 0.75 |
@@ -17,7 +18,8 @@
 //! | `name.signature` | the note's last line, 1-3 words read as a name from a plain listed name: "SUSAN" | 0.75 |
 //! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
 //!
-//! An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
+//! In a caseless note an initial needs its period, except first and before a plain listed name
+//! ("per d ross", not "by x ray"). An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
 //! aware"), and a frequent first name for the surname after it ("dtr Frances Baker"), so those
 //! surnames may be unlisted or eponyms. A frequent first name followed by an unlisted word is a
 //! pair when capitalized in a cased note, or alone on its line as a signature.
@@ -167,6 +169,12 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("neighbour", Cue::Relation),
     ("niece", Cue::Relation),
     ("nephew", Cue::Relation),
+    ("nephews", Cue::Relation),
+    ("nieces", Cue::Relation),
+    ("neice", Cue::Relation),
+    ("grandaughter", Cue::Relation),
+    ("lawyer", Cue::Relation),
+    ("attorney", Cue::Relation),
     ("grandson", Cue::Relation),
     ("granddaughter", Cue::Relation),
     ("grandmother", Cue::Relation),
@@ -190,8 +198,17 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("roommate", Cue::Relation),
     ("per", Cue::Action),
     ("by", Cue::Action),
-    ("called", Cue::Action),
+    ("called", Cue::After),
     ("paged", Cue::Action),
+    ("page", Cue::Action),
+    ("paging", Cue::Action),
+    ("contact", Cue::Action),
+    ("contacted", Cue::Action),
+    ("contacts", Cue::Action),
+    ("reach", Cue::Action),
+    ("reached", Cue::Action),
+    ("visited", Cue::After),
+    ("phoned", Cue::After),
     ("cc", Cue::Action),
     ("covering", Cue::Action),
     ("attending", Cue::Action),
@@ -830,8 +847,16 @@ impl<'a, 't> Scan<'a, 't> {
             }
             if u.initial {
                 // An initial counts only when a name word follows ("J. Smith", "John Q. Smith").
+                // Without its period, in a caseless note, only first and before a plain listed
+                // name: "per d ross" (but not "by x ray").
                 if self.caseless_at(u.first) && !self.tok(u.last).is_some_and(|t| t.text == ".") {
-                    break;
+                    let named = words == 0
+                        && self.unit(u.last + 1).is_some_and(|n| {
+                            !n.initial && n.line == line && self.unit_entry(n).is_some_and(is_plain)
+                        });
+                    if !named {
+                        break;
+                    }
                 }
                 let letter = self.tok(u.first).map_or("", |t| t.text);
                 if !self.capital(u) || (self.caseless && is_stop(letter)) {
@@ -940,6 +965,9 @@ impl<'a, 't> Scan<'a, 't> {
         if self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue", false) {
             return true;
         }
+        if self.first_and_surname(j, line) {
+            return true;
+        }
         if self.caseless {
             return false;
         }
@@ -962,6 +990,44 @@ impl<'a, 't> Scan<'a, 't> {
         };
         let (ea, eb) = (self.unit_entry(a), self.unit_entry(b));
         if !unlisted(ea) || !unlisted(eb) || ea.is_some_and(|e| e.is(Class::MedicalTerm)) {
+            return false;
+        }
+        self.mark(a.first, b.last, CUE_SCORE, "name.cue");
+        true
+    }
+
+    /// "per carol wolfe", "consult with patty hoeller": after an action cue, a frequent first
+    /// name that is also a common word, when a plain listed surname or an unknown word follows
+    /// (in a cased note both capitalized).
+    fn first_and_surname(&mut self, j: usize, line: u32) -> bool {
+        let (Some(a), Some(b)) = (self.unit(j), self.unit(j + 1)) else {
+            return false;
+        };
+        if a.initial || b.initial || a.line != line || b.line != line || a.last + 1 != b.first {
+            return false;
+        }
+        if !self.capital(a) || !self.capital(b) {
+            return false;
+        }
+        let (Some(ta), Some(tb)) = (self.tok(a.first), self.tok(b.first)) else {
+            return false;
+        };
+        if is_stop(ta.text) || is_stop(tb.text) || cue_of(tb.text).is_some() {
+            return false;
+        }
+        // Frequent as a first name, whatever else it is ("martin" is a more frequent surname).
+        let first = self.unit_entry(a).is_some_and(|e| {
+            (1..=FREQUENT_NAME_RANK).contains(&e.first_rank)
+                && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
+        });
+        if !first {
+            return false;
+        }
+        let surname = match self.unit_entry(b) {
+            Some(e) => is_plain(e),
+            None => tb.text.len() >= 4,
+        };
+        if !surname {
             return false;
         }
         self.mark(a.first, b.last, CUE_SCORE, "name.cue");
@@ -1026,7 +1092,24 @@ impl<'a, 't> Scan<'a, 't> {
                     .is_some_and(|p| self.text_is(p, &["significant", "sig"]))
                     && self.relation(i)
             }
-            Cue::Action => self.action(i, t.line),
+            Cue::Action => {
+                // "Dick Cole (resident)", "Ann Lee, chaplain,": a role after a name.
+                let role = self.text_is(
+                    i,
+                    &[
+                        "attending",
+                        "resident",
+                        "fellow",
+                        "intern",
+                        "pcp",
+                        "surgeon",
+                        "physician",
+                        "chaplain",
+                        "rabbi",
+                    ],
+                ) && self.before_relation(i);
+                role | self.action(i, t.line)
+            }
             Cue::Role => self.name_after(
                 i + 1,
                 t.line,
@@ -1057,6 +1140,10 @@ impl<'a, 't> Scan<'a, 't> {
                             "consult",
                             "consulted",
                             "work",
+                            "made",
+                            "contact",
+                            "touch",
+                            "conference",
                         ],
                     )
                 });
@@ -1089,9 +1176,17 @@ impl<'a, 't> Scan<'a, 't> {
 
     /// "Smith aware", "Dr. Jones notified": a plain listed name before a report word.
     fn before_report(&mut self, i: usize) -> bool {
-        let Some(p) = i.checked_sub(1) else {
+        let Some(mut p) = i.checked_sub(1) else {
             return false;
         };
+        // "lawyer (Ann Lee) aware".
+        let closed = self.text_is(p, &[")"]);
+        if closed {
+            let Some(q) = p.checked_sub(1) else {
+                return false;
+            };
+            p = q;
+        }
         let Some(u) = self.unit_ending(p) else {
             return false;
         };
@@ -1116,6 +1211,13 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         let first = self.extend_left(u, line);
+        if closed
+            && !first
+                .checked_sub(1)
+                .is_some_and(|o| self.text_is(o, &["("]))
+        {
+            return false;
+        }
         self.mark(first, u.last, CUE_SCORE, "name.cue");
         true
     }
@@ -1138,7 +1240,7 @@ impl<'a, 't> Scan<'a, 't> {
                     && cue_of(text).is_none()
                     && match self.unit_entry(v) {
                         Some(e) if self.caseless_at(v.first) => {
-                            is_plain(e) && e.is(Class::FirstName)
+                            (is_plain(e) && e.is(Class::FirstName)) || is_first_name(e)
                         }
                         Some(e) => {
                             e.is(Class::FirstName)
@@ -1419,7 +1521,18 @@ impl<'a, 't> Scan<'a, 't> {
         let Some(mut p) = i.checked_sub(1) else {
             return false;
         };
-        if self.text_is(p, &["his", "her", "pt's", "patient's", "their"]) {
+        if self.text_is(
+            p,
+            &[
+                "his",
+                "her",
+                "pt's",
+                "patient's",
+                "their",
+                "significant",
+                "sig",
+            ],
+        ) {
             let Some(q) = p.checked_sub(1) else {
                 return false;
             };
@@ -1459,9 +1572,11 @@ impl<'a, 't> Scan<'a, 't> {
         // Tokens before this one belong to a pair already found.
         let mut from = 0;
         for &i in candidates {
-            if i < from || self.marks.get(i).is_some_and(Option::is_some) {
+            if i < from {
                 continue;
             }
+            // A word found by a cue may still start "Last, First" ("Contact: Kowalczyk, Ann").
+            let marked = self.marks.get(i).is_some_and(Option::is_some);
             let Some(&t) = self.toks.get(i) else {
                 continue;
             };
@@ -1473,11 +1588,12 @@ impl<'a, 't> Scan<'a, 't> {
             }
             // First Last.
             let caseless = self.caseless_at(i);
-            let strong_first = if caseless {
-                (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
-            } else {
-                e.first_rank != 0
-            };
+            let strong_first = !marked
+                && if caseless {
+                    (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+                } else {
+                    e.first_rank != 0
+                };
             if strong_first {
                 let Some(u) = self.unit(i + 1) else {
                     continue;
