@@ -13,6 +13,10 @@
 //! | `name.relation` (roles) | a name before a role in parentheses or commas: "Dick Cole (resident)" | 0.85 |
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
+//! | `name.title` (more) | a lowercase name after a lowercase title in a cased note ("dr green aware"); a listed name that is a common word between a title and a report word ("DR HOARD AWARE"); a function-word first name before a surname ("Dr Will Cole"); "Dr. o rourke" | 0.9 |
+//! | `name.initial` | an initial with its period before a listed name, no cue needed: "Z. MILLER IN TO", "and M. Peppler placing" (not "S. aureus", "O. See flowsheet", "vitamin K. Long") | 0.8 |
+//! | `name.relation` (is) | the name before "is" and a relation or role: "Anne is family contact", "wife(?) Joellen", "Son, Ed," | 0.85 |
+//! | `name.pair` (intro) | in a caseless note, a listed first name and surname opening a line before "is a": "lorrie morales is a 70 yo" | 0.75 |
 //! | `name.capital` | in a lowercase note, a capitalized listed first name inside a sentence ("once Natalie woke") | 0.75 |
 //! | `name.credential` (signature) | a line of 1-3 name words ending with a credential, in any case: "anita morris rn", "barbara j. parrilli bsn/rn" | 0.85 |
 //! | `name.signature` | the note's last line, 1-3 words read as a name from a plain listed name: "SUSAN" | 0.75 |
@@ -196,6 +200,7 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("stepmother", Cue::Relation),
     ("stepfather", Cue::Relation),
     ("roommate", Cue::Relation),
+    ("spokesperson", Cue::Relation),
     ("per", Cue::Action),
     ("by", Cue::Action),
     ("called", Cue::After),
@@ -529,6 +534,9 @@ fn is_plain(e: Entry) -> bool {
 enum Evidence {
     /// A title: any name-like word except common non-names, listed or not.
     Strong,
+    /// A lowercase title in a cased note ("dr green aware"): as `Strong`, and the writer's
+    /// lowercase name after it is judged as if capitalized.
+    LowerTitle,
     /// A relation word: as `Strong`, but in caseless notes only listed names ("wife nad" is
     /// shorthand, not a name).
     Kin,
@@ -580,12 +588,21 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let mut any = false;
     let mut candidates = Vec::new();
     let mut capitals = Vec::new();
+    let mut initials = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if !is_word(t) {
             continue;
         }
         if scan.lower && t.shape == Shape::Capitalized && t.text.len() >= 2 {
             capitals.push(i);
+        }
+        if t.text.len() == 1
+            && t.shape == Shape::Capitalized
+            && toks
+                .get(i + 1)
+                .is_some_and(|d| d.text == "." && touches(t, d))
+        {
+            initials.push(i);
         }
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
@@ -596,6 +613,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     }
     any |= scan.pairs(&candidates);
     any |= scan.capitals(&capitals);
+    any |= scan.initialed(&initials);
     any |= scan.last_line();
     if any {
         scan.repeat();
@@ -790,7 +808,7 @@ impl<'a, 't> Scan<'a, 't> {
             // A lowercase word in a cased note is a name only right after a title and only if
             // it is no English word: "Dr. ridley" yes, "dr. green" no.
             let uncommon = entry.map_or(true, |e| is_name(e) && !is_common(e));
-            if !(evidence == Evidence::Strong && uncommon) {
+            if !((evidence == Evidence::Strong && uncommon) || evidence == Evidence::LowerTitle) {
                 return false;
             }
         }
@@ -799,7 +817,10 @@ impl<'a, 't> Scan<'a, 't> {
             (Evidence::Plain, None) => false,
             // Unknown words: rare or misspelled names, accepted with strong context; a later
             // word of a name only in cased notes, where its capital says something.
-            (Evidence::Strong | Evidence::Signed | Evidence::Initialed, None) => letters,
+            (
+                Evidence::Strong | Evidence::LowerTitle | Evidence::Signed | Evidence::Initialed,
+                None,
+            ) => letters,
             (Evidence::Initialed, Some(e)) => {
                 is_name(e)
                     && e.classes & NOT_A_NAME == 0
@@ -809,7 +830,16 @@ impl<'a, 't> Scan<'a, 't> {
             (Evidence::Kin | Evidence::Continued, None) => {
                 letters && !self.caseless_at(u.first) && t.shape != Shape::AllCaps
             }
-            (Evidence::Strong | Evidence::Kin, Some(e)) => {
+            (Evidence::Strong | Evidence::LowerTitle | Evidence::Kin, Some(e)) => {
+                // "Son, Ed, called": abbreviations are written in capitals ("son to ED"), so
+                // a capitalized first name in a cased note is the name.
+                let abbr_name = e.classes & NOT_A_NAME == Class::ClinicalAbbr as u16
+                    && t.shape == Shape::Capitalized
+                    && !self.caseless_at(u.first)
+                    && (1..=FREQUENT_NAME_RANK).contains(&e.first_rank);
+                if abbr_name {
+                    return true;
+                }
                 if e.classes & NOT_A_NAME != 0 || (evidence == Evidence::Kin && !is_name(e)) {
                     return false;
                 }
@@ -859,6 +889,15 @@ impl<'a, 't> Scan<'a, 't> {
                     }
                 }
                 let letter = self.tok(u.first).map_or("", |t| t.text);
+                // "Dr. o rourke": O' written apart; the rest is judged after the title.
+                if words == 0
+                    && matches!(evidence, Evidence::Strong | Evidence::LowerTitle)
+                    && letter.eq_ignore_ascii_case("o")
+                    && u.first == u.last
+                {
+                    pos = u.last + 1;
+                    continue;
+                }
                 if !self.capital(u) || (self.caseless && is_stop(letter)) {
                     break;
                 }
@@ -896,6 +935,16 @@ impl<'a, 't> Scan<'a, 't> {
                 }
             }
             let evidence = if words == 0 { evidence } else { next };
+            if words == 0
+                && matches!(evidence, Evidence::Strong | Evidence::LowerTitle)
+                && self.stop_first_name(u, line)
+            {
+                last = Some(u.last);
+                pos = u.last + 1;
+                words += 1;
+                next = Evidence::Signed;
+                continue;
+            }
             if !self.accepts(u, evidence) {
                 break;
             }
@@ -910,6 +959,36 @@ impl<'a, 't> Scan<'a, 't> {
             words += 1;
         }
         last
+    }
+
+    /// "Dr Will Cole", "Dr. May Lin": in a cased note a capitalized first name that is also a
+    /// function word, right after a title and before a capitalized name.
+    fn stop_first_name(&mut self, u: Unit, line: u32) -> bool {
+        let Some(t) = self.tok(u.first) else {
+            return false;
+        };
+        if u.initial
+            || u.first != u.last
+            || t.shape != Shape::Capitalized
+            || self.caseless_at(u.first)
+            || !is_stop(t.text)
+        {
+            return false;
+        }
+        let first = self
+            .entry(u.first)
+            .is_some_and(|e| (1..=FREQUENT_NAME_RANK).contains(&e.first_rank));
+        let Some(n) = self.unit(u.last + 1) else {
+            return false;
+        };
+        first
+            && !n.initial
+            && n.line == line
+            && self
+                .tok(n.first)
+                .is_some_and(|w| w.shape == Shape::Capitalized)
+            && self.tok(n.first).is_some_and(|w| !is_stop(w.text))
+            && self.accepts(n, Evidence::Signed)
     }
 
     fn mark(&mut self, from: usize, to: usize, score: f32, rule: &'static str) {
@@ -1057,8 +1136,14 @@ impl<'a, 't> Scan<'a, 't> {
                     && self
                         .tok(j)
                         .is_some_and(|n| self.tok(j - 1).is_some_and(|d| touches(d, n)));
+                let evidence = if !self.caseless && t.shape == Shape::Lower {
+                    Evidence::LowerTitle
+                } else {
+                    Evidence::Strong
+                };
                 !glued
-                    && self.name_after(j, t.line, Evidence::Strong, TITLE_SCORE, "name.title", true)
+                    && (self.name_after(j, t.line, evidence, TITLE_SCORE, "name.title", true)
+                        || self.title_before_report(j, t.line))
             }
             Cue::Credential | Cue::StateCredential => {
                 let before = self.credential(i, cue);
@@ -1108,7 +1193,8 @@ impl<'a, 't> Scan<'a, 't> {
                         "rabbi",
                     ],
                 ) && self.before_relation(i);
-                role | self.action(i, t.line)
+                let contact = self.text_is(i, &["contact"]) && self.before_is(i);
+                role | contact | self.action(i, t.line)
             }
             Cue::Role => self.name_after(
                 i + 1,
@@ -1154,6 +1240,35 @@ impl<'a, 't> Scan<'a, 't> {
                 found_before | self.action(i, t.line)
             }
         }
+    }
+
+    /// "DR HOARD AWARE": after a title and before a report word, a listed name that is also a
+    /// common word, however rare as a name.
+    fn title_before_report(&mut self, j: usize, line: u32) -> bool {
+        let Some(u) = self.unit(j) else {
+            return false;
+        };
+        let report = self.tok(u.last + 1).is_some_and(|n| {
+            n.line == line
+                && cue_of(n.text) == Some(Cue::After)
+                && !n.text.eq_ignore_ascii_case("called")
+        });
+        if u.initial || u.line != line || !report || !self.capital(u) {
+            return false;
+        }
+        let text = self.tok(u.first).map_or("", |t| t.text);
+        if is_stop(text) || cue_of(text).is_some() {
+            return false;
+        }
+        let name = self.unit_entry(u).is_some_and(|e| {
+            e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
+                && ((1..=LISTED_SURNAME_RANK).contains(&e.surname_rank)
+                    || (1..=LISTED_FIRST_RANK).contains(&e.first_rank))
+        });
+        if name {
+            self.mark(u.first, u.last, TITLE_SCORE, "name.title");
+        }
+        name
     }
 
     /// A name after an action cue: a title starts a titled name, else a plain listed name.
@@ -1481,6 +1596,10 @@ impl<'a, 't> Scan<'a, 't> {
         } else if self.text_is(j, &["in"]) && self.text_is(j + 1, &["law"]) {
             j += 2;
         }
+        // "wife(?) Ann": a doubt in parentheses.
+        if self.text_is(j, &["("]) && self.text_is(j + 1, &["?"]) && self.text_is(j + 2, &[")"]) {
+            j += 3;
+        }
         let mut skipped = 0;
         while skipped < 2
             && self.tok(j).is_some_and(|n| {
@@ -1509,7 +1628,75 @@ impl<'a, 't> Scan<'a, 't> {
                 plural,
             )
         };
-        after | self.before_relation(i)
+        after | self.before_relation(i) | self.before_is(i)
+    }
+
+    /// "Anne is family contact", "Tom Reed is his health care proxy": the name before "is"
+    /// and a relation or role.
+    fn before_is(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        let mut p = i;
+        for _ in 0..3 {
+            let Some(q) = p.checked_sub(1) else {
+                return false;
+            };
+            if !self.text_is(
+                q,
+                &[
+                    "the",
+                    "his",
+                    "her",
+                    "pt's",
+                    "patient's",
+                    "family",
+                    "primary",
+                    "main",
+                    "health",
+                    "care",
+                    "healthcare",
+                ],
+            ) {
+                break;
+            }
+            p = q;
+        }
+        let Some(is) = p.checked_sub(1) else {
+            return false;
+        };
+        if !self.text_is(is, &["is"]) {
+            return false;
+        }
+        let Some(u) = is.checked_sub(1).and_then(|q| self.unit_ending(q)) else {
+            return false;
+        };
+        if u.initial || u.line != t.line || self.marks.get(u.first).is_some_and(Option::is_some) {
+            return false;
+        }
+        // In a cased note, a word in capitals there is an abbreviation or a state ("Mobile, AL
+        // is health care proxy"), and places are no names.
+        let shouted = self
+            .tok(u.first)
+            .is_some_and(|w| w.shape == Shape::AllCaps && !self.caseless);
+        let place = self.unit_entry(u).is_some_and(|e| {
+            e.classes & (Class::State as u16 | Class::StateAbbr as u16 | Class::City as u16) != 0
+        });
+        let text = self.tok(u.first).map_or("", |w| w.text);
+        if shouted || place || cue_of(text).is_some() {
+            return false;
+        }
+        let first = self.extend_left(u, t.line);
+        let evidence = if self.caseless_at(u.first) && first == u.first {
+            Evidence::Plain
+        } else {
+            Evidence::Continued
+        };
+        if !self.accepts(u, evidence) {
+            return false;
+        }
+        self.mark(first, u.last, RELATION_SCORE, "name.relation");
+        true
     }
 
     /// "Mary (wife)", "Hank Reed (pt's son)", "Tom, son,": the name before a relation word in
@@ -1588,9 +1775,15 @@ impl<'a, 't> Scan<'a, 't> {
             }
             // First Last.
             let caseless = self.caseless_at(i);
+            // "lorrie morales is a 70 yo woman": a note's opening introduction.
+            let intro = caseless
+                && (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
+                && (i == 0 || self.tok(i - 1).is_some_and(|p| p.line != t.line))
+                && self.text_is(i + 2, &["is"])
+                && self.text_is(i + 3, &["a", "an"]);
             let strong_first = !marked
                 && if caseless {
-                    (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+                    intro || (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
                 } else {
                     e.first_rank != 0
                 };
@@ -1688,6 +1881,71 @@ impl<'a, 't> Scan<'a, 't> {
                 self.mark(i, end, PAIR_SCORE, "name.capital");
                 any = true;
             }
+        }
+        any
+    }
+
+    /// "Z. MILLER IN TO STRIP TUBES", "and M. Peppler placing stitch": an initial with its
+    /// period before a listed name, without a cue. Species ("S. aureus", "E. coli") are no
+    /// listed names; a name that is also a common word ("K. Long") counts only after no
+    /// letter of a SOAP heading ("O. See flowsheet") and only where a name can start: after punctuation, a line break or a function word, not after a word that
+    /// the letter ends ("vitamin K. Long term").
+    ///
+    /// `initials` are the capital letters followed by a period, in order.
+    fn initialed(&mut self, initials: &[usize]) -> bool {
+        let mut any = false;
+        for &i in initials {
+            if self.marks.get(i).is_some_and(Option::is_some) {
+                continue;
+            }
+            let (Some(&t), Some(u)) = (self.toks.get(i), self.unit(i)) else {
+                continue;
+            };
+            if !u.initial || u.last == u.first || is_stop(t.text) {
+                continue;
+            }
+            // "p.o.", "h.o.": letters with periods.
+            if self
+                .tok(u.last + 1)
+                .is_some_and(|n| self.tok(u.last).is_some_and(|d| touches(d, n)))
+            {
+                continue;
+            }
+            let Some(w) = self.unit(u.last + 1) else {
+                continue;
+            };
+            if w.initial || w.line != t.line || !self.capital(w) {
+                continue;
+            }
+            let text = self.tok(w.first).map_or("", |x| x.text);
+            if is_stop(text) || cue_of(text).is_some() {
+                continue;
+            }
+            let Some(e) = self.unit_entry(w) else {
+                continue;
+            };
+            let listed = (1..=LISTED_SURNAME_RANK).contains(&e.surname_rank)
+                || (1..=LISTED_FIRST_RANK).contains(&e.first_rank);
+            if !listed || e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) != 0 {
+                continue;
+            }
+            if is_common(e) {
+                let opening = i
+                    .checked_sub(1)
+                    .and_then(|p| self.tok(p))
+                    .map_or(true, |p| {
+                        p.line != t.line
+                            || matches!(p.text, "." | "," | ";" | ":" | "(" | "-" | "&")
+                            || (is_word(p) && is_stop(p.text))
+                    });
+                // "S. / O. / A. / P.": the headings of a SOAP note ("O. See flowsheet").
+                let soap = matches!(t.text, "S" | "O" | "A" | "P");
+                if soap || name_rank(e) > INITIALED_NAME_RANK || !opening {
+                    continue;
+                }
+            }
+            self.mark(i, w.last, CUE_SCORE, "name.initial");
+            any = true;
         }
         any
     }
