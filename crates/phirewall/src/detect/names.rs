@@ -12,6 +12,7 @@
 //! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"visited" (also in parentheses: "(Ann Lee) aware"); a frequent first name that is also a word before a plain surname ("per carol wolfe") | 0.8 |
 //! | `name.relation` (roles) | a name before a role in parentheses or commas: "Dick Cole (resident)" | 0.85 |
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
+//! | `name.cue` (contacts) | 1-3 name words opening a sentence or line before a phone label and its number: "Lopie Certusi cell# ..." | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
 //! | `name.title` (more) | a lowercase name after a lowercase title in a cased note ("dr green aware"); a listed name that is a common word between a title and a report word ("DR HOARD AWARE"); a function-word first name before a surname ("Dr Will Cole"); "Dr. o rourke" | 0.9 |
 //! | `name.initial` | an initial with its period before a listed name, no cue needed: "Z. MILLER IN TO", "and M. Peppler placing" (not "S. aureus", "O. See flowsheet", "vitamin K. Long") | 0.8 |
@@ -113,6 +114,8 @@ enum Cue {
     Other,
     /// A report after a name ("Smith aware", "Jones notified"); also an action before one.
     After,
+    /// A phone label after a name in a contact list ("Ann Lee cell# ...").
+    Label,
 }
 
 /// The cue words and what they say; looked up by [`cue_of`].
@@ -236,6 +239,13 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("informed", Cue::After),
     ("updated", Cue::After),
     ("other", Cue::Other),
+    ("cell", Cue::Label),
+    ("home", Cue::Label),
+    ("work", Cue::Label),
+    ("phone", Cue::Label),
+    ("pager", Cue::Label),
+    ("beeper", Cue::Label),
+    ("mobile", Cue::Label),
 ];
 
 /// A word of at most 15 bytes, lowercased, as one integer (bytes and length): comparing two
@@ -1239,7 +1249,88 @@ impl<'a, 't> Scan<'a, 't> {
                 let found_before = self.before_report(i);
                 found_before | self.action(i, t.line)
             }
+            Cue::Label => self.before_label(i),
         }
+    }
+
+    /// "Lopie Certusi cell# ...", "Hank Reed home: ...": in a contact list, one to three name
+    /// words opening a sentence or line before a phone label and its number. Each word is
+    /// capitalized (cased notes), unknown or a listed name that is no common word; a single
+    /// word must be listed.
+    fn before_label(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        let numbered = self.tok(i + 1).is_some_and(|n| {
+            n.line == t.line && (matches!(n.text, "#" | ":") || n.shape == Shape::Digits)
+        });
+        let Some(mut end) = i.checked_sub(1) else {
+            return false;
+        };
+        if !numbered || self.tok(end).is_some_and(|p| p.line != t.line) {
+            return false;
+        }
+        if self.text_is(end, &["-", ","]) {
+            let Some(q) = end.checked_sub(1) else {
+                return false;
+            };
+            end = q;
+        }
+        let last = end;
+        let (mut words, mut listed) = (0, false);
+        let mut start = None;
+        for _ in 0..3 {
+            let Some(u) = self.unit_ending(end) else {
+                break;
+            };
+            if u.initial || u.line != t.line {
+                break;
+            }
+            let Some(w) = self.tok(u.first) else {
+                break;
+            };
+            let shaped = self.caseless_at(u.first) || w.shape == Shape::Capitalized;
+            if !shaped || w.text.len() < 2 || is_stop(w.text) || cue_of(w.text).is_some() {
+                break;
+            }
+            match self.unit_entry(u) {
+                None => {}
+                Some(e)
+                    if is_name(e)
+                        && !is_common(e)
+                        && e.classes
+                            & (NOT_A_NAME
+                                | Class::MedicalTerm as u16
+                                | Class::City as u16
+                                | Class::State as u16)
+                            == 0 =>
+                {
+                    listed = true;
+                }
+                Some(_) => break,
+            }
+            words += 1;
+            start = Some(u.first);
+            let Some(p) = u.first.checked_sub(1) else {
+                break;
+            };
+            end = p;
+        }
+        let Some(start) = start else {
+            return false;
+        };
+        let opening = start
+            .checked_sub(1)
+            .and_then(|p| self.tok(p))
+            .map_or(true, |p| {
+                p.line != t.line || matches!(p.text, "." | ":" | ";" | "," | "(" | "-")
+            });
+        // Unknown words need a partner: one alone is as often shorthand.
+        if !opening || !(words >= 2 || listed) {
+            return false;
+        }
+        self.mark(start, last, CUE_SCORE, "name.cue");
+        true
     }
 
     /// "DR HOARD AWARE": after a title and before a report word, a listed name that is also a
