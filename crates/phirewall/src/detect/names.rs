@@ -298,9 +298,27 @@ static CUE_LENGTHS: [[u16; 26]; 26] = {
     lengths
 };
 
+/// Bit `z` of `CUE_ENDS[len]`: some cue word of that length ends with letter `z` (an
+/// apostrophe or other byte counts as letter 25 too, conservatively). A second filter
+/// after [`CUE_LENGTHS`]: "pain" shares its first letters and length with "page".
+static CUE_ENDS: [u32; 16] = {
+    let mut ends = [0u32; 16];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        let b = CUE_WORDS[i].0.as_bytes();
+        let z = LETTER_INDEX[b[b.len() - 1] as usize];
+        let z = if z < 26 { z } else { 25 };
+        if b.len() < 16 {
+            ends[b.len()] |= 1 << z;
+        }
+        i += 1;
+    }
+    ends
+};
+
 /// Classifies a word by its lowercase text: a binary search over the packed cue words, about
 /// seven integer compares, since every word of a note is asked.
-#[inline]
+#[inline(always)]
 fn cue_of(text: &str) -> Option<Cue> {
     // Most words are ruled out by their first two letters and length, without packing.
     let b = text.as_bytes();
@@ -311,6 +329,14 @@ fn cue_of(text: &str) -> Option<Cue> {
     let c = usize::from(LETTER_INDEX[usize::from(*b.get(1).unwrap_or(&b'a'))]);
     let lengths = CUE_LENGTHS.get(a).and_then(|row| row.get(c))?;
     if lengths & (1 << b.len()) == 0 {
+        return None;
+    }
+    let z = LETTER_INDEX[usize::from(*b.last()?)];
+    let z = if z < 26 { z } else { 25 };
+    if CUE_ENDS
+        .get(b.len())
+        .is_some_and(|ends| ends & (1 << z) == 0)
+    {
         return None;
     }
     cue_word(text)
@@ -603,16 +629,18 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         if !is_word(t) {
             continue;
         }
-        if scan.lower && t.shape == Shape::Capitalized && t.text.len() >= 2 {
-            capitals.push(i);
-        }
-        if t.text.len() == 1
-            && t.shape == Shape::Capitalized
-            && toks
-                .get(i + 1)
-                .is_some_and(|d| d.text == "." && touches(t, d))
-        {
-            initials.push(i);
+        // One shape test for the two rules on capitalized words: most words are lowercase.
+        if t.shape == Shape::Capitalized {
+            if t.text.len() == 1 {
+                if toks
+                    .get(i + 1)
+                    .is_some_and(|d| d.text == "." && touches(t, d))
+                {
+                    initials.push(i);
+                }
+            } else if scan.lower {
+                capitals.push(i);
+            }
         }
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
