@@ -1971,8 +1971,9 @@ impl<'a, 't> Scan<'a, 't> {
 
     /// "once Natalie woke up", "supportive to pt, John.": in a lowercase note, a capitalized
     /// listed first name inside a sentence (not after a period, colon or line break, where
-    /// writers who skip capitals still capitalize sometimes). Only plain first names: "Will",
-    /// "Grace" or "Lasix" capitalized mid-sentence are emphasis, not names.
+    /// writers who skip capitals still capitalize sometimes). Only plain first names of three
+    /// letters or more, not before a value: "Will", "Grace" or "Lasix" capitalized
+    /// mid-sentence are emphasis, "Na 140" and "Reg 5 units" lab and order shorthand.
     ///
     /// `capitals` are the capitalized words of a lowercase note, in order.
     fn capitals(&mut self, capitals: &[usize]) -> bool {
@@ -1987,7 +1988,19 @@ impl<'a, 't> Scan<'a, 't> {
             let inside = i.checked_sub(1).and_then(|p| self.tok(p)).is_some_and(|p| {
                 p.line == t.line && (is_word(p) || matches!(p.text, "," | "(" | "&"))
             });
-            if !inside || is_stop(t.text) || is_calendar(t.text) || cue_of(t.text).is_some() {
+            // "Na 140", "Reg at 9pm", "Mae,": a lab or shorthand capitalized before a value.
+            let valued = self.tok(i + 1).is_some_and(|n| {
+                n.line == t.line
+                    && (matches!(n.shape, Shape::Digits | Shape::Alphanumeric)
+                        || matches!(n.text, "=" | "+" | ":"))
+            });
+            if !inside
+                || valued
+                || t.text.len() < 3
+                || is_stop(t.text)
+                || is_calendar(t.text)
+                || cue_of(t.text).is_some()
+            {
                 continue;
             }
             let first = self.entry(i).is_some_and(|e| {
