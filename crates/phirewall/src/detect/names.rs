@@ -9,8 +9,9 @@
 //! | `name.title` | 1-3 name words after a title: "Dr. Young", "MRS. J. O'NEIL", "dr vasquez" | 0.9 |
 //! | `name.relation` | a name after a relation word ("son Tom", "wife (Mary)", "daughter, Ann Lee"), or before one in parentheses or commas ("Mary (wife)", "Tom, son,") | 0.85 |
 //! | `name.credential` | a name before a credential: "Smith, MD", "J. Smith RN", "Kim PA-C" | 0.85 |
-//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"visited" (also in parentheses: "(Ann Lee) aware"); a frequent first name that is also a word before a plain surname ("per carol wolfe") | 0.8 |
+//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"paged"/"visited" (also in parentheses, "(Ann Lee) aware", and joined by a slash, "Ray/Cole aware"); names joined by a slash after a title ("Dr. Ray/Cole"); a frequent first name that is also a word before a plain surname ("per carol wolfe") | 0.8 |
 //! | `name.relation` (roles) | a name before a role in parentheses or commas: "Dick Cole (resident)" | 0.85 |
+//! | `name.cue` (labels) | a plain listed name after "Name:", "Patient:" | 0.8 |
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
 //! | `name.cue` (contacts) | 1-3 name words opening a sentence or line before a phone label and its number: "Lopie Certusi cell# ..." | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
@@ -205,9 +206,11 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("roommate", Cue::Relation),
     ("spokesperson", Cue::Relation),
     ("per", Cue::Action),
+    ("name", Cue::Action),
+    ("patient", Cue::Action),
     ("by", Cue::Action),
     ("called", Cue::After),
-    ("paged", Cue::Action),
+    ("paged", Cue::After),
     ("page", Cue::Action),
     ("paging", Cue::Action),
     ("contact", Cue::Action),
@@ -232,6 +235,7 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("rabbi", Cue::Action),
     ("nurse", Cue::Role),
     ("caseworker", Cue::Role),
+    ("practitioner", Cue::Role),
     ("to", Cue::Preposition),
     ("with", Cue::Preposition),
     ("aware", Cue::After),
@@ -1053,8 +1057,14 @@ impl<'a, 't> Scan<'a, 't> {
         };
         self.mark(j, last, score, rule);
         for _ in 0..4 {
-            let joined =
-                self.text_is(last + 1, &["and", "&"]) || (list && self.text_is(last + 1, &[","]));
+            // "Drs Ray, Cole and Lin", "Dr. Ray/Cole".
+            let slash = self.text_is(last + 1, &["/"])
+                && self.tok(last + 1).is_some_and(|s| {
+                    self.tok(last + 2).is_some_and(|n| touches(s, n))
+                        && self.tok(last).is_some_and(|p| touches(p, s))
+                });
+            let joined = self.text_is(last + 1, &["and", "&"])
+                || (list && (slash || self.text_is(last + 1, &[","])));
             if !joined {
                 break;
             }
@@ -1453,6 +1463,25 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         self.mark(first, u.last, CUE_SCORE, "name.cue");
+        // "Ray/Cole aware": a name joined by a slash, judged as the one found.
+        let slash = first >= 2
+            && self.text_is(first - 1, &["/"])
+            && self.tok(first - 1).is_some_and(|s| {
+                self.tok(first).is_some_and(|n| touches(s, n))
+                    && self.tok(first - 2).is_some_and(|p| touches(p, s))
+            });
+        if slash {
+            if let Some(v) = self.unit_ending(first - 2) {
+                let evidence = if self.caseless_at(v.first) {
+                    Evidence::Plain
+                } else {
+                    Evidence::Continued
+                };
+                if !v.initial && v.line == line && self.accepts(v, evidence) {
+                    self.mark(v.first, v.last, CUE_SCORE, "name.cue");
+                }
+            }
+        }
         true
     }
 
@@ -2240,7 +2269,7 @@ mod tests {
         for word in [
             "",
             "d",
-            "patient",
+            "patio",
             "drip",
             "sonogram",
             "a-very-long-word-indeed",
@@ -2323,7 +2352,7 @@ mod tests {
     #[test]
     fn pairs() {
         assert_eq!(
-            names("Patient Rebecca Kowalczyk admitted"),
+            names("Today Rebecca Kowalczyk admitted"),
             [("Rebecca Kowalczyk", "name.pair")]
         );
         assert_eq!(
