@@ -9,7 +9,7 @@
 //! | `name.title` | 1-3 name words after a title: "Dr. Young", "MRS. J. O'NEIL", "dr vasquez" | 0.9 |
 //! | `name.relation` | a name after a relation word ("son Tom", "wife (Mary)", "daughter, Ann Lee"), or before one in parentheses or commas ("Mary (wife)", "Tom, son,") | 0.85 |
 //! | `name.credential` | a name before a credential: "Smith, MD", "J. Smith RN", "Kim PA-C" | 0.85 |
-//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"paged"/"visited" (also in parentheses, "(Ann Lee) aware", and joined by a slash, "Ray/Cole aware"); names joined by a slash after a title ("Dr. Ray/Cole"); a frequent first name that is also a word before a plain surname ("per carol wolfe") | 0.8 |
+//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"paged"/"visited" or a verb of speech or coming ("states", "asked", "agrees", "arrived") (also in parentheses, "(Ann Lee) aware", and joined by a slash, "Ray/Cole aware"); names joined by a slash after a title ("Dr. Ray/Cole"); a frequent first name that is also a word before a plain surname ("per carol wolfe") | 0.8 |
 //! | `name.relation` (roles) | a name before a role in parentheses or commas: "Dick Cole (resident)" | 0.85 |
 //! | `name.cue` (labels) | a plain listed name after "Name:", "Patient:" | 0.8 |
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
@@ -117,6 +117,8 @@ enum Cue {
     After,
     /// A phone label after a name in a contact list ("Ann Lee cell# ...").
     Label,
+    /// A verb after a person ("Smith states", "Lee arrived"): a name may stand before it.
+    Report,
 }
 
 /// The cue words and what they say; looked up by [`cue_of`].
@@ -243,6 +245,17 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("informed", Cue::After),
     ("updated", Cue::After),
     ("other", Cue::Other),
+    ("states", Cue::Report),
+    ("stated", Cue::Report),
+    ("asked", Cue::Report),
+    ("requested", Cue::Report),
+    ("agrees", Cue::Report),
+    ("agreed", Cue::Report),
+    ("arrived", Cue::Report),
+    ("came", Cue::Report),
+    ("understands", Cue::Report),
+    ("verbalized", Cue::Report),
+    ("expressed", Cue::Report),
     ("cell", Cue::Label),
     ("home", Cue::Label),
     ("work", Cue::Label),
@@ -1288,6 +1301,7 @@ impl<'a, 't> Scan<'a, 't> {
                 found_before | self.action(i, t.line)
             }
             Cue::Label => self.before_label(i),
+            Cue::Report => self.before_report(i),
         }
     }
 
