@@ -25,7 +25,8 @@
 //! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
 //!
 //! In a caseless note an initial needs its period, except first and before a plain listed name
-//! ("per d ross", not "by x ray"). An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
+//! ("per d ross", not "by x ray"), or a capital letter opening a name before a report word
+//! ("J SMITH ORDERED", not "VIT K ORDERED"). An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
 //! aware"), and a frequent first name for the surname after it ("dtr Frances Baker"), so those
 //! surnames may be unlisted or eponyms. A frequent first name followed by an unlisted word is a
 //! pair when capitalized in a cased note, or alone on its line as a signature.
@@ -252,6 +253,7 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("agrees", Cue::Report),
     ("agreed", Cue::Report),
     ("arrived", Cue::Report),
+    ("ordered", Cue::Report),
     ("came", Cue::Report),
     ("understands", Cue::Report),
     ("verbalized", Cue::Report),
@@ -1432,6 +1434,28 @@ impl<'a, 't> Scan<'a, 't> {
         self.plain_name_after(j, line)
     }
 
+    /// "J SMITH ORDERED": a capital letter without its period that opens a name (after a line
+    /// break, punctuation or a function word), not "I", "A" or a SOAP heading letter.
+    fn bare_initial(&self, v: Unit) -> bool {
+        let Some(t) = self.tok(v.first) else {
+            return false;
+        };
+        if !v.initial || v.first != v.last || t.shape != Shape::Capitalized {
+            return false;
+        }
+        if matches!(t.text, "I" | "A" | "S" | "O" | "P") {
+            return false;
+        }
+        v.first
+            .checked_sub(1)
+            .and_then(|p| self.tok(p))
+            .map_or(true, |p| {
+                p.line != t.line
+                    || matches!(p.text, "." | "," | ";" | ":" | "(" | "-" | "&")
+                    || (is_word(p) && is_stop(p.text))
+            })
+    }
+
     /// "Smith aware", "Dr. Jones notified": a plain listed name before a report word.
     fn before_report(&mut self, i: usize) -> bool {
         let Some(mut p) = i.checked_sub(1) else {
@@ -1456,6 +1480,7 @@ impl<'a, 't> Scan<'a, 't> {
         // vouches for it.
         let evidence = match u.first.checked_sub(1).and_then(|q| self.unit_ending(q)) {
             Some(v) if v.line == line && v.initial && v.first != v.last => Evidence::Initialed,
+            Some(v) if v.line == line && self.bare_initial(v) => Evidence::Initialed,
             Some(v) if v.line == line && !v.initial && self.capital(v) => {
                 let text = self.tok(v.first).map_or("", |t| t.text);
                 match self.unit_entry(v) {
@@ -1510,7 +1535,7 @@ impl<'a, 't> Scan<'a, 't> {
                 break;
             }
             let ok = if v.initial {
-                !self.caseless || v.last != v.first
+                !self.caseless || v.last != v.first || self.bare_initial(v)
             } else {
                 let text = self.tok(v.first).map_or("", |t| t.text);
                 !is_stop(text)
