@@ -16,6 +16,7 @@
 //! | `name.cue` (contacts) | 1-3 name words opening a sentence or line before a phone label and its number: "Lopie Certusi cell# ..." | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
 //! | `name.title` (more) | a lowercase name after a lowercase title in a cased note ("dr green aware"); a listed name that is a common word between a title and a report word ("DR HOARD AWARE"); a function-word first name before a surname ("Dr Will Cole"); "Dr. o rourke" | 0.9 |
+//! | `name.title` (initial) | a patient named by an initial after Mr/Mrs/Ms/Miss: "Mr. K. remains", "mr I remained" (lowercase note) | 0.9 |
 //! | `name.initial` | an initial with its period before a listed name, no cue needed: "Z. MILLER IN TO", "and M. Peppler placing" (not "S. aureus", "O. See flowsheet", "vitamin K. Long") | 0.8 |
 //! | `name.relation` (is) | the name before "is" and a relation or role: "Anne is family contact", "wife(?) Joellen", "Son, Ed," | 0.85 |
 //! | `name.pair` (intro) | in a caseless note, a listed first name and surname opening a line before "is a": "lorrie morales is a 70 yo" | 0.75 |
@@ -1206,7 +1207,8 @@ impl<'a, 't> Scan<'a, 't> {
                 };
                 !glued
                     && (self.name_after(j, t.line, evidence, TITLE_SCORE, "name.title", true)
-                        || self.title_before_report(j, t.line))
+                        || self.title_before_report(j, t.line)
+                        || self.title_initial(i, j, t.line))
             }
             Cue::Credential | Cue::StateCredential => {
                 let before = self.credential(i, cue);
@@ -1384,6 +1386,34 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         self.mark(start, last, CUE_SCORE, "name.cue");
+        true
+    }
+
+    /// "Mr. K. remains intubated", "MS S. CARE", "mr I remained": a patient named by the
+    /// initial alone after Mr, Mrs, Ms or Miss. The letter needs its period, or, in a
+    /// lowercase note, its capital before a lowercase word.
+    fn title_initial(&mut self, i: usize, j: usize, line: u32) -> bool {
+        if !self.text_is(i, &["mr", "mrs", "ms", "miss"]) {
+            return false;
+        }
+        let Some(u) = self.unit(j) else {
+            return false;
+        };
+        let Some(t) = self.tok(u.first) else {
+            return false;
+        };
+        if !u.initial || u.line != line || t.shape != Shape::Capitalized {
+            return false;
+        }
+        let dotted = u.last != u.first;
+        let bare = self.lower
+            && self
+                .tok(u.last + 1)
+                .is_some_and(|n| n.line == line && n.shape == Shape::Lower);
+        if !(dotted || bare) {
+            return false;
+        }
+        self.mark(u.first, u.last, TITLE_SCORE, "name.title");
         true
     }
 
