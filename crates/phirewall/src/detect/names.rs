@@ -22,7 +22,7 @@
 //! | `name.pair` (intro) | in a caseless note, a listed first name and surname opening a line before "is a": "lorrie morales is a 70 yo" | 0.75 |
 //! | `name.capital` | in a lowercase note, a capitalized listed first name inside a sentence ("once Natalie woke") | 0.75 |
 //! | `name.credential` (signature) | a line of 1-3 name words ending with a credential, in any case: "anita morris rn", "barbara j. parrilli bsn/rn" | 0.85 |
-//! | `name.signature` | the note's last line, 1-3 words read as a name from a plain listed name: "SUSAN" | 0.75 |
+//! | `name.signature` | 1-3 words after the last sentence of a paragraph (before a blank line or the end), read as a name from a frequent first name of 4+ letters: "... at 1400. SUSAN" (not "MAE.", "PERL.") | 0.75 |
 //! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
 //!
 //! In a caseless note an initial needs its period, except first and before a plain listed name
@@ -672,7 +672,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     any |= scan.pairs(&candidates);
     any |= scan.capitals(&capitals);
     any |= scan.initialed(&initials);
-    any |= scan.last_line();
+    any |= scan.paragraph_ends();
     if any {
         scan.repeat();
         scan.emit(out);
@@ -1679,13 +1679,29 @@ impl<'a, 't> Scan<'a, 't> {
         true
     }
 
-    /// A note signed with a bare name: its last line, or the words after its last sentence, are
-    /// one to three words that read as a name from a plain listed name ("... at 1400. SUSAN",
-    /// "Tom Reed."). Headings and closing words ("Plan", "Stable.") are common words and stay.
-    fn last_line(&mut self) -> bool {
-        let Some(mut end) = self.toks.len().checked_sub(1) else {
+    /// A note or paragraph signed with a bare name: the words after the last sentence of a
+    /// paragraph (a paragraph ends at a blank line or the end of the text) are one to three
+    /// words that read as a name from a frequent first name ("... at 1400. SUSAN", "Tom
+    /// Reed."). Headings and closing words ("Plan", "Stable.") are common words and stay. Only what
+    /// precedes a blank line decides, so text appended after one changes nothing here.
+    fn paragraph_ends(&mut self) -> bool {
+        let mut any = false;
+        let Some(last) = self.toks.len().checked_sub(1) else {
             return false;
         };
+        for end in 0..last {
+            let (Some(a), Some(b)) = (self.toks.get(end), self.toks.get(end + 1)) else {
+                break;
+            };
+            if b.line > a.line + 1 {
+                any |= self.signed(end);
+            }
+        }
+        any | self.signed(last)
+    }
+
+    /// The bare name ending a paragraph at token `end` (see [`Scan::paragraph_ends`]).
+    fn signed(&mut self, mut end: usize) -> bool {
         if self.text_is(end, &["."]) {
             let Some(p) = end.checked_sub(1) else {
                 return false;
@@ -1715,7 +1731,13 @@ impl<'a, 't> Scan<'a, 't> {
         if hyphen || self.marks.get(start).is_some_and(Option::is_some) {
             return false;
         }
-        if self.take_name(start, line, Evidence::Plain) != Some(end) {
+        // A frequent first name of four letters or more starts it: paragraphs also end with
+        // shorthand that is a rarer name ("MAE.", "PERL.", "ROS").
+        let first = self.tok(start).is_some_and(|t| t.text.len() >= 4)
+            && self.entry(start).is_some_and(|e| {
+                is_plain(e) && (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+            });
+        if !first || self.take_name(start, line, Evidence::Plain) != Some(end) {
             return false;
         }
         self.mark(start, end, PAIR_SCORE, "name.signature");
