@@ -645,7 +645,19 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let mut candidates = Vec::new();
     let mut capitals = Vec::new();
     let mut initials = Vec::new();
+    let mut paragraphs = Vec::new();
+    let mut line = 0;
     for (i, t) in toks.iter().enumerate() {
+        // Most tokens share the line of the one before: one compare, and a second one at a
+        // line break for a blank line before it.
+        if t.line != line {
+            if t.line > line + 1 {
+                if let Some(p) = i.checked_sub(1) {
+                    paragraphs.push(p);
+                }
+            }
+            line = t.line;
+        }
         if !is_word(t) {
             continue;
         }
@@ -672,7 +684,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     any |= scan.pairs(&candidates);
     any |= scan.capitals(&capitals);
     any |= scan.initialed(&initials);
-    any |= scan.paragraph_ends();
+    any |= scan.paragraph_ends(&paragraphs);
     if any {
         scan.repeat();
         scan.emit(out);
@@ -1506,6 +1518,10 @@ impl<'a, 't> Scan<'a, 't> {
         if u.initial || u.line != line || self.marks.get(u.first).is_some_and(Option::is_some) {
             return false;
         }
+        // "pt states", "MD aware": the usual subjects are ruled out before any lookup.
+        if u.first == u.last && self.tok(u.first).is_some_and(|w| is_stop(w.text)) {
+            return false;
+        }
         // "Z. Miller aware", "grace dudak aware": an initial or first name before the word
         // vouches for it.
         let evidence = match u.first.checked_sub(1).and_then(|q| self.unit_ending(q)) {
@@ -1684,20 +1700,17 @@ impl<'a, 't> Scan<'a, 't> {
     /// words that read as a name from a frequent first name ("... at 1400. SUSAN", "Tom
     /// Reed."). Headings and closing words ("Plan", "Stable.") are common words and stay. Only what
     /// precedes a blank line decides, so text appended after one changes nothing here.
-    fn paragraph_ends(&mut self) -> bool {
+    ///
+    /// `ends` are the last tokens before a blank line, in order.
+    fn paragraph_ends(&mut self, ends: &[usize]) -> bool {
         let mut any = false;
-        let Some(last) = self.toks.len().checked_sub(1) else {
-            return false;
-        };
-        for end in 0..last {
-            let (Some(a), Some(b)) = (self.toks.get(end), self.toks.get(end + 1)) else {
-                break;
-            };
-            if b.line > a.line + 1 {
-                any |= self.signed(end);
-            }
+        for &end in ends {
+            any |= self.signed(end);
         }
-        any | self.signed(last)
+        match self.toks.len().checked_sub(1) {
+            Some(last) => any | self.signed(last),
+            None => any,
+        }
     }
 
     /// The bare name ending a paragraph at token `end` (see [`Scan::paragraph_ends`]).
