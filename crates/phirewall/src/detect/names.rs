@@ -9,25 +9,27 @@
 //! | `name.title` | 1-3 name words after a title: "Dr. Young", "MRS. J. O'NEIL", "dr vasquez" | 0.9 |
 //! | `name.relation` | a name after a relation word ("son Tom", "wife (Mary)", "daughter, Ann Lee"), or before one in parentheses or commas ("Mary (wife)", "Tom, son,") | 0.85 |
 //! | `name.credential` | a name before a credential: "Smith, MD", "J. Smith RN", "Kim PA-C" | 0.85 |
-//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"paged"/"visited" or a verb of speech or coming ("states", "asked", "agrees", "arrived") (also in parentheses, "(Ann Lee) aware", and joined by a slash, "Ray/Cole aware"); names joined by a slash after a title ("Dr. Ray/Cole"); a frequent first name that is also a word before a plain surname ("per carol wolfe") | 0.8 |
-//! | `name.relation` (roles) | a name before a role in parentheses or commas: "Dick Cole (resident)" | 0.85 |
+//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"paged"/"visited" or a verb of speech or coming ("states", "asked", "agrees", "arrived") (also in parentheses, "(Lina Ostrowski) aware", and joined by a slash, "Kowalczyk/Oyelaran aware"); names joined by a slash after a title ("Dr. Kowalczyk/Oyelaran"); a frequent first name that is also a word before a plain surname ("per hazel wojcik") | 0.8 |
+//! | `name.relation` (roles) | a name before a role in parentheses or commas: "Dirk Kowalski (resident)" | 0.85 |
 //! | `name.cue` (labels) | a plain listed name after "Name:", "Patient:" | 0.8 |
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
-//! | `name.cue` (contacts) | 1-3 name words opening a sentence or line before a phone label and its number: "Lopie Certusi cell# ..." | 0.8 |
+//! | `name.cue` (contacts) | 1-3 name words opening a sentence or line before a phone label and its number: "Marisela Quintanar cell# ..." | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
-//! | `name.title` (more) | a lowercase name after a lowercase title in a cased note ("dr green aware"); a listed name that is a common word between a title and a report word ("DR HOARD AWARE"); a function-word first name before a surname ("Dr Will Cole"); "Dr. o rourke" | 0.9 |
+//! | `name.title` (more) | a lowercase name after a lowercase title in a cased note ("dr stone aware"); a listed name that is a common word between a title and a report word ("DR BANKER AWARE"); a function-word first name before a surname ("Dr May Hartigan"); "Dr. o malley" | 0.9 |
 //! | `name.title` (initial) | a patient named by an initial after Mr/Mrs/Ms/Miss: "Mr. K. remains", "mr I remained" (lowercase note) | 0.9 |
-//! | `name.initial` | an initial with its period before a listed name, no cue needed: "Z. MILLER IN TO", "and M. Peppler placing" (not "S. aureus", "O. See flowsheet", "vitamin K. Long") | 0.8 |
-//! | `name.relation` (is) | the name before "is" and a relation or role: "Anne is family contact", "wife(?) Joellen", "Son, Ed," | 0.85 |
-//! | `name.pair` (intro) | in a caseless note, a listed first name and surname opening a line before "is a": "lorrie morales is a 70 yo" | 0.75 |
-//! | `name.capital` | in a lowercase note, a capitalized listed first name inside a sentence ("once Natalie woke") | 0.75 |
-//! | `name.credential` (signature) | a line of 1-3 name words ending with a credential, in any case: "anita morris rn", "barbara j. parrilli bsn/rn" | 0.85 |
-//! | `name.signature` | 1-3 words after the last sentence of a paragraph (before a blank line or the end), read as a name from a frequent first name of 4+ letters: "... at 1400. SUSAN" (not "MAE.", "PERL.") | 0.75 |
+//! | `name.initial` | an initial with its period before a listed name, no cue needed: "Z. FULLER IN TO", "and M. Gruenwald suturing" (not "S. aureus", "O. See flowsheet", "vitamin K. Long") | 0.8 |
+//! | `name.relation` (is) | the name before "is" and a relation or role: "Anneliese is family contact", "wife(?) Marylou", "Daughter, Tia," | 0.85 |
+//! | `name.pair` (intro) | in a caseless note, a listed first name and surname opening a line before "is a": "althea kowalski is a 68 y/o" | 0.75 |
+//! | `name.capital` | in a lowercase note, a capitalized listed first name inside a sentence ("once Rosalind woke") | 0.75 |
+//! | `name.credential` (signature) | a line of 1-3 name words ending with a credential, in any case: "rosalie kwiatkowska rn", "delphine t. castillo-orr bsn/rn" | 0.85 |
+//! | `name.signature` | 1-3 words after the last sentence of a paragraph (before a blank line or the end), read as a name from a frequent first name of 4+ letters: "... AT 0300. BETTY" (not "MAE.", "PERL.") | 0.75 |
 //! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
 //!
 //! In a caseless note an initial needs its period, except first and before a plain listed name
-//! ("per d ross", not "by x ray"), or a capital letter opening a name before a report word
-//! ("J SMITH ORDERED", not "VIT K ORDERED"). An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
+//! ("per d kowalski", not "by x ray"), or a capital letter opening a name before a report word
+//! ("J KOWALSKI ORDERED", not "VIT K ORDERED").
+//!
+//! An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
 //! aware"), and a frequent first name for the surname after it ("dtr Frances Baker"), so those
 //! surnames may be unlisted or eponyms. A frequent first name followed by an unlisted word is a
 //! pair when capitalized in a cased note, or alone on its line as a signature.
@@ -44,7 +46,7 @@
 //! - In caseless notes (all capitals or all lowercase), capitalization says nothing, so a word
 //!   after a weak cue must be a listed name that is not a common word. But in a note that is
 //!   (nearly) all lowercase, a capitalized word stands out as in a cased note: there it is
-//!   judged as in a cased note ("dr B Muse", "Gerry Masci arrived").
+//!   judged as in a cased note ("dr K Vantrelli", "Gerald Oskarsson arrived").
 //!
 //! Names never run across a line break. A name's span covers its words, inner initials with their
 //! period ("J. Smith") and hyphens ("Retterer-Moore"), but not a title, a credential or a
@@ -117,9 +119,9 @@ enum Cue {
     Other,
     /// A report after a name ("Smith aware", "Jones notified"); also an action before one.
     After,
-    /// A phone label after a name in a contact list ("Ann Lee cell# ...").
+    /// A phone label after a name in a contact list ("Marisela Quintanar cell# ...").
     Label,
-    /// A verb after a person ("Smith states", "Lee arrived"): a name may stand before it.
+    /// A verb after a person ("Kowalczyk states", "Lee arrived"): a name may stand before it.
     Report,
 }
 
@@ -590,7 +592,7 @@ fn is_plain(e: Entry) -> bool {
 enum Evidence {
     /// A title: any name-like word except common non-names, listed or not.
     Strong,
-    /// A lowercase title in a cased note ("dr green aware"): as `Strong`, and the writer's
+    /// A lowercase title in a cased note ("dr stone aware"): as `Strong`, and the writer's
     /// lowercase name after it is judged as if capitalized.
     LowerTitle,
     /// A relation word: as `Strong`, but in caseless notes only listed names ("wife nad" is
@@ -901,7 +903,7 @@ impl<'a, 't> Scan<'a, 't> {
                 letters && !self.caseless_at(u.first) && t.shape != Shape::AllCaps
             }
             (Evidence::Strong | Evidence::LowerTitle | Evidence::Kin, Some(e)) => {
-                // "Son, Ed, called": abbreviations are written in capitals ("son to ED"), so
+                // "Daughter, Tia, called": abbreviations are written in capitals ("hx of TIA"), so
                 // a capitalized first name in a cased note is the name.
                 let abbr_name = e.classes & NOT_A_NAME == Class::ClinicalAbbr as u16
                     && t.shape == Shape::Capitalized
@@ -948,7 +950,7 @@ impl<'a, 't> Scan<'a, 't> {
             if u.initial {
                 // An initial counts only when a name word follows ("J. Smith", "John Q. Smith").
                 // Without its period, in a caseless note, only first and before a plain listed
-                // name: "per d ross" (but not "by x ray").
+                // name: "per d kowalski" (but not "by x ray").
                 if self.caseless_at(u.first) && !self.tok(u.last).is_some_and(|t| t.text == ".") {
                     let named = words == 0
                         && self.unit(u.last + 1).is_some_and(|n| {
@@ -959,7 +961,7 @@ impl<'a, 't> Scan<'a, 't> {
                     }
                 }
                 let letter = self.tok(u.first).map_or("", |t| t.text);
-                // "Dr. o rourke": O' written apart; the rest is judged after the title.
+                // "Dr. o malley": O' written apart; the rest is judged after the title.
                 if words == 0
                     && matches!(evidence, Evidence::Strong | Evidence::LowerTitle)
                     && letter.eq_ignore_ascii_case("o")
@@ -1031,7 +1033,7 @@ impl<'a, 't> Scan<'a, 't> {
         last
     }
 
-    /// "Dr Will Cole", "Dr. May Lin": in a cased note a capitalized first name that is also a
+    /// "Dr May Hartigan", "Dr. May Lin": in a cased note a capitalized first name that is also a
     /// function word, right after a title and before a capitalized name.
     fn stop_first_name(&mut self, u: Unit, line: u32) -> bool {
         let Some(t) = self.tok(u.first) else {
@@ -1085,7 +1087,7 @@ impl<'a, 't> Scan<'a, 't> {
         };
         self.mark(j, last, score, rule);
         for _ in 0..4 {
-            // "Drs Ray, Cole and Lin", "Dr. Ray/Cole".
+            // "Drs Ray, Oyelaran and Lin", "Dr. Kowalczyk/Oyelaran".
             let slash = self.text_is(last + 1, &["/"])
                 && self.tok(last + 1).is_some_and(|s| {
                     self.tok(last + 2).is_some_and(|n| touches(s, n))
@@ -1151,7 +1153,7 @@ impl<'a, 't> Scan<'a, 't> {
         true
     }
 
-    /// "per carol wolfe", "consult with patty hoeller": after an action cue, a frequent first
+    /// "per hazel wojcik", "consult with heather oberlander": after an action cue, a frequent first
     /// name that is also a common word, when a plain listed surname or an unknown word follows
     /// (in a cased note both capitalized).
     fn first_and_surname(&mut self, j: usize, line: u32) -> bool {
@@ -1170,7 +1172,7 @@ impl<'a, 't> Scan<'a, 't> {
         if is_stop(ta.text) || is_stop(tb.text) || cue_of(tb.text).is_some() {
             return false;
         }
-        // Frequent as a first name, whatever else it is ("martin" is a more frequent surname).
+        // Frequent as a first name, whatever else it is ("dean" is a more frequent surname).
         let first = self.unit_entry(a).is_some_and(|e| {
             (1..=FREQUENT_NAME_RANK).contains(&e.first_rank)
                 && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
@@ -1255,7 +1257,7 @@ impl<'a, 't> Scan<'a, 't> {
                     && self.relation(i)
             }
             Cue::Action => {
-                // "Dick Cole (resident)", "Ann Lee, chaplain,": a role after a name.
+                // "Dirk Kowalski (resident)", "Lina Ostrowski, chaplain,": a role after a name.
                 let role = self.text_is(
                     i,
                     &[
@@ -1321,10 +1323,10 @@ impl<'a, 't> Scan<'a, 't> {
         }
     }
 
-    /// "Lopie Certusi cell# ...", "Hank Reed home: ...": in a contact list, one to three name
-    /// words opening a sentence or line before a phone label and its number. Each word is
-    /// capitalized (cased notes), unknown or a listed name that is no common word; a single
-    /// word must be listed.
+    /// "Marisela Quintanar cell# ...", "Archibald Reed home: ...": in a contact list, one to three
+    /// name words opening a sentence or line before a phone label and its number. Each word is
+    /// capitalized (cased notes), unknown or a listed name that is no common word; a single word
+    /// must be listed.
     fn before_label(&mut self, i: usize) -> bool {
         let Some(&t) = self.toks.get(i) else {
             return false;
@@ -1429,7 +1431,7 @@ impl<'a, 't> Scan<'a, 't> {
         true
     }
 
-    /// "DR HOARD AWARE": after a title and before a report word, a listed name that is also a
+    /// "DR BANKER AWARE": after a title and before a report word, a listed name that is also a
     /// common word, however rare as a name.
     fn title_before_report(&mut self, j: usize, line: u32) -> bool {
         let Some(u) = self.unit(j) else {
@@ -1476,7 +1478,7 @@ impl<'a, 't> Scan<'a, 't> {
         self.plain_name_after(j, line)
     }
 
-    /// "J SMITH ORDERED": a capital letter without its period that opens a name (after a line
+    /// "J KOWALSKI ORDERED": a capital letter without its period that opens a name (after a line
     /// break, punctuation or a function word), not "I", "A" or a SOAP heading letter.
     fn bare_initial(&self, v: Unit) -> bool {
         let Some(t) = self.tok(v.first) else {
@@ -1503,7 +1505,7 @@ impl<'a, 't> Scan<'a, 't> {
         let Some(mut p) = i.checked_sub(1) else {
             return false;
         };
-        // "lawyer (Ann Lee) aware".
+        // "lawyer (Ivo Brandolech) aware".
         let closed = self.text_is(p, &[")"]);
         if closed {
             let Some(q) = p.checked_sub(1) else {
@@ -1548,7 +1550,7 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         self.mark(first, u.last, CUE_SCORE, "name.cue");
-        // "Ray/Cole aware": a name joined by a slash, judged as the one found.
+        // "Kowalczyk/Oyelaran aware": a name joined by a slash, judged as the one found.
         let slash = first >= 2
             && self.text_is(first - 1, &["/"])
             && self.tok(first - 1).is_some_and(|s| {
@@ -1634,7 +1636,7 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         let mut first = self.extend_left(u, t.line);
-        // "Andrwe O'Connell MD": an unknown capitalized word before a listed name and a
+        // "Jonathn O'Dwyer MD": an unknown capitalized word before a listed name and a
         // credential is a (rare or misspelled) first name.
         if first == u.first && !self.caseless_at(u.first) {
             if let Some(v) = u.first.checked_sub(1).and_then(|p| self.unit_ending(p)) {
@@ -1697,7 +1699,7 @@ impl<'a, 't> Scan<'a, 't> {
 
     /// A note or paragraph signed with a bare name: the words after the last sentence of a
     /// paragraph (a paragraph ends at a blank line or the end of the text) are one to three
-    /// words that read as a name from a frequent first name ("... at 1400. SUSAN", "Tom
+    /// words that read as a name from a frequent first name ("... AT 0300. BETTY", "Tom
     /// Reed."). Headings and closing words ("Plan", "Stable.") are common words and stay. Only what
     /// precedes a blank line decides, so text appended after one changes nothing here.
     ///
@@ -1726,7 +1728,7 @@ impl<'a, 't> Scan<'a, 't> {
         };
         let mut start = end;
         while start > 0 && self.tok(start - 1).is_some_and(|p| p.line == line) {
-            // A sentence ends before: "... 1400 u/hr. SUSAN" (a period after a word, not the
+            // A sentence ends before: "... 900 u/hr. BETTY" (a period after a word, not the
             // period of an initial).
             let stop = matches!(self.tok(start - 1).map(|p| p.text), Some("." | "!" | "?"))
                 && start >= 2
@@ -1739,7 +1741,7 @@ impl<'a, 't> Scan<'a, 't> {
                 return false;
             }
         }
-        // Marked already, or hyphenated: "DELINE-OOB" is shorthand more often than a name.
+        // Marked already, or hyphenated: "DANGLE-OOB" is shorthand more often than a name.
         let hyphen = (start..=end).any(|k| self.text_is(k, &["-"]));
         if hyphen || self.marks.get(start).is_some_and(Option::is_some) {
             return false;
@@ -1757,10 +1759,10 @@ impl<'a, 't> Scan<'a, 't> {
         true
     }
 
-    /// A signature: a line of one to three name words ending with the credential at `i`
-    /// ("anita morris rn", "Muriele Williams RN", "barbara j. parrilli bsn/rn"). Alone on
-    /// their line the words are a name whatever their case, if none is a common word, cue or
-    /// non-name, and one is a listed name or there are two of them.
+    /// A signature: a line of one to three name words ending with the credential at `i` ("rosalie
+    /// kwiatkowska rn", "Orsolya Braswell RN", "delphine t. castillo-orr bsn/rn"). Alone on their
+    /// line the words are a name whatever their case, if none is a common word, cue or non-name,
+    /// and one is a listed name or there are two of them.
     fn signature(&mut self, i: usize) -> bool {
         let Some(&t) = self.toks.get(i) else {
             return false;
@@ -1771,7 +1773,7 @@ impl<'a, 't> Scan<'a, 't> {
         {
             return false;
         }
-        // "bsn/rn", "Ann Lee, RN".
+        // "bsn/rn", "Lina Ostrowski, RN".
         let mut k = i;
         while k >= 2
             && self.text_is(k - 1, &["/"])
@@ -1848,7 +1850,7 @@ impl<'a, 't> Scan<'a, 't> {
         } else if self.text_is(j, &["in"]) && self.text_is(j + 1, &["law"]) {
             j += 2;
         }
-        // "wife(?) Ann": a doubt in parentheses.
+        // "wife(?) Marylou": a doubt in parentheses.
         if self.text_is(j, &["("]) && self.text_is(j + 1, &["?"]) && self.text_is(j + 2, &[")"]) {
             j += 3;
         }
@@ -1883,7 +1885,7 @@ impl<'a, 't> Scan<'a, 't> {
         after | self.before_relation(i) | self.before_is(i)
     }
 
-    /// "Anne is family contact", "Tom Reed is his health care proxy": the name before "is"
+    /// "Anneliese is family contact", "Tom Reed is his health care proxy": the name before "is"
     /// and a relation or role.
     fn before_is(&mut self, i: usize) -> bool {
         let Some(&t) = self.toks.get(i) else {
@@ -2014,7 +2016,7 @@ impl<'a, 't> Scan<'a, 't> {
             if i < from {
                 continue;
             }
-            // A word found by a cue may still start "Last, First" ("Contact: Kowalczyk, Ann").
+            // A word found by a cue may still start "Last, First" ("Contact: Kowalczyk, Rebecca").
             let marked = self.marks.get(i).is_some_and(Option::is_some);
             let Some(&t) = self.toks.get(i) else {
                 continue;
@@ -2027,7 +2029,7 @@ impl<'a, 't> Scan<'a, 't> {
             }
             // First Last.
             let caseless = self.caseless_at(i);
-            // "lorrie morales is a 70 yo woman": a note's opening introduction.
+            // "althea kowalski is a 68 y/o woman": a note's opening introduction.
             let intro = caseless
                 && (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
                 && (i == 0 || self.tok(i - 1).is_some_and(|p| p.line != t.line))
@@ -2046,7 +2048,7 @@ impl<'a, 't> Scan<'a, 't> {
                 let capitalized = self
                     .tok(u.first)
                     .is_some_and(|n| n.shape == Shape::Capitalized);
-                // Two capitalized words in a lowercase note: "Gerry Masci arrived".
+                // Two capitalized words in a lowercase note: "Gerald Oskarsson arrived".
                 let standing_out = self.caseless && !caseless && capitalized;
                 let shaped = (self.caseless && caseless) || capitalized;
                 if u.line == t.line && shaped {
@@ -2102,10 +2104,10 @@ impl<'a, 't> Scan<'a, 't> {
         any
     }
 
-    /// "once Natalie woke up", "supportive to pt, John.": in a lowercase note, a capitalized
+    /// "once Rosalind woke up", "attentive to pt, Desmond.": in a lowercase note, a capitalized
     /// listed first name inside a sentence (not after a period, colon or line break, where
     /// writers who skip capitals still capitalize sometimes). Only plain first names of three
-    /// letters or more, not before a value: "Will", "Grace" or "Lasix" capitalized
+    /// letters or more, not before a value: "Will", "Hope" or "Lasix" capitalized
     /// mid-sentence are emphasis, "Na 140" and "Reg 5 units" lab and order shorthand.
     ///
     /// `capitals` are the capitalized words of a lowercase note, in order.
@@ -2150,7 +2152,7 @@ impl<'a, 't> Scan<'a, 't> {
         any
     }
 
-    /// "Z. MILLER IN TO STRIP TUBES", "and M. Peppler placing stitch": an initial with its
+    /// "Z. FULLER IN TO MILK TUBES", "and M. Gruenwald suturing": an initial with its
     /// period before a listed name, without a cue. Species ("S. aureus", "E. coli") are no
     /// listed names; a name that is also a common word ("K. Long") counts only after no
     /// letter of a SOAP heading ("O. See flowsheet") and only where a name can start: after punctuation, a line break or a function word, not after a word that

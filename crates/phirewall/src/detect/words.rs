@@ -59,7 +59,7 @@ impl<'t> Words<'t> {
 
     /// Whether the note is caseless because it is (nearly) all lowercase. There a capitalized
     /// word stands out the way a name does in a cased note: writers who skip capitals for
-    /// sentences often still capitalize names ("seen by dr B Muse", "once Natalie woke").
+    /// sentences often still capitalize names ("seen by dr K Vantrelli", "once Rosalind woke").
     pub(crate) fn mostly_lower(&self) -> bool {
         self.mostly_lower
     }
@@ -121,10 +121,10 @@ mod tests {
         assert!(words("pt seen by dr smith today, stable.").caseless());
         assert!(!words("Pt seen by Dr. Smith today, stable.").caseless());
         assert!(
-            words("pt seen by dr Smith today, stable, plan to wean vent in am.").mostly_lower()
+            words("pt seen by dr Kowalczyk today, stable, plan to wean vent in am.").mostly_lower()
         );
-        assert!(!words("PT SEEN BY DR SMITH TODAY, STABLE.").mostly_lower());
-        assert!(!words("Pt seen by Dr. Smith today, stable.").mostly_lower());
+        assert!(!words("PT SEEN BY DR KOWALCZYK TODAY, STABLE.").mostly_lower());
+        assert!(!words("Pt seen by Dr. Kowalczyk today, stable.").mostly_lower());
     }
 
     #[test]
