@@ -9,10 +9,25 @@
 //! | `name.title` | 1-3 name words after a title: "Dr. Young", "MRS. J. O'NEIL", "dr vasquez" | 0.9 |
 //! | `name.relation` | a name after a relation word ("son Tom", "wife (Mary)", "daughter, Ann Lee"), or before one in parentheses or commas ("Mary (wife)", "Tom, son,") | 0.85 |
 //! | `name.credential` | a name before a credential: "Smith, MD", "J. Smith RN", "Kim PA-C" | 0.85 |
-//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "spoke with", "d/w", "cc:") or before "aware"/"notified" | 0.8 |
+//! | `name.cue` | a listed, uncommon name after an action cue ("seen by", "per", "paged", "page", "contact", "reach", "spoke with", "made with", "d/w", "cc:") or before "aware"/"notified"/"called"/"paged"/"visited" or a verb of speech or coming ("states", "asked", "agrees", "arrived") (also in parentheses, "(Lina Ostrowski) aware", and joined by a slash, "Kowalczyk/Oyelaran aware"); names joined by a slash after a title ("Dr. Kowalczyk/Oyelaran"); a frequent first name that is also a word before a plain surname ("per hazel wojcik") | 0.8 |
+//! | `name.relation` (roles) | a name before a role in parentheses or commas: "Dirk Kowalski (resident)" | 0.85 |
+//! | `name.cue` (labels) | a plain listed name after "Name:", "Patient:" | 0.8 |
 //! | `name.cue` (roles) | any name-like word after "nurse", "caseworker", "RN", "NP": "nurse Ann Lee" | 0.8 |
+//! | `name.cue` (contacts) | 1-3 name words opening a sentence or line before a phone label and its number: "Marisela Quintanar cell# ..." | 0.8 |
 //! | `name.pair` | a listed first name followed by a listed surname, neither a common English word ("Maria Kowalski"), or "Kowalski, Maria" | 0.75 |
+//! | `name.title` (more) | a lowercase name after a lowercase title in a cased note ("dr stone aware"); a listed name that is a common word between a title and a report word ("DR BANKER AWARE"); a function-word first name before a surname ("Dr May Hartigan"); "Dr. o malley" | 0.9 |
+//! | `name.title` (initial) | a patient named by an initial after Mr/Mrs/Ms/Miss: "Mr. K. remains", "mr I remained" (lowercase note) | 0.9 |
+//! | `name.initial` | an initial with its period before a listed name, no cue needed: "Z. FULLER IN TO", "and M. Gruenwald suturing" (not "S. aureus", "O. See flowsheet", "vitamin K. Long") | 0.8 |
+//! | `name.relation` (is) | the name before "is" and a relation or role: "Anneliese is family contact", "wife(?) Marylou", "Daughter, Tia," | 0.85 |
+//! | `name.pair` (intro) | in a caseless note, a listed first name and surname opening a line before "is a": "althea kowalski is a 68 y/o" | 0.75 |
+//! | `name.capital` | in a lowercase note, a capitalized listed first name inside a sentence ("once Rosalind woke") | 0.75 |
+//! | `name.credential` (signature) | a line of 1-3 name words ending with a credential, in any case: "rosalie kwiatkowska rn", "delphine t. castillo-orr bsn/rn" | 0.85 |
+//! | `name.signature` | 1-3 words after the last sentence of a paragraph (before a blank line or the end), read as a name from a frequent first name of 4+ letters: "... AT 0300. BETTY" (not "MAE.", "PERL.") | 0.75 |
 //! | `name.repeat` | another occurrence, in the same document, of a word found by the rules above | 0.7 |
+//!
+//! In a caseless note an initial needs its period, except first and before a plain listed name
+//! ("per d kowalski", not "by x ray"), or a capital letter opening a name before a report word
+//! ("J KOWALSKI ORDERED", not "VIT K ORDERED").
 //!
 //! An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
 //! aware"), and a frequent first name for the surname after it ("dtr Frances Baker"), so those
@@ -29,7 +44,9 @@
 //! - A bare capitalized word is not a name without context: capitals also mark sentence starts,
 //!   headings and drug brands.
 //! - In caseless notes (all capitals or all lowercase), capitalization says nothing, so a word
-//!   after a weak cue must be a listed name that is not a common word.
+//!   after a weak cue must be a listed name that is not a common word. But in a note that is
+//!   (nearly) all lowercase, a capitalized word stands out as in a cased note: there it is
+//!   judged as in a cased note ("dr K Vantrelli", "Gerald Oskarsson arrived").
 //!
 //! Names never run across a line break. A name's span covers its words, inner initials with their
 //! period ("J. Smith") and hyphens ("Retterer-Moore"), but not a title, a credential or a
@@ -102,6 +119,10 @@ enum Cue {
     Other,
     /// A report after a name ("Smith aware", "Jones notified"); also an action before one.
     After,
+    /// A phone label after a name in a contact list ("Marisela Quintanar cell# ...").
+    Label,
+    /// A verb after a person ("Kowalczyk states", "Lee arrived"): a name may stand before it.
+    Report,
 }
 
 /// The cue words and what they say; looked up by [`cue_of`].
@@ -118,6 +139,10 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("professor", Cue::Title),
     ("doctor", Cue::Title),
     ("rn", Cue::Credential),
+    ("bsn", Cue::Credential),
+    ("msn", Cue::Credential),
+    ("ccrn", Cue::Credential),
+    ("licsw", Cue::Credential),
     ("np", Cue::Credential),
     ("rrt", Cue::Credential),
     ("lpn", Cue::Credential),
@@ -158,6 +183,12 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("neighbour", Cue::Relation),
     ("niece", Cue::Relation),
     ("nephew", Cue::Relation),
+    ("nephews", Cue::Relation),
+    ("nieces", Cue::Relation),
+    ("neice", Cue::Relation),
+    ("grandaughter", Cue::Relation),
+    ("lawyer", Cue::Relation),
+    ("attorney", Cue::Relation),
     ("grandson", Cue::Relation),
     ("granddaughter", Cue::Relation),
     ("grandmother", Cue::Relation),
@@ -179,10 +210,22 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("stepmother", Cue::Relation),
     ("stepfather", Cue::Relation),
     ("roommate", Cue::Relation),
+    ("spokesperson", Cue::Relation),
     ("per", Cue::Action),
+    ("name", Cue::Action),
+    ("patient", Cue::Action),
     ("by", Cue::Action),
-    ("called", Cue::Action),
-    ("paged", Cue::Action),
+    ("called", Cue::After),
+    ("paged", Cue::After),
+    ("page", Cue::Action),
+    ("paging", Cue::Action),
+    ("contact", Cue::Action),
+    ("contacted", Cue::Action),
+    ("contacts", Cue::Action),
+    ("reach", Cue::Action),
+    ("reached", Cue::Action),
+    ("visited", Cue::After),
+    ("phoned", Cue::After),
     ("cc", Cue::Action),
     ("covering", Cue::Action),
     ("attending", Cue::Action),
@@ -198,6 +241,7 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("rabbi", Cue::Action),
     ("nurse", Cue::Role),
     ("caseworker", Cue::Role),
+    ("practitioner", Cue::Role),
     ("to", Cue::Preposition),
     ("with", Cue::Preposition),
     ("aware", Cue::After),
@@ -205,6 +249,25 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("informed", Cue::After),
     ("updated", Cue::After),
     ("other", Cue::Other),
+    ("states", Cue::Report),
+    ("stated", Cue::Report),
+    ("asked", Cue::Report),
+    ("requested", Cue::Report),
+    ("agrees", Cue::Report),
+    ("agreed", Cue::Report),
+    ("arrived", Cue::Report),
+    ("ordered", Cue::Report),
+    ("came", Cue::Report),
+    ("understands", Cue::Report),
+    ("verbalized", Cue::Report),
+    ("expressed", Cue::Report),
+    ("cell", Cue::Label),
+    ("home", Cue::Label),
+    ("work", Cue::Label),
+    ("phone", Cue::Label),
+    ("pager", Cue::Label),
+    ("beeper", Cue::Label),
+    ("mobile", Cue::Label),
 ];
 
 /// A word of at most 15 bytes, lowercased, as one integer (bytes and length): comparing two
@@ -257,9 +320,27 @@ static CUE_LENGTHS: [[u16; 26]; 26] = {
     lengths
 };
 
+/// Bit `z` of `CUE_ENDS[len]`: some cue word of that length ends with letter `z` (an
+/// apostrophe or other byte counts as letter 25 too, conservatively). A second filter
+/// after [`CUE_LENGTHS`]: "pain" shares its first letters and length with "page".
+static CUE_ENDS: [u32; 16] = {
+    let mut ends = [0u32; 16];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        let b = CUE_WORDS[i].0.as_bytes();
+        let z = LETTER_INDEX[b[b.len() - 1] as usize];
+        let z = if z < 26 { z } else { 25 };
+        if b.len() < 16 {
+            ends[b.len()] |= 1 << z;
+        }
+        i += 1;
+    }
+    ends
+};
+
 /// Classifies a word by its lowercase text: a binary search over the packed cue words, about
 /// seven integer compares, since every word of a note is asked.
-#[inline]
+#[inline(always)]
 fn cue_of(text: &str) -> Option<Cue> {
     // Most words are ruled out by their first two letters and length, without packing.
     let b = text.as_bytes();
@@ -270,6 +351,14 @@ fn cue_of(text: &str) -> Option<Cue> {
     let c = usize::from(LETTER_INDEX[usize::from(*b.get(1).unwrap_or(&b'a'))]);
     let lengths = CUE_LENGTHS.get(a).and_then(|row| row.get(c))?;
     if lengths & (1 << b.len()) == 0 {
+        return None;
+    }
+    let z = LETTER_INDEX[usize::from(*b.last()?)];
+    let z = if z < 26 { z } else { 25 };
+    if CUE_ENDS
+        .get(b.len())
+        .is_some_and(|ends| ends & (1 << z) == 0)
+    {
         return None;
     }
     cue_word(text)
@@ -405,6 +494,33 @@ fn is_stop(text: &str) -> bool {
     )
 }
 
+/// Days and months: capitalized by writers who capitalize nothing else, and several are given
+/// names ("Wednesday", "June", "August").
+fn is_calendar(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(text))
+}
+
 /// Lowercase particles that may stand inside a name ("Ludwig van Beethoven", "Maria de la Cruz").
 fn is_particle(text: &str) -> bool {
     matches!(
@@ -476,6 +592,9 @@ fn is_plain(e: Entry) -> bool {
 enum Evidence {
     /// A title: any name-like word except common non-names, listed or not.
     Strong,
+    /// A lowercase title in a cased note ("dr stone aware"): as `Strong`, and the writer's
+    /// lowercase name after it is judged as if capitalized.
+    LowerTitle,
     /// A relation word: as `Strong`, but in caseless notes only listed names ("wife nad" is
     /// shorthand, not a name).
     Kin,
@@ -505,6 +624,8 @@ struct Scan<'a, 't> {
     words: &'a Words<'t>,
     toks: &'a [Token<'t>],
     caseless: bool,
+    /// A caseless note that is (nearly) all lowercase: its capitalized words stand out.
+    lower: bool,
     /// Lookups done so far: `None` = not looked up yet.
     cache: Vec<Option<Option<Entry>>>,
     /// The best name rule that claimed each token.
@@ -518,14 +639,42 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         words,
         toks,
         caseless: words.caseless(),
+        lower: words.mostly_lower(),
         cache: vec![None; toks.len()],
         marks: vec![None; toks.len()],
     };
     let mut any = false;
     let mut candidates = Vec::new();
+    let mut capitals = Vec::new();
+    let mut initials = Vec::new();
+    let mut paragraphs = Vec::new();
+    let mut line = 0;
     for (i, t) in toks.iter().enumerate() {
+        // Most tokens share the line of the one before: one compare, and a second one at a
+        // line break for a blank line before it.
+        if t.line != line {
+            if t.line > line + 1 {
+                if let Some(p) = i.checked_sub(1) {
+                    paragraphs.push(p);
+                }
+            }
+            line = t.line;
+        }
         if !is_word(t) {
             continue;
+        }
+        // One shape test for the two rules on capitalized words: most words are lowercase.
+        if t.shape == Shape::Capitalized {
+            if t.text.len() == 1 {
+                if toks
+                    .get(i + 1)
+                    .is_some_and(|d| d.text == "." && touches(t, d))
+                {
+                    initials.push(i);
+                }
+            } else if scan.lower {
+                capitals.push(i);
+            }
         }
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
@@ -535,6 +684,9 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         }
     }
     any |= scan.pairs(&candidates);
+    any |= scan.capitals(&capitals);
+    any |= scan.initialed(&initials);
+    any |= scan.paragraph_ends(&paragraphs);
     if any {
         scan.repeat();
         scan.emit(out);
@@ -544,6 +696,16 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
 impl<'a, 't> Scan<'a, 't> {
     fn tok(&self, j: usize) -> Option<&'a Token<'t>> {
         self.toks.get(j)
+    }
+
+    /// Whether capitalization says nothing about token `j`: the note is caseless and `j` is not
+    /// a capitalized word standing out in a lowercase note.
+    fn caseless_at(&self, j: usize) -> bool {
+        self.caseless
+            && !(self.lower
+                && self
+                    .tok(j)
+                    .is_some_and(|t| matches!(t.shape, Shape::Capitalized | Shape::MixedCase)))
     }
 
     fn text_is(&self, j: usize, texts: &[&str]) -> bool {
@@ -718,7 +880,7 @@ impl<'a, 't> Scan<'a, 't> {
             // A lowercase word in a cased note is a name only right after a title and only if
             // it is no English word: "Dr. ridley" yes, "dr. green" no.
             let uncommon = entry.map_or(true, |e| is_name(e) && !is_common(e));
-            if !(evidence == Evidence::Strong && uncommon) {
+            if !((evidence == Evidence::Strong && uncommon) || evidence == Evidence::LowerTitle) {
                 return false;
             }
         }
@@ -727,7 +889,10 @@ impl<'a, 't> Scan<'a, 't> {
             (Evidence::Plain, None) => false,
             // Unknown words: rare or misspelled names, accepted with strong context; a later
             // word of a name only in cased notes, where its capital says something.
-            (Evidence::Strong | Evidence::Signed | Evidence::Initialed, None) => letters,
+            (
+                Evidence::Strong | Evidence::LowerTitle | Evidence::Signed | Evidence::Initialed,
+                None,
+            ) => letters,
             (Evidence::Initialed, Some(e)) => {
                 is_name(e)
                     && e.classes & NOT_A_NAME == 0
@@ -735,9 +900,18 @@ impl<'a, 't> Scan<'a, 't> {
             }
             // An unknown word in capitals inside a cased note is shorthand as often as a name.
             (Evidence::Kin | Evidence::Continued, None) => {
-                letters && !self.caseless && t.shape != Shape::AllCaps
+                letters && !self.caseless_at(u.first) && t.shape != Shape::AllCaps
             }
-            (Evidence::Strong | Evidence::Kin, Some(e)) => {
+            (Evidence::Strong | Evidence::LowerTitle | Evidence::Kin, Some(e)) => {
+                // "Daughter, Tia, called": abbreviations are written in capitals ("hx of TIA"), so
+                // a capitalized first name in a cased note is the name.
+                let abbr_name = e.classes & NOT_A_NAME == Class::ClinicalAbbr as u16
+                    && t.shape == Shape::Capitalized
+                    && !self.caseless_at(u.first)
+                    && (1..=FREQUENT_NAME_RANK).contains(&e.first_rank);
+                if abbr_name {
+                    return true;
+                }
                 if e.classes & NOT_A_NAME != 0 || (evidence == Evidence::Kin && !is_name(e)) {
                     return false;
                 }
@@ -749,7 +923,7 @@ impl<'a, 't> Scan<'a, 't> {
                     && (!is_common(e) || name_rank(e) <= FREQUENT_NAME_RANK)
             }
             (Evidence::Continued, Some(e)) => {
-                if self.caseless {
+                if self.caseless_at(u.first) {
                     return is_plain(e);
                 }
                 is_name(e)
@@ -775,10 +949,27 @@ impl<'a, 't> Scan<'a, 't> {
             }
             if u.initial {
                 // An initial counts only when a name word follows ("J. Smith", "John Q. Smith").
-                if self.caseless && !self.tok(u.last).is_some_and(|t| t.text == ".") {
-                    break;
+                // Without its period, in a caseless note, only first and before a plain listed
+                // name: "per d kowalski" (but not "by x ray").
+                if self.caseless_at(u.first) && !self.tok(u.last).is_some_and(|t| t.text == ".") {
+                    let named = words == 0
+                        && self.unit(u.last + 1).is_some_and(|n| {
+                            !n.initial && n.line == line && self.unit_entry(n).is_some_and(is_plain)
+                        });
+                    if !named {
+                        break;
+                    }
                 }
                 let letter = self.tok(u.first).map_or("", |t| t.text);
+                // "Dr. o malley": O' written apart; the rest is judged after the title.
+                if words == 0
+                    && matches!(evidence, Evidence::Strong | Evidence::LowerTitle)
+                    && letter.eq_ignore_ascii_case("o")
+                    && u.first == u.last
+                {
+                    pos = u.last + 1;
+                    continue;
+                }
                 if !self.capital(u) || (self.caseless && is_stop(letter)) {
                     break;
                 }
@@ -816,6 +1007,16 @@ impl<'a, 't> Scan<'a, 't> {
                 }
             }
             let evidence = if words == 0 { evidence } else { next };
+            if words == 0
+                && matches!(evidence, Evidence::Strong | Evidence::LowerTitle)
+                && self.stop_first_name(u, line)
+            {
+                last = Some(u.last);
+                pos = u.last + 1;
+                words += 1;
+                next = Evidence::Signed;
+                continue;
+            }
             if !self.accepts(u, evidence) {
                 break;
             }
@@ -830,6 +1031,36 @@ impl<'a, 't> Scan<'a, 't> {
             words += 1;
         }
         last
+    }
+
+    /// "Dr May Hartigan", "Dr. May Lin": in a cased note a capitalized first name that is also a
+    /// function word, right after a title and before a capitalized name.
+    fn stop_first_name(&mut self, u: Unit, line: u32) -> bool {
+        let Some(t) = self.tok(u.first) else {
+            return false;
+        };
+        if u.initial
+            || u.first != u.last
+            || t.shape != Shape::Capitalized
+            || self.caseless_at(u.first)
+            || !is_stop(t.text)
+        {
+            return false;
+        }
+        let first = self
+            .entry(u.first)
+            .is_some_and(|e| (1..=FREQUENT_NAME_RANK).contains(&e.first_rank));
+        let Some(n) = self.unit(u.last + 1) else {
+            return false;
+        };
+        first
+            && !n.initial
+            && n.line == line
+            && self
+                .tok(n.first)
+                .is_some_and(|w| w.shape == Shape::Capitalized)
+            && self.tok(n.first).is_some_and(|w| !is_stop(w.text))
+            && self.accepts(n, Evidence::Signed)
     }
 
     fn mark(&mut self, from: usize, to: usize, score: f32, rule: &'static str) {
@@ -856,8 +1087,14 @@ impl<'a, 't> Scan<'a, 't> {
         };
         self.mark(j, last, score, rule);
         for _ in 0..4 {
-            let joined =
-                self.text_is(last + 1, &["and", "&"]) || (list && self.text_is(last + 1, &[","]));
+            // "Drs Ray, Oyelaran and Lin", "Dr. Kowalczyk/Oyelaran".
+            let slash = self.text_is(last + 1, &["/"])
+                && self.tok(last + 1).is_some_and(|s| {
+                    self.tok(last + 2).is_some_and(|n| touches(s, n))
+                        && self.tok(last).is_some_and(|p| touches(p, s))
+                });
+            let joined = self.text_is(last + 1, &["and", "&"])
+                || (list && (slash || self.text_is(last + 1, &[","])));
             if !joined {
                 break;
             }
@@ -883,6 +1120,9 @@ impl<'a, 't> Scan<'a, 't> {
     /// are unknown or uncommon names ("spoke with Radu Crosson").
     fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
         if self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue", false) {
+            return true;
+        }
+        if self.first_and_surname(j, line) {
             return true;
         }
         if self.caseless {
@@ -913,6 +1153,44 @@ impl<'a, 't> Scan<'a, 't> {
         true
     }
 
+    /// "per hazel wojcik", "consult with heather oberlander": after an action cue, a frequent first
+    /// name that is also a common word, when a plain listed surname or an unknown word follows
+    /// (in a cased note both capitalized).
+    fn first_and_surname(&mut self, j: usize, line: u32) -> bool {
+        let (Some(a), Some(b)) = (self.unit(j), self.unit(j + 1)) else {
+            return false;
+        };
+        if a.initial || b.initial || a.line != line || b.line != line || a.last + 1 != b.first {
+            return false;
+        }
+        if !self.capital(a) || !self.capital(b) {
+            return false;
+        }
+        let (Some(ta), Some(tb)) = (self.tok(a.first), self.tok(b.first)) else {
+            return false;
+        };
+        if is_stop(ta.text) || is_stop(tb.text) || cue_of(tb.text).is_some() {
+            return false;
+        }
+        // Frequent as a first name, whatever else it is ("dean" is a more frequent surname).
+        let first = self.unit_entry(a).is_some_and(|e| {
+            (1..=FREQUENT_NAME_RANK).contains(&e.first_rank)
+                && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
+        });
+        if !first {
+            return false;
+        }
+        let surname = match self.unit_entry(b) {
+            Some(e) => is_plain(e),
+            None => tb.text.len() >= 4,
+        };
+        if !surname {
+            return false;
+        }
+        self.mark(a.first, b.last, CUE_SCORE, "name.cue");
+        true
+    }
+
     /// Skips a period or apostrophe after a title ("Dr.", "Drs'").
     fn skip_dot(&self, j: usize) -> usize {
         if self.text_is(j, &[".", "'"]) {
@@ -936,8 +1214,15 @@ impl<'a, 't> Scan<'a, 't> {
                     && self
                         .tok(j)
                         .is_some_and(|n| self.tok(j - 1).is_some_and(|d| touches(d, n)));
+                let evidence = if !self.caseless && t.shape == Shape::Lower {
+                    Evidence::LowerTitle
+                } else {
+                    Evidence::Strong
+                };
                 !glued
-                    && self.name_after(j, t.line, Evidence::Strong, TITLE_SCORE, "name.title", true)
+                    && (self.name_after(j, t.line, evidence, TITLE_SCORE, "name.title", true)
+                        || self.title_before_report(j, t.line)
+                        || self.title_initial(i, j, t.line))
             }
             Cue::Credential | Cue::StateCredential => {
                 let before = self.credential(i, cue);
@@ -971,7 +1256,25 @@ impl<'a, 't> Scan<'a, 't> {
                     .is_some_and(|p| self.text_is(p, &["significant", "sig"]))
                     && self.relation(i)
             }
-            Cue::Action => self.action(i, t.line),
+            Cue::Action => {
+                // "Dirk Kowalski (resident)", "Lina Ostrowski, chaplain,": a role after a name.
+                let role = self.text_is(
+                    i,
+                    &[
+                        "attending",
+                        "resident",
+                        "fellow",
+                        "intern",
+                        "pcp",
+                        "surgeon",
+                        "physician",
+                        "chaplain",
+                        "rabbi",
+                    ],
+                ) && self.before_relation(i);
+                let contact = self.text_is(i, &["contact"]) && self.before_is(i);
+                role | contact | self.action(i, t.line)
+            }
             Cue::Role => self.name_after(
                 i + 1,
                 t.line,
@@ -1002,6 +1305,10 @@ impl<'a, 't> Scan<'a, 't> {
                             "consult",
                             "consulted",
                             "work",
+                            "made",
+                            "contact",
+                            "touch",
+                            "conference",
                         ],
                     )
                 });
@@ -1011,7 +1318,146 @@ impl<'a, 't> Scan<'a, 't> {
                 let found_before = self.before_report(i);
                 found_before | self.action(i, t.line)
             }
+            Cue::Label => self.before_label(i),
+            Cue::Report => self.before_report(i),
         }
+    }
+
+    /// "Marisela Quintanar cell# ...", "Archibald Reed home: ...": in a contact list, one to three
+    /// name words opening a sentence or line before a phone label and its number. Each word is
+    /// capitalized (cased notes), unknown or a listed name that is no common word; a single word
+    /// must be listed.
+    fn before_label(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        let numbered = self.tok(i + 1).is_some_and(|n| {
+            n.line == t.line && (matches!(n.text, "#" | ":") || n.shape == Shape::Digits)
+        });
+        let Some(mut end) = i.checked_sub(1) else {
+            return false;
+        };
+        if !numbered || self.tok(end).is_some_and(|p| p.line != t.line) {
+            return false;
+        }
+        if self.text_is(end, &["-", ","]) {
+            let Some(q) = end.checked_sub(1) else {
+                return false;
+            };
+            end = q;
+        }
+        let last = end;
+        let (mut words, mut listed) = (0, false);
+        let mut start = None;
+        for _ in 0..3 {
+            let Some(u) = self.unit_ending(end) else {
+                break;
+            };
+            if u.initial || u.line != t.line {
+                break;
+            }
+            let Some(w) = self.tok(u.first) else {
+                break;
+            };
+            let shaped = self.caseless_at(u.first) || w.shape == Shape::Capitalized;
+            if !shaped || w.text.len() < 2 || is_stop(w.text) || cue_of(w.text).is_some() {
+                break;
+            }
+            match self.unit_entry(u) {
+                None => {}
+                Some(e)
+                    if is_name(e)
+                        && !is_common(e)
+                        && e.classes
+                            & (NOT_A_NAME
+                                | Class::MedicalTerm as u16
+                                | Class::City as u16
+                                | Class::State as u16)
+                            == 0 =>
+                {
+                    listed = true;
+                }
+                Some(_) => break,
+            }
+            words += 1;
+            start = Some(u.first);
+            let Some(p) = u.first.checked_sub(1) else {
+                break;
+            };
+            end = p;
+        }
+        let Some(start) = start else {
+            return false;
+        };
+        let opening = start
+            .checked_sub(1)
+            .and_then(|p| self.tok(p))
+            .map_or(true, |p| {
+                p.line != t.line || matches!(p.text, "." | ":" | ";" | "," | "(" | "-")
+            });
+        // Unknown words need a partner: one alone is as often shorthand.
+        if !opening || !(words >= 2 || listed) {
+            return false;
+        }
+        self.mark(start, last, CUE_SCORE, "name.cue");
+        true
+    }
+
+    /// "Mr. K. remains intubated", "MS S. CARE", "mr I remained": a patient named by the
+    /// initial alone after Mr, Mrs, Ms or Miss. The letter needs its period, or, in a
+    /// lowercase note, its capital before a lowercase word.
+    fn title_initial(&mut self, i: usize, j: usize, line: u32) -> bool {
+        if !self.text_is(i, &["mr", "mrs", "ms", "miss"]) {
+            return false;
+        }
+        let Some(u) = self.unit(j) else {
+            return false;
+        };
+        let Some(t) = self.tok(u.first) else {
+            return false;
+        };
+        if !u.initial || u.line != line || t.shape != Shape::Capitalized {
+            return false;
+        }
+        let dotted = u.last != u.first;
+        let bare = self.lower
+            && self
+                .tok(u.last + 1)
+                .is_some_and(|n| n.line == line && n.shape == Shape::Lower);
+        if !(dotted || bare) {
+            return false;
+        }
+        self.mark(u.first, u.last, TITLE_SCORE, "name.title");
+        true
+    }
+
+    /// "DR BANKER AWARE": after a title and before a report word, a listed name that is also a
+    /// common word, however rare as a name.
+    fn title_before_report(&mut self, j: usize, line: u32) -> bool {
+        let Some(u) = self.unit(j) else {
+            return false;
+        };
+        let report = self.tok(u.last + 1).is_some_and(|n| {
+            n.line == line
+                && cue_of(n.text) == Some(Cue::After)
+                && !n.text.eq_ignore_ascii_case("called")
+        });
+        if u.initial || u.line != line || !report || !self.capital(u) {
+            return false;
+        }
+        let text = self.tok(u.first).map_or("", |t| t.text);
+        if is_stop(text) || cue_of(text).is_some() {
+            return false;
+        }
+        let name = self.unit_entry(u).is_some_and(|e| {
+            e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
+                && ((1..=LISTED_SURNAME_RANK).contains(&e.surname_rank)
+                    || (1..=LISTED_FIRST_RANK).contains(&e.first_rank))
+        });
+        if name {
+            self.mark(u.first, u.last, TITLE_SCORE, "name.title");
+        }
+        name
     }
 
     /// A name after an action cue: a title starts a titled name, else a plain listed name.
@@ -1032,11 +1478,41 @@ impl<'a, 't> Scan<'a, 't> {
         self.plain_name_after(j, line)
     }
 
-    /// "Smith aware", "Dr. Jones notified": a plain listed name before a report word.
-    fn before_report(&mut self, i: usize) -> bool {
-        let Some(p) = i.checked_sub(1) else {
+    /// "J KOWALSKI ORDERED": a capital letter without its period that opens a name (after a line
+    /// break, punctuation or a function word), not "I", "A" or a SOAP heading letter.
+    fn bare_initial(&self, v: Unit) -> bool {
+        let Some(t) = self.tok(v.first) else {
             return false;
         };
+        if !v.initial || v.first != v.last || t.shape != Shape::Capitalized {
+            return false;
+        }
+        if matches!(t.text, "I" | "A" | "S" | "O" | "P") {
+            return false;
+        }
+        v.first
+            .checked_sub(1)
+            .and_then(|p| self.tok(p))
+            .map_or(true, |p| {
+                p.line != t.line
+                    || matches!(p.text, "." | "," | ";" | ":" | "(" | "-" | "&")
+                    || (is_word(p) && is_stop(p.text))
+            })
+    }
+
+    /// "Smith aware", "Dr. Jones notified": a plain listed name before a report word.
+    fn before_report(&mut self, i: usize) -> bool {
+        let Some(mut p) = i.checked_sub(1) else {
+            return false;
+        };
+        // "lawyer (Ivo Brandolech) aware".
+        let closed = self.text_is(p, &[")"]);
+        if closed {
+            let Some(q) = p.checked_sub(1) else {
+                return false;
+            };
+            p = q;
+        }
         let Some(u) = self.unit_ending(p) else {
             return false;
         };
@@ -1044,10 +1520,15 @@ impl<'a, 't> Scan<'a, 't> {
         if u.initial || u.line != line || self.marks.get(u.first).is_some_and(Option::is_some) {
             return false;
         }
+        // "pt states", "MD aware": the usual subjects are ruled out before any lookup.
+        if u.first == u.last && self.tok(u.first).is_some_and(|w| is_stop(w.text)) {
+            return false;
+        }
         // "Z. Miller aware", "grace dudak aware": an initial or first name before the word
         // vouches for it.
         let evidence = match u.first.checked_sub(1).and_then(|q| self.unit_ending(q)) {
             Some(v) if v.line == line && v.initial && v.first != v.last => Evidence::Initialed,
+            Some(v) if v.line == line && self.bare_initial(v) => Evidence::Initialed,
             Some(v) if v.line == line && !v.initial && self.capital(v) => {
                 let text = self.tok(v.first).map_or("", |t| t.text);
                 match self.unit_entry(v) {
@@ -1061,7 +1542,33 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         let first = self.extend_left(u, line);
+        if closed
+            && !first
+                .checked_sub(1)
+                .is_some_and(|o| self.text_is(o, &["("]))
+        {
+            return false;
+        }
         self.mark(first, u.last, CUE_SCORE, "name.cue");
+        // "Kowalczyk/Oyelaran aware": a name joined by a slash, judged as the one found.
+        let slash = first >= 2
+            && self.text_is(first - 1, &["/"])
+            && self.tok(first - 1).is_some_and(|s| {
+                self.tok(first).is_some_and(|n| touches(s, n))
+                    && self.tok(first - 2).is_some_and(|p| touches(p, s))
+            });
+        if slash {
+            if let Some(v) = self.unit_ending(first - 2) {
+                let evidence = if self.caseless_at(v.first) {
+                    Evidence::Plain
+                } else {
+                    Evidence::Continued
+                };
+                if !v.initial && v.line == line && self.accepts(v, evidence) {
+                    self.mark(v.first, v.last, CUE_SCORE, "name.cue");
+                }
+            }
+        }
         true
     }
 
@@ -1076,13 +1583,15 @@ impl<'a, 't> Scan<'a, 't> {
                 break;
             }
             let ok = if v.initial {
-                !self.caseless || v.last != v.first
+                !self.caseless || v.last != v.first || self.bare_initial(v)
             } else {
                 let text = self.tok(v.first).map_or("", |t| t.text);
                 !is_stop(text)
                     && cue_of(text).is_none()
                     && match self.unit_entry(v) {
-                        Some(e) if self.caseless => is_plain(e) && e.is(Class::FirstName),
+                        Some(e) if self.caseless_at(v.first) => {
+                            (is_plain(e) && e.is(Class::FirstName)) || is_first_name(e)
+                        }
                         Some(e) => {
                             e.is(Class::FirstName)
                                 && e.classes & NOT_A_NAME == 0
@@ -1104,6 +1613,9 @@ impl<'a, 't> Scan<'a, 't> {
         let Some(&t) = self.toks.get(i) else {
             return false;
         };
+        if self.signature(i) {
+            return true;
+        }
         // In cased notes a credential is written in capitals ("RN", "PhD"), not "do" or "Pa".
         if !self.caseless && !matches!(t.shape, Shape::AllCaps | Shape::MixedCase) {
             return false;
@@ -1123,7 +1635,27 @@ impl<'a, 't> Scan<'a, 't> {
         if u.initial || u.line != t.line {
             return false;
         }
-        let first = self.extend_left(u, t.line);
+        let mut first = self.extend_left(u, t.line);
+        // "Jonathn O'Dwyer MD": an unknown capitalized word before a listed name and a
+        // credential is a (rare or misspelled) first name.
+        if first == u.first && !self.caseless_at(u.first) {
+            if let Some(v) = u.first.checked_sub(1).and_then(|p| self.unit_ending(p)) {
+                let unknown = !v.initial
+                    && v.line == t.line
+                    && self.tok(v.first).is_some_and(|w| {
+                        w.shape == Shape::Capitalized
+                            && w.text.len() >= 3
+                            && cue_of(w.text).is_none()
+                    })
+                    && self.unit_entry(v).is_none()
+                    && self
+                        .unit_entry(u)
+                        .is_some_and(|e| is_name(e) && !is_common(e));
+                if unknown {
+                    first = v.first;
+                }
+            }
+        }
         let with_first = first != u.first;
         let evidence = if with_first {
             Evidence::Signed
@@ -1165,6 +1697,146 @@ impl<'a, 't> Scan<'a, 't> {
         true
     }
 
+    /// A note or paragraph signed with a bare name: the words after the last sentence of a
+    /// paragraph (a paragraph ends at a blank line or the end of the text) are one to three
+    /// words that read as a name from a frequent first name ("... AT 0300. BETTY", "Tom
+    /// Reed."). Headings and closing words ("Plan", "Stable.") are common words and stay. Only what
+    /// precedes a blank line decides, so text appended after one changes nothing here.
+    ///
+    /// `ends` are the last tokens before a blank line, in order.
+    fn paragraph_ends(&mut self, ends: &[usize]) -> bool {
+        let mut any = false;
+        for &end in ends {
+            any |= self.signed(end);
+        }
+        match self.toks.len().checked_sub(1) {
+            Some(last) => any | self.signed(last),
+            None => any,
+        }
+    }
+
+    /// The bare name ending a paragraph at token `end` (see [`Scan::paragraph_ends`]).
+    fn signed(&mut self, mut end: usize) -> bool {
+        if self.text_is(end, &["."]) {
+            let Some(p) = end.checked_sub(1) else {
+                return false;
+            };
+            end = p;
+        }
+        let Some(line) = self.tok(end).map(|t| t.line) else {
+            return false;
+        };
+        let mut start = end;
+        while start > 0 && self.tok(start - 1).is_some_and(|p| p.line == line) {
+            // A sentence ends before: "... 900 u/hr. BETTY" (a period after a word, not the
+            // period of an initial).
+            let stop = matches!(self.tok(start - 1).map(|p| p.text), Some("." | "!" | "?"))
+                && start >= 2
+                && self.tok(start - 2).is_some_and(|w| w.text.len() > 1);
+            if stop {
+                break;
+            }
+            start -= 1;
+            if end - start > 6 {
+                return false;
+            }
+        }
+        // Marked already, or hyphenated: "DANGLE-OOB" is shorthand more often than a name.
+        let hyphen = (start..=end).any(|k| self.text_is(k, &["-"]));
+        if hyphen || self.marks.get(start).is_some_and(Option::is_some) {
+            return false;
+        }
+        // A frequent first name of four letters or more starts it: paragraphs also end with
+        // shorthand that is a rarer name ("MAE.", "PERL.", "ROS").
+        let first = self.tok(start).is_some_and(|t| t.text.len() >= 4)
+            && self.entry(start).is_some_and(|e| {
+                is_plain(e) && (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+            });
+        if !first || self.take_name(start, line, Evidence::Plain) != Some(end) {
+            return false;
+        }
+        self.mark(start, end, PAIR_SCORE, "name.signature");
+        true
+    }
+
+    /// A signature: a line of one to three name words ending with the credential at `i` ("rosalie
+    /// kwiatkowska rn", "Orsolya Braswell RN", "delphine t. castillo-orr bsn/rn"). Alone on their
+    /// line the words are a name whatever their case, if none is a common word, cue or non-name,
+    /// and one is a listed name or there are two of them.
+    fn signature(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        if self
+            .tok(i + 1)
+            .is_some_and(|n| n.line == t.line && n.text != ".")
+        {
+            return false;
+        }
+        // "bsn/rn", "Lina Ostrowski, RN".
+        let mut k = i;
+        while k >= 2
+            && self.text_is(k - 1, &["/"])
+            && self.tok(k - 2).is_some_and(|c| {
+                matches!(cue_of(c.text), Some(Cue::Credential | Cue::StateCredential))
+            })
+        {
+            k -= 2;
+        }
+        if k >= 1 && self.text_is(k - 1, &[","]) {
+            k -= 1;
+        }
+        let Some(mut end) = k.checked_sub(1) else {
+            return false;
+        };
+        let last = end;
+        let (mut words, mut listed) = (0, false);
+        loop {
+            let Some(u) = self.unit_ending(end) else {
+                return false;
+            };
+            if u.line != t.line {
+                return false;
+            }
+            if !u.initial {
+                let text = self.tok(u.first).map_or("", |w| w.text);
+                if is_stop(text) || cue_of(text).is_some() || text.len() < 2 {
+                    return false;
+                }
+                match self.unit_entry(u) {
+                    None => {}
+                    Some(e)
+                        if is_name(e)
+                            && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
+                            && (!is_common(e) || name_rank(e) <= FREQUENT_NAME_RANK) =>
+                    {
+                        listed = true;
+                    }
+                    Some(_) => return false,
+                }
+                words += 1;
+            } else if words == 0 {
+                return false; // The name ends with a word, not an initial.
+            }
+            let start = u.first;
+            let line_start = start == 0 || self.tok(start - 1).is_some_and(|p| p.line != t.line);
+            if line_start {
+                if words > 3 || !(listed || words >= 2) {
+                    return false;
+                }
+                self.mark(start, last, CREDENTIAL_SCORE, "name.credential");
+                return true;
+            }
+            if words >= 3 {
+                return false;
+            }
+            let Some(p) = start.checked_sub(1) else {
+                return false;
+            };
+            end = p;
+        }
+    }
+
     /// "son Tom", "wife (Mary)", "daughter, Ann Lee", "daughter is Mrs. Ann Lee"; and
     /// "Mary (wife)", "Tom Reed, son,", "Ann (pt's daughter)".
     fn relation(&mut self, i: usize) -> bool {
@@ -1177,6 +1849,10 @@ impl<'a, 't> Scan<'a, 't> {
             j += 4;
         } else if self.text_is(j, &["in"]) && self.text_is(j + 1, &["law"]) {
             j += 2;
+        }
+        // "wife(?) Marylou": a doubt in parentheses.
+        if self.text_is(j, &["("]) && self.text_is(j + 1, &["?"]) && self.text_is(j + 2, &[")"]) {
+            j += 3;
         }
         let mut skipped = 0;
         while skipped < 2
@@ -1206,7 +1882,75 @@ impl<'a, 't> Scan<'a, 't> {
                 plural,
             )
         };
-        after | self.before_relation(i)
+        after | self.before_relation(i) | self.before_is(i)
+    }
+
+    /// "Anneliese is family contact", "Tom Reed is his health care proxy": the name before "is"
+    /// and a relation or role.
+    fn before_is(&mut self, i: usize) -> bool {
+        let Some(&t) = self.toks.get(i) else {
+            return false;
+        };
+        let mut p = i;
+        for _ in 0..3 {
+            let Some(q) = p.checked_sub(1) else {
+                return false;
+            };
+            if !self.text_is(
+                q,
+                &[
+                    "the",
+                    "his",
+                    "her",
+                    "pt's",
+                    "patient's",
+                    "family",
+                    "primary",
+                    "main",
+                    "health",
+                    "care",
+                    "healthcare",
+                ],
+            ) {
+                break;
+            }
+            p = q;
+        }
+        let Some(is) = p.checked_sub(1) else {
+            return false;
+        };
+        if !self.text_is(is, &["is"]) {
+            return false;
+        }
+        let Some(u) = is.checked_sub(1).and_then(|q| self.unit_ending(q)) else {
+            return false;
+        };
+        if u.initial || u.line != t.line || self.marks.get(u.first).is_some_and(Option::is_some) {
+            return false;
+        }
+        // In a cased note, a word in capitals there is an abbreviation or a state ("Mobile, AL
+        // is health care proxy"), and places are no names.
+        let shouted = self
+            .tok(u.first)
+            .is_some_and(|w| w.shape == Shape::AllCaps && !self.caseless);
+        let place = self.unit_entry(u).is_some_and(|e| {
+            e.classes & (Class::State as u16 | Class::StateAbbr as u16 | Class::City as u16) != 0
+        });
+        let text = self.tok(u.first).map_or("", |w| w.text);
+        if shouted || place || cue_of(text).is_some() {
+            return false;
+        }
+        let first = self.extend_left(u, t.line);
+        let evidence = if self.caseless_at(u.first) && first == u.first {
+            Evidence::Plain
+        } else {
+            Evidence::Continued
+        };
+        if !self.accepts(u, evidence) {
+            return false;
+        }
+        self.mark(first, u.last, RELATION_SCORE, "name.relation");
+        true
     }
 
     /// "Mary (wife)", "Hank Reed (pt's son)", "Tom, son,": the name before a relation word in
@@ -1218,7 +1962,18 @@ impl<'a, 't> Scan<'a, 't> {
         let Some(mut p) = i.checked_sub(1) else {
             return false;
         };
-        if self.text_is(p, &["his", "her", "pt's", "patient's", "their"]) {
+        if self.text_is(
+            p,
+            &[
+                "his",
+                "her",
+                "pt's",
+                "patient's",
+                "their",
+                "significant",
+                "sig",
+            ],
+        ) {
             let Some(q) = p.checked_sub(1) else {
                 return false;
             };
@@ -1258,9 +2013,11 @@ impl<'a, 't> Scan<'a, 't> {
         // Tokens before this one belong to a pair already found.
         let mut from = 0;
         for &i in candidates {
-            if i < from || self.marks.get(i).is_some_and(Option::is_some) {
+            if i < from {
                 continue;
             }
+            // A word found by a cue may still start "Last, First" ("Contact: Kowalczyk, Rebecca").
+            let marked = self.marks.get(i).is_some_and(Option::is_some);
             let Some(&t) = self.toks.get(i) else {
                 continue;
             };
@@ -1271,19 +2028,29 @@ impl<'a, 't> Scan<'a, 't> {
                 continue;
             }
             // First Last.
-            let strong_first = if self.caseless {
-                (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
-            } else {
-                e.first_rank != 0
-            };
+            let caseless = self.caseless_at(i);
+            // "althea kowalski is a 68 y/o woman": a note's opening introduction.
+            let intro = caseless
+                && (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
+                && (i == 0 || self.tok(i - 1).is_some_and(|p| p.line != t.line))
+                && self.text_is(i + 2, &["is"])
+                && self.text_is(i + 3, &["a", "an"]);
+            let strong_first = !marked
+                && if caseless {
+                    intro || (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+                } else {
+                    e.first_rank != 0
+                };
             if strong_first {
                 let Some(u) = self.unit(i + 1) else {
                     continue;
                 };
-                let shaped = self.caseless
-                    || self
-                        .tok(u.first)
-                        .is_some_and(|n| n.shape == Shape::Capitalized);
+                let capitalized = self
+                    .tok(u.first)
+                    .is_some_and(|n| n.shape == Shape::Capitalized);
+                // Two capitalized words in a lowercase note: "Gerald Oskarsson arrived".
+                let standing_out = self.caseless && !caseless && capitalized;
+                let shaped = (self.caseless && caseless) || capitalized;
                 if u.line == t.line && shaped {
                     // "John Q. Smith".
                     let v = if u.initial && self.text_is(u.last, &["."]) {
@@ -1297,8 +2064,9 @@ impl<'a, 't> Scan<'a, 't> {
                             // "Maria Kowalczykowa": an unlisted word after a frequent first
                             // name, capitalized in a cased note, or alone on its line.
                             None => {
-                                (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
-                                    && (!self.caseless || self.alone_on_line(i, v.last))
+                                standing_out
+                                    || ((1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
+                                        && (!caseless || self.alone_on_line(i, v.last)))
                             }
                         };
                         if surname && self.capital(v) {
@@ -1311,7 +2079,7 @@ impl<'a, 't> Scan<'a, 't> {
                 }
             }
             // Last, First (cased notes only: in capitals it reads like a list).
-            if !self.caseless && e.surname_rank != 0 && self.text_is(i + 1, &[","]) {
+            if !caseless && e.surname_rank != 0 && self.text_is(i + 1, &[","]) {
                 if let Some(v) = self.unit(i + 2) {
                     let first = self
                         .tok(v.first)
@@ -1332,6 +2100,119 @@ impl<'a, 't> Scan<'a, 't> {
                     }
                 }
             }
+        }
+        any
+    }
+
+    /// "once Rosalind woke up", "attentive to pt, Desmond.": in a lowercase note, a capitalized
+    /// listed first name inside a sentence (not after a period, colon or line break, where
+    /// writers who skip capitals still capitalize sometimes). Only plain first names of three
+    /// letters or more, not before a value: "Will", "Hope" or "Lasix" capitalized
+    /// mid-sentence are emphasis, "Na 140" and "Reg 5 units" lab and order shorthand.
+    ///
+    /// `capitals` are the capitalized words of a lowercase note, in order.
+    fn capitals(&mut self, capitals: &[usize]) -> bool {
+        let mut any = false;
+        for &i in capitals {
+            if self.marks.get(i).is_some_and(Option::is_some) {
+                continue;
+            }
+            let Some(&t) = self.toks.get(i) else {
+                continue;
+            };
+            let inside = i.checked_sub(1).and_then(|p| self.tok(p)).is_some_and(|p| {
+                p.line == t.line && (is_word(p) || matches!(p.text, "," | "(" | "&"))
+            });
+            // "Na 140", "Reg at 9pm", "Mae,": a lab or shorthand capitalized before a value.
+            let valued = self.tok(i + 1).is_some_and(|n| {
+                n.line == t.line
+                    && (matches!(n.shape, Shape::Digits | Shape::Alphanumeric)
+                        || matches!(n.text, "=" | "+" | ":"))
+            });
+            if !inside
+                || valued
+                || t.text.len() < 3
+                || is_stop(t.text)
+                || is_calendar(t.text)
+                || cue_of(t.text).is_some()
+            {
+                continue;
+            }
+            let first = self.entry(i).is_some_and(|e| {
+                is_plain(e)
+                    && (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
+                    && (e.surname_rank == 0 || e.first_rank <= e.surname_rank)
+            });
+            if first {
+                let end = self.take_name(i, t.line, Evidence::Plain).unwrap_or(i);
+                self.mark(i, end, PAIR_SCORE, "name.capital");
+                any = true;
+            }
+        }
+        any
+    }
+
+    /// "Z. FULLER IN TO MILK TUBES", "and M. Gruenwald suturing": an initial with its
+    /// period before a listed name, without a cue. Species ("S. aureus", "E. coli") are no
+    /// listed names; a name that is also a common word ("K. Long") counts only after no
+    /// letter of a SOAP heading ("O. See flowsheet") and only where a name can start: after punctuation, a line break or a function word, not after a word that
+    /// the letter ends ("vitamin K. Long term").
+    ///
+    /// `initials` are the capital letters followed by a period, in order.
+    fn initialed(&mut self, initials: &[usize]) -> bool {
+        let mut any = false;
+        for &i in initials {
+            if self.marks.get(i).is_some_and(Option::is_some) {
+                continue;
+            }
+            let (Some(&t), Some(u)) = (self.toks.get(i), self.unit(i)) else {
+                continue;
+            };
+            if !u.initial || u.last == u.first || is_stop(t.text) {
+                continue;
+            }
+            // "p.o.", "h.o.": letters with periods.
+            if self
+                .tok(u.last + 1)
+                .is_some_and(|n| self.tok(u.last).is_some_and(|d| touches(d, n)))
+            {
+                continue;
+            }
+            let Some(w) = self.unit(u.last + 1) else {
+                continue;
+            };
+            if w.initial || w.line != t.line || !self.capital(w) {
+                continue;
+            }
+            let text = self.tok(w.first).map_or("", |x| x.text);
+            if is_stop(text) || cue_of(text).is_some() {
+                continue;
+            }
+            let Some(e) = self.unit_entry(w) else {
+                continue;
+            };
+            let listed = (1..=LISTED_SURNAME_RANK).contains(&e.surname_rank)
+                || (1..=LISTED_FIRST_RANK).contains(&e.first_rank);
+            if !listed || e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) != 0 {
+                continue;
+            }
+            if is_common(e) {
+                let opening = i
+                    .checked_sub(1)
+                    .and_then(|p| self.tok(p))
+                    .map_or(true, |p| {
+                        p.line != t.line
+                            || matches!(p.text, "." | "," | ";" | ":" | "(" | "-" | "&")
+                            || (is_word(p) && is_stop(p.text))
+                    });
+                // "S. / O. / A. / P.": the headings of a SOAP note ("O. See flowsheet").
+                let soap = matches!(t.text, "S" | "O" | "A" | "P");
+                if soap || name_rank(e) > INITIALED_NAME_RANK || !opening {
+                    continue;
+                }
+            }
+            self.mark(i, w.last, CUE_SCORE, "name.initial");
+            any = true;
         }
         any
     }
@@ -1494,7 +2375,7 @@ mod tests {
         for word in [
             "",
             "d",
-            "patient",
+            "patio",
             "drip",
             "sonogram",
             "a-very-long-word-indeed",
@@ -1577,7 +2458,7 @@ mod tests {
     #[test]
     fn pairs() {
         assert_eq!(
-            names("Patient Rebecca Kowalczyk admitted"),
+            names("Today Rebecca Kowalczyk admitted"),
             [("Rebecca Kowalczyk", "name.pair")]
         );
         assert_eq!(

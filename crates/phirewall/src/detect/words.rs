@@ -12,6 +12,7 @@ pub(crate) struct Words<'t> {
     text: &'t str,
     tokens: Vec<Token<'t>>,
     caseless: bool,
+    mostly_lower: bool,
     dict: &'static Dict,
 }
 
@@ -29,10 +30,12 @@ impl<'t> Words<'t> {
             tokens.push(t);
         }
         let caseless = shapes.caseless();
+        let mostly_lower = caseless && shapes.mostly_lower();
         Words {
             text,
             tokens,
             caseless,
+            mostly_lower,
             dict,
         }
     }
@@ -52,6 +55,13 @@ impl<'t> Words<'t> {
     /// cues alone.
     pub(crate) fn caseless(&self) -> bool {
         self.caseless
+    }
+
+    /// Whether the note is caseless because it is (nearly) all lowercase. There a capitalized
+    /// word stands out the way a name does in a cased note: writers who skip capitals for
+    /// sentences often still capitalize names ("seen by dr K Vantrelli", "once Rosalind woke").
+    pub(crate) fn mostly_lower(&self) -> bool {
+        self.mostly_lower
     }
 
     /// What the dictionary knows about token `i`'s text (one lookup, no allocation).
@@ -90,6 +100,11 @@ impl ShapeCounts {
         let total = upper + lower + mixed;
         total > 0 && (upper * 10 >= total * 9 || lower * 10 >= total * 9)
     }
+
+    /// Whether lowercase words outnumber all-caps words (of a caseless note: which kind it is).
+    fn mostly_lower(&self) -> bool {
+        self.count(Shape::Lower) > self.count(Shape::AllCaps)
+    }
 }
 
 #[cfg(test)]
@@ -105,6 +120,11 @@ mod tests {
         assert!(words("PT SEEN BY DR SMITH TODAY, STABLE.").caseless());
         assert!(words("pt seen by dr smith today, stable.").caseless());
         assert!(!words("Pt seen by Dr. Smith today, stable.").caseless());
+        assert!(
+            words("pt seen by dr Kowalczyk today, stable, plan to wean vent in am.").mostly_lower()
+        );
+        assert!(!words("PT SEEN BY DR KOWALCZYK TODAY, STABLE.").mostly_lower());
+        assert!(!words("Pt seen by Dr. Kowalczyk today, stable.").mostly_lower());
     }
 
     #[test]
