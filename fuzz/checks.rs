@@ -278,7 +278,7 @@ pub fn check_surrogates_redetected(name: &str, policy: &Policy, out: &Deidentifi
     for r in &out.replacements {
         let written = out.text.get(r.output.range()).unwrap_or_default();
         if written == policy.tag.replace("{kind}", r.kind.as_str())
-            || !surrogate_redetection_promised(r.kind, r.detector)
+            || !surrogate_redetection_promised(r.kind, r.detector, written)
         {
             continue;
         }
@@ -307,9 +307,15 @@ pub fn check_surrogates_redetected(name: &str, policy: &Policy, out: &Deidentifi
 ///   ABA routing prefixes, IBAN country and check digits, a non-Visa card's length under the
 ///   424242 test prefix, DEA registrant letters, MBI and HICN letter positions, VIN letters
 ///   (I, O and Q are drawn though VINs never use them), UDI application identifiers, and the
-///   `x` of a phone extension.
-pub fn surrogate_redetection_promised(kind: Kind, detector: &str) -> bool {
+///   `x` of a phone extension;
+/// - a code found after its cue (`mrn.cue`, `license.cue`...) whose surrogate ends in letters:
+///   the letters are drawn at random and may spell a unit, and the cue checks reject a number
+///   with a unit ("DL 9937709g" reads as 9937709 grams).
+pub fn surrogate_redetection_promised(kind: Kind, detector: &str, surrogate: &str) -> bool {
     if kind.is_word_level() || matches!(kind, Kind::Ssn | Kind::Zip) {
+        return false;
+    }
+    if detector.ends_with(".cue") && surrogate.ends_with(|c: char| c.is_ascii_alphabetic()) {
         return false;
     }
     !matches!(
