@@ -308,6 +308,9 @@ pub fn check_surrogates_redetected(name: &str, policy: &Policy, out: &Deidentifi
 ///   424242 test prefix, DEA registrant letters, MBI and HICN letter positions, VIN letters
 ///   (I, O and Q are drawn though VINs never use them), UDI application identifiers, and the
 ///   `x` of a phone extension;
+/// - dates without a year (a month alone, month and day): whether a bare "7/09" or "nov." is a
+///   date depends on the value itself ("Pain 4/05" reads as a score, "aug." as Augmentin), and
+///   the shifted value is another value;
 /// - a code found after its cue (`mrn.cue`, `license.cue`...) whose surrogate ends in letters:
 ///   the letters are drawn at random and may spell a unit, and the cue checks reject a number
 ///   with a unit ("DL 9937709g" reads as 9937709 grams).
@@ -320,7 +323,14 @@ pub fn surrogate_redetection_promised(kind: Kind, detector: &str, surrogate: &st
     }
     !matches!(
         detector,
-        "account.aba"
+        "date.month_alone"
+            | "date.month_day"
+            | "date.month_day_numeric"
+            | "date.month_day_hyphen"
+            | "date.month_day_pair"
+            | "date.day_month"
+            | "date.ordinal_day"
+            | "account.aba"
             | "account.iban"
             | "account.card"
             | "license.dea"
