@@ -32,43 +32,39 @@ impl<'t> Context<'t> {
 
     /// Whether a cue of `class` starts at most `max_gap` bytes after `pos`, on the same line.
     pub(crate) fn cue_after(&self, pos: usize, class: Cue, max_gap: usize) -> bool {
-        let line_end = self.line_at(pos).end;
-        let window = Span::new(pos, (pos + max_gap + self.cues.longest()).min(line_end));
+        let hi = (pos + max_gap + self.cues.longest()).min(self.text.len());
+        let window = Span::new(pos, self.line_end_before(pos, hi));
         self.cues
             .find(self.text, window)
             .any(|(s, classes)| classes & bit(class) != 0 && s.start <= pos + max_gap)
     }
 
-    /// The line (without its newline) that contains byte `pos`.
-    pub(crate) fn line_at(&self, pos: usize) -> Span {
-        let bytes = self.text.as_bytes();
-        let start = bytes[..pos.min(bytes.len())]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let end = bytes[pos.min(bytes.len())..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| pos + i);
-        Span::new(start, end)
-    }
-
-    /// Up to `n` words (ASCII letter runs) before `pos` on the same line, nearest first.
+    /// Up to `n` words (ASCII letter runs) before `pos` on the same line, nearest first, within
+    /// [`WORDS_REACH`] bytes of `pos` (a word further away is not context of this match, and
+    /// the bound keeps the cost per match constant on long lines).
     pub(crate) fn words_before(&self, pos: usize, n: usize) -> impl Iterator<Item = &'t str> + 't {
         let text = self.text;
-        let line_start = self.line_at(pos).start;
         let bytes = text.as_bytes();
-        let mut end = pos;
+        let floor = pos.saturating_sub(WORDS_REACH);
+        let mut end = pos.min(bytes.len());
+        // Walk back lazily and stop at a newline: finding the line start first would cost the
+        // whole reach on every call.
+        let mut stop = false;
         std::iter::from_fn(move || {
-            while end > line_start && !bytes[end - 1].is_ascii_alphabetic() {
+            while !stop && end > floor && !bytes[end - 1].is_ascii_alphabetic() {
+                stop = bytes[end - 1] == b'\n';
                 end -= 1;
             }
-            if end == line_start {
+            if stop || end == floor {
                 return None;
             }
             let mut start = end;
-            while start > line_start && bytes[start - 1].is_ascii_alphabetic() {
+            while start > floor && bytes[start - 1].is_ascii_alphabetic() {
                 start -= 1;
+            }
+            if start == floor && start > 0 && bytes[start - 1].is_ascii_alphabetic() {
+                // The reach cuts this word: it starts further back than the reach.
+                return None;
             }
             let w = &text[start..end];
             end = start;
@@ -185,8 +181,8 @@ impl Context<'_> {
         max_gap: usize,
     ) -> Option<(Span, Cue)> {
         let lo = pos.saturating_sub(max_gap);
-        let line_start = self.line_at(pos).start;
-        let window = Span::new(lo.saturating_sub(self.cues.longest()).max(line_start), pos);
+        let from = lo.saturating_sub(self.cues.longest());
+        let window = Span::new(self.line_start_after(from, pos), pos);
         self.cues
             .find(self.text, window)
             .filter(|(s, _)| s.end >= lo)
@@ -196,7 +192,38 @@ impl Context<'_> {
             })
             .last()
     }
+
+    /// The start of the line containing `pos`, or `from` if the line starts before it: the
+    /// byte after the last newline in `from..pos`. Costs `pos - from`, not the line's length.
+    ///
+    /// Checks run on every match, so none may read a whole line: on a long line with many
+    /// matches (a 10 MB note without line breaks) that takes quadratic time. These two look
+    /// for the line's ends only within a bounded window.
+    pub(crate) fn line_start_after(&self, from: usize, pos: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let pos = pos.min(bytes.len());
+        let from = from.min(pos);
+        bytes[from..pos]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(from, |i| from + i + 1)
+    }
+
+    /// The end of the line containing `pos`, or `to` if the line ends after it: the first
+    /// newline in `pos..to`. Costs `to - pos`, not the line's length.
+    pub(crate) fn line_end_before(&self, pos: usize, to: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let to = to.min(bytes.len());
+        let pos = pos.min(to);
+        bytes[pos..to]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(to, |i| pos + i)
+    }
 }
+
+/// How far back [`Context::words_before`] looks, in bytes.
+pub(crate) const WORDS_REACH: usize = 256;
 
 #[cfg(test)]
 mod tests {
@@ -212,6 +239,28 @@ mod tests {
         let ctx = Context::new("line one\nBP was 120/80 mmHg today\nnext", &cues);
         let pos = ctx.text().find("120").unwrap_or(0);
         assert_eq!(ctx.words_before(pos, 5).collect::<Vec<_>>(), ["was", "BP"]);
+    }
+
+    /// Words are looked for within a bounded reach, and line ends within a bounded window, so a
+    /// check costs the same on a 10 MB line as on a short one.
+    #[test]
+    fn lookups_are_bounded() {
+        let cues = no_cues();
+        let far = format!("Smith{}MRN 12", " ".repeat(WORDS_REACH));
+        let ctx = Context::new(&far, &cues);
+        let pos = far.len() - 2;
+        assert_eq!(ctx.words_before(pos, 3).collect::<Vec<_>>(), ["MRN"]);
+        let cut = format!("{} MRN 12", "a".repeat(WORDS_REACH));
+        let ctx = Context::new(&cut, &cues);
+        assert_eq!(
+            ctx.words_before(cut.len() - 2, 3).collect::<Vec<_>>(),
+            ["MRN"]
+        );
+        let ctx = Context::new("ab\ncd ef\ngh", &cues);
+        assert_eq!(ctx.line_start_after(0, 7), 3);
+        assert_eq!(ctx.line_start_after(5, 7), 5);
+        assert_eq!(ctx.line_end_before(4, 20), 8);
+        assert_eq!(ctx.line_end_before(4, 6), 6);
     }
 
     #[test]

@@ -303,8 +303,8 @@ fn zip_cue_before(ctx: &Context<'_>, pos: usize) -> bool {
 
 /// Whether a state name or a USPS abbreviation, in address position, ends right before `pos`.
 fn state_before(ctx: &Context<'_>, pos: usize, zip3: u16) -> bool {
-    let line_start = ctx.line_at(pos).start;
-    let head = ctx.before(pos, (pos - line_start).min(48));
+    let line_start = ctx.line_start_after(pos.saturating_sub(48), pos);
+    let head = ctx.before(pos, pos - line_start);
     let t = head.trim_end_matches([' ', '\t']);
     if t.len() == head.len() {
         return false; // "MA02114" is not written; require a space
@@ -379,20 +379,30 @@ fn abbreviation_before(t: &str, zip3: u16) -> bool {
 /// Whether the number ends its line, and the line before it reads as a street address: a house
 /// number, one to four street-name words, and a street word, then at most six more words (unit,
 /// city, state) before the ZIP.
+///
+/// Only the last [`ADDRESS_REACH`] bytes before the number are read (an address is a dozen
+/// tokens at most), so the cost per number stays constant on a long line.
 fn address_line(ctx: &Context<'_>, span: Span) -> bool {
-    let line = ctx.line_at(span.start);
-    let tail = ctx.slice(Span::new(span.end, line.end));
-    if !tail
-        .bytes()
-        .all(|b| b.is_ascii_whitespace() || b".,;)".contains(&b))
-    {
+    // The rest of the line: stop at the first byte that is not a space or closing punctuation.
+    let after = ctx.text().as_bytes().get(span.end..).unwrap_or_default();
+    let ends_line = after
+        .iter()
+        .find(|&&b| b == b'\n' || !(b.is_ascii_whitespace() || b".,;)".contains(&b)))
+        .map_or(true, |&b| b == b'\n');
+    if !ends_line {
         return false;
     }
-    let head = ctx.slice(Span::new(line.start, span.start));
-    let tokens: Vec<&str> = head
+    let from = span.start.saturating_sub(ADDRESS_REACH);
+    let line_start = ctx.line_start_after(from, span.start);
+    let head = ctx.before(span.start, span.start - line_start);
+    let mut tokens: Vec<&str> = head
         .split(|c: char| c.is_ascii_whitespace() || c == ',')
         .filter(|t| !t.is_empty())
         .collect();
+    if line_start == from && from > 0 && !tokens.is_empty() {
+        // The window cut the line: its first token may be cut too.
+        tokens.remove(0);
+    }
     let n = tokens.len();
     // The street word nearest the ZIP, at most seven tokens back.
     let Some(street) = (n.saturating_sub(7)..n).rev().find(|&i| {
@@ -412,6 +422,9 @@ fn address_line(ctx: &Context<'_>, span: Span) -> bool {
                 .is_some_and(|name| name.iter().all(|w| is_name_word(w)))
     })
 }
+
+/// How far before a ZIP code [`address_line`] reads, in bytes.
+const ADDRESS_REACH: usize = 256;
 
 /// "12", "1200", "12B", "12-14".
 fn is_house_number(t: &str) -> bool {

@@ -20,6 +20,7 @@ use crate::dict::Dict;
 use crate::error::{Error, ErrorKind};
 use crate::policy::{Op, Policy};
 use crate::secret::Secret;
+use crate::text::Normalized;
 use crate::{Engine, Finding, Kind, Known, Span};
 
 pub use vault::{Echo, Vault};
@@ -231,7 +232,12 @@ impl Deidentifier {
                 // that is not is skipped rather than trusted.
                 continue;
             };
-            let replacement = self.apply(rule.op, &f, value, shift)?;
+            // Operators read the value as the detectors saw it: full-width digits, look-alike
+            // letters and zero-width characters folded. Without this a surrogate or a shifted
+            // date would copy a full-width SSN's digits verbatim (they are not ASCII digits), and
+            // a disguised value would hash and substitute differently from its plain spelling.
+            let folded = Normalized::new(value);
+            let replacement = self.apply(rule.op, &f, folded.as_str(), shift)?;
             out.push_str(before);
             let start = out.len();
             out.push_str(&replacement);
