@@ -139,12 +139,12 @@ fn fix(candidate: String, check: fn(&str) -> bool, last: bool) -> String {
 }
 
 /// 9xx-xx-xxxx: area numbers 900-999 are never issued. Group 00 and serial 0000 are avoided so
-/// the result still looks like a valid SSN. Other digit counts (a masked "***-**-1234") get
-/// random digits.
+/// the result still looks like a valid SSN. Other digit counts (a masked "xxx-xx-1234") get
+/// random digits and keep their mask: mask letters are not part of the number.
 fn ssn(s: &mut Stream, value: &str) -> String {
     let count = value.chars().filter(char::is_ascii_digit).count();
     if count != 9 {
-        return shape(s, value);
+        return fill_digits(value, &mut std::iter::from_fn(|| Some(s.digit())));
     }
     let mut digits = vec!['9'];
     digits.extend((0..2).map(|_| s.digit()));
@@ -163,7 +163,8 @@ fn phone(s: &mut Stream, value: &str) -> String {
         7 => line,
         10 => format!("{}{}", area(s), line),
         11 if digits.first() == Some(&'1') => format!("1{}{}", area(s), line),
-        _ => return shape(s, value),
+        // International numbers and extensions: new digits; letters ("x", "ext") are labels.
+        _ => return fill_digits(value, &mut std::iter::from_fn(|| Some(s.digit()))),
     };
     fill_digits(value, &mut new.chars())
 }
@@ -573,6 +574,30 @@ mod tests {
             detector: "test",
         };
         surrogate(Keys::new(&secret), dict, &f, value)
+    }
+
+    fn of_kind(kind: Kind, value: &str) -> String {
+        let secret = Secret::new(b"a test secret of 32 bytes.......".to_vec()).expect("long");
+        let dict = Dict::shared().expect("the dictionary opens");
+        let f = Finding {
+            kind,
+            span: Span::new(0, value.len()),
+            score: 1.0,
+            detector: "test",
+        };
+        surrogate(Keys::new(&secret), dict, &f, value)
+    }
+
+    #[test]
+    fn masks_and_labels_are_kept() {
+        let masked = of_kind(Kind::Ssn, "xxx-xx-1234");
+        assert!(masked.starts_with("xxx-xx-"), "mask kept");
+        assert_ne!(masked, "xxx-xx-1234");
+        let masked = of_kind(Kind::Ssn, "***-**-6789");
+        assert!(masked.starts_with("***-**-"));
+        let ext = of_kind(Kind::Phone, "617-555-0134 ext 4521");
+        assert!(ext.contains(" ext "), "extension label kept");
+        assert!(!ext.contains("4521"));
     }
 
     /// Names are replaced word by word, so every form of one name stays coherent.
