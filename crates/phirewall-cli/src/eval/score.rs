@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn shapes_hide_content() {
-        assert_eq!(shape("Calvert Hospital"), "Xx Xx");
+        assert_eq!(shape("Hartwell Hospital"), "Xx Xx");
         assert_eq!(shape("7/22"), "d/d");
         assert_eq!(shape("O'Neil"), "X'Xx");
     }

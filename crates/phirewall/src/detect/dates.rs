@@ -239,7 +239,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             check_month_day_numeric,
         ),
         // Month-day with a hyphen and no year, only right after a word that introduces a date:
-        // "returned to OR on 7-8 for coiling", "s/p fall 3-12", "extubated 4-2." Without such a
+        // "back to OR 7-8 for clipping", "s/p fall 3-12", "extubated 4-2." Without such a
         // word "2-3" is a range ("2-3 L", "from 3-5 units"), and even with one the check asks
         // that nothing quantity-like follows ("on 2-3 L NC", "on 1-2 pressors"). The cue word is
         // in the regex, so the pattern matches nothing where it is absent.

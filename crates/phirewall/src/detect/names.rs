@@ -29,8 +29,8 @@
 //! ("per d kowalski", not "by x ray"), or a capital letter opening a name before a report word
 //! ("J KOWALSKI ORDERED", not "VIT K ORDERED").
 //!
-//! An initial with its period vouches for the word after it ("per B. Kargas", "Z. Miller
-//! aware"), and a frequent first name for the surname after it ("dtr Frances Baker"), so those
+//! An initial with its period vouches for the word after it ("per B. Dravnik", "T. Miller
+//! aware"), and a frequent first name for the surname after it ("dtr Doris Reed"), so those
 //! surnames may be unlisted or eponyms. A frequent first name followed by an unlisted word is a
 //! pair when capitalized in a cased note, or alone on its line as a signature.
 //!
@@ -49,7 +49,7 @@
 //!   judged as in a cased note ("dr K Vantrelli", "Gerald Oskarsson arrived").
 //!
 //! Names never run across a line break. A name's span covers its words, inner initials with their
-//! period ("J. Smith") and hyphens ("Retterer-Moore"), but not a title, a credential or a
+//! period ("J. Smith") and hyphens ("Quellhorst-Moore"), but not a title, a credential or a
 //! possessive "'s".
 //!
 //! The dictionary is consulted only for words next to a cue, capitalized words (cased notes) and,
@@ -79,7 +79,7 @@ const COMMON_WORD_RANK: u16 = 35;
 const FREQUENT_NAME_RANK: u16 = 5_000;
 
 /// After an initial, a common word is a surname if it is at least this frequent as a name
-/// ("B. Muse" yes, "A. Square" no).
+/// ("B. Marsh" yes, "A. Square" no).
 const INITIALED_NAME_RANK: u16 = 20_000;
 
 /// Without a title or a relation word, a listed name must rank within these limits: the tails
@@ -598,12 +598,12 @@ enum Evidence {
     /// A relation word: as `Strong`, but in caseless notes only listed names ("wife nad" is
     /// shorthand, not a name).
     Kin,
-    /// The last word of a name with a first name or initial before it ("Nancy Jones, RN"): a
+    /// The last word of a name with a first name or initial before it ("Linda Jones, RN"): a
     /// listed name other than a drug or abbreviation, eponyms included, or an unknown word.
     Signed,
     /// A later word of a name already begun.
     Continued,
-    /// The word after an initial ("B. Kargas", "Dr B Muse"): any capitalized word but function
+    /// The word after an initial ("B. Dravnik", "Dr B Marsh"): any capitalized word but function
     /// words, drugs and abbreviations.
     Initialed,
     /// A weaker cue: a listed, plain name.
@@ -768,7 +768,7 @@ impl<'a, 't> Scan<'a, 't> {
         }
         match merged {
             Some(mut e) if !all_known => {
-                // An unknown part ("Retterer-") makes the whole unlike any listed word.
+                // An unknown part ("Quellhorst-") makes the whole unlike any listed word.
                 e.word_rank = 0;
                 e.classes &= Class::FirstName as u16 | Class::Surname as u16;
                 Some(e)
@@ -805,7 +805,7 @@ impl<'a, 't> Scan<'a, 't> {
         while let (Some(a), Some(h), Some(b)) =
             (self.tok(last), self.tok(last + 1), self.tok(last + 2))
         {
-            // "Retterer-Moore" is one name, "Rockwood-thinking" a name and a word.
+            // "Quellhorst-Moore" is one name, "Ashford-thinking" a name and a word.
             let word = || {
                 self.words.dict().lookup(b.text).is_some_and(|e| {
                     !is_name(e) || (is_common(e) && name_rank(e) > FREQUENT_NAME_RANK)
@@ -980,7 +980,7 @@ impl<'a, 't> Scan<'a, 't> {
                 if glued {
                     break;
                 }
-                // "per B. Kargas": an initial makes the next word a surname, listed or not.
+                // "per B. Dravnik": an initial makes the next word a surname, listed or not.
                 if words == 0 {
                     evidence = Evidence::Initialed;
                 }
@@ -1020,8 +1020,8 @@ impl<'a, 't> Scan<'a, 't> {
             if !self.accepts(u, evidence) {
                 break;
             }
-            // After a first name a surname may be unlisted or a word ("Frances Baker",
-            // "leona labowich"); after anything else, later words are judged as such.
+            // After a first name a surname may be unlisted or a word ("Doris Reed",
+            // "velma strazzik"); after anything else, later words are judged as such.
             next = match self.unit_entry(u) {
                 Some(e) if is_first_name(e) && !is_stop(text) => Evidence::Signed,
                 _ => Evidence::Continued,
@@ -1117,7 +1117,7 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     /// After an action cue: a listed plain name, or in a cased note two capitalized words that
-    /// are unknown or uncommon names ("spoke with Radu Crosson").
+    /// are unknown or uncommon names ("spoke with Tibor Quennell").
     fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
         if self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue", false) {
             return true;
@@ -1227,7 +1227,7 @@ impl<'a, 't> Scan<'a, 't> {
             Cue::Credential | Cue::StateCredential => {
                 let before = self.credential(i, cue);
                 // "NP Grace", "RN (Jane Doe)": a credential before a name is like a title;
-                // "per MD Saeed" only with a listed name ("MD" is also Maryland).
+                // "per MD Okafor" only with a listed name ("MD" is also Maryland).
                 let j = if self.text_is(i + 1, &["("]) {
                     i + 2
                 } else {
@@ -1524,7 +1524,7 @@ impl<'a, 't> Scan<'a, 't> {
         if u.first == u.last && self.tok(u.first).is_some_and(|w| is_stop(w.text)) {
             return false;
         }
-        // "Z. Miller aware", "grace dudak aware": an initial or first name before the word
+        // "T. Miller aware", "lorna vasko aware": an initial or first name before the word
         // vouches for it.
         let evidence = match u.first.checked_sub(1).and_then(|q| self.unit_ending(q)) {
             Some(v) if v.line == line && v.initial && v.first != v.last => Evidence::Initialed,
@@ -1573,7 +1573,7 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     /// Extends a name leftwards from its last unit `u` over up to two first names or initials
-    /// ("Edward C. Jones"). Returns the first token.
+    /// ("Walter B. Jones"). Returns the first token.
     fn extend_left(&mut self, u: Unit, line: u32) -> usize {
         let mut first = u.first;
         for _ in 0..2 {
@@ -1953,7 +1953,7 @@ impl<'a, 't> Scan<'a, 't> {
         true
     }
 
-    /// "Mary (wife)", "Hank Reed (pt's son)", "Tom, son,": the name before a relation word in
+    /// "Mary (wife)", "Gus Reed (pt's son)", "Tom, son,": the name before a relation word in
     /// parentheses or between commas.
     fn before_relation(&mut self, i: usize) -> bool {
         let Some(&t) = self.toks.get(i) else {
@@ -2235,7 +2235,7 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     /// Whether tokens `a..=b` are all that stands on their line, but for a credential after them
-    /// (a signature: "anita morris rn").
+    /// (a signature: "lorna pierce rn").
     fn alone_on_line(&self, a: usize, b: usize) -> bool {
         let Some(line) = self.tok(a).map(|t| t.line) else {
             return false;
@@ -2393,7 +2393,7 @@ mod tests {
         assert_eq!(names("Dr. Young in."), [("Young", "name.title")]);
         assert_eq!(texts("seen by DR SMITH, DR JONES."), ["SMITH", "JONES"]);
         assert_eq!(texts("Dr. J. Kowalczyk"), ["J. Kowalczyk"]);
-        assert_eq!(texts("per Dr. Retterer-Moore."), ["Retterer-Moore"]);
+        assert_eq!(texts("per Dr. Quellhorst-Moore."), ["Quellhorst-Moore"]);
         assert_eq!(texts("Dr. Vance's note"), ["Vance"]);
         // A lowercase word in a cased note only when it is no English word.
         assert_eq!(texts("Paged Dr. ridgeworth."), ["ridgeworth"]);

@@ -1,9 +1,9 @@
 //! Places: street addresses, cities, counties and facilities (hospitals, clinics, rehabs, towns).
 //!
 //! Places are not pattern-shaped. "Harbor" is an English word, a street suffix, a surname and a
-//! town; "Union Memorial" is a hospital. Only the words around a place tell, so this family works
-//! on the document's [`Words`] and asks the dictionary about the few tokens that context makes
-//! candidates. Rules, each documented at its function:
+//! town; "Lakeside Memorial" is a hospital. Only the words around a place tell, so this family
+//! works on the document's [`Words`] and asks the dictionary about the few tokens that context
+//! makes candidates. Rules, each documented at its function:
 //!
 //! - [`Places::street_address`]: a house number, street-name words and a street suffix ("12 Elm St",
 //!   "1200 North Main Street", "45 Oak Ave., Apt 3B"), and numbered streets ("5th Ave"). PO boxes
@@ -11,14 +11,15 @@
 //! - [`Places::city_state`], [`Places::city_state_name`]: a city before ", ST", ", State" or
 //!   "ST 02114" ("Quincy, MA").
 //! - [`Places::county`]: a county name before "County", "Parish" or "Borough".
-//! - [`Places::facility`]: the proper name before a facility word ("Calvert Hospital" -> "Calvert").
+//! - [`Places::facility`]: the proper name before a facility word ("Hartwell Hospital" ->
+//!   "Hartwell").
 //! - [`Places::after_cue`]: a place after a cue verb: "transferred to X", "admitted from X", "lives in
 //!   X", "moved to X", "daughter from X"; a building with its floor ("to Lakeview 2").
-//! - [`Places::hospital_abbr`]: a hospital's initials ("GH", "UMMC") after a preposition or
-//!   before a department word ("at GH", "GBMC nurse").
+//! - [`Places::hospital_abbr`]: a hospital's initials ("VH", "UMMC") after a preposition or
+//!   before a department word ("at VH", "PRMC nurse").
 //! - [`Places::hospital_name_at`]: hospital names shared across the country and made of English
-//!   words ("Holy Cross", "Good Samaritan") after a preposition or before a facility word.
-//! - [`Places::region_at`]: a named region inside a state ("from the Eastern Shore").
+//!   words ("Sacred Heart", "Good Samaritan") after a preposition or before a facility word.
+//! - [`Places::region_at`]: a named region inside a state ("from the Outer Banks").
 //! - [`Places::building_in_plan`], [`Places::glued_building`]: a building and floor heading a
 //!   plan ("PLAN: LAKEVIEW 2 WHEN BED AVAIL") or glued together ("admitted to LAKEVIEW7").
 //! - [`Places::repeat`]: every other occurrence, in the same note, of a name found above (also
@@ -31,8 +32,8 @@
 //!   Clinic"). They name no particular place.
 //! - Countries and continents ("lives in Italy"): larger than a state.
 //!
-//! Span: only the proper name is reported, never the facility word: "CALVERT" in "CALVERT
-//! HOSPITAL", "St. Mary's" in "St. Mary's Medical Center". Redacting the name removes what
+//! Span: only the proper name is reported, never the facility word: "HARTWELL" in "HARTWELL
+//! HOSPITAL", "St. Luke's" in "St. Luke's Medical Center". Redacting the name removes what
 //! identifies the place and keeps "hospital" readable. That is also how the annotated corpora
 //! we measure against mark facilities.
 //!
@@ -480,7 +481,7 @@ const WEAK_HEADS: WordSet = WordSet::new(&[
 ]);
 
 /// Words a place name may contain without being distinctive by themselves: "University of
-/// Maryland", "St. Mary's", "Brigham and Women's", "Springfield General".
+/// Vermont", "St. Luke's", "Brigham and Women's", "Springfield General".
 const CONNECTIVES: WordSet = WordSet::new(&[
     "&",
     "and",
@@ -516,7 +517,7 @@ const CONNECTIVES: WordSet = WordSet::new(&[
 /// "Home"). Also generic facility shorthand: OSH ("outside hospital"), NH, SNF, LTC, ALF, VNA
 /// name no particular place.
 const NEVER_NAME: WordSet = WordSet::new(&[
-    // Prepositions and conjunctions that end a name: "at GH by Dr. X", "in Milford Mill by
+    // Prepositions and conjunctions that end a name: "at VH by Dr. X", "in Cedar Rapids by
     // EMS", "Ashgrove or Kessington Rehab".
     "by",
     "or",
@@ -999,7 +1000,7 @@ impl<'a, 't> Places<'a, 't> {
     ///
     /// Token `i` is the two-letter abbreviation. It must be upper case, or lower case with a
     /// ZIP after it; it must follow a comma or be followed by a five-digit ZIP. The words
-    /// before must be a city or county the dictionary knows ("Middle River"), or, with a ZIP
+    /// before must be a city or county the dictionary knows ("Cedar Falls"), or, with a ZIP
     /// after, any proper-case words that are not common English words. "MD" and "PA" after a
     /// comma are also how clinicians sign ("Lee, MD"), so before them the words must be a
     /// known city that is not a person's name, or a ZIP must follow. The state itself is never
@@ -1053,7 +1054,7 @@ impl<'a, 't> Places<'a, 't> {
     }
 
     /// Reports the city (or county) that ends at token `end`, trying three, two, then one
-    /// words so that "Middle River" wins over "River".
+    /// words so that "Cedar Falls" wins over "Falls".
     fn city_before(&self, end: usize, zip_after: bool, signature: bool, out: &mut Vec<Finding>) {
         if !self.proper_case(end) {
             return;
@@ -1187,9 +1188,9 @@ impl<'a, 't> Places<'a, 't> {
         best
     }
 
-    /// LOCATION: the proper name before a facility phrase: "Calvert Hospital", "HOLY CROSS
-    /// HOSPITAL", "St. Mary's Medical Center", "University of Maryland Medical Center",
-    /// "Kessler-Adventist Rehab". Only the name is reported.
+    /// LOCATION: the proper name before a facility phrase: "Hartwell Hospital", "SACRED HEART
+    /// HOSPITAL", "St. Luke's Medical Center", "University of Vermont Medical Center",
+    /// "Brannock-Lutheran Rehab". Only the name is reported.
     ///
     /// The name is one to six tokens before the facility phrase on the same line: name words
     /// (see [`Places::name_word`]), connectives ("of", "and", "St.", "University", "General"),
@@ -1209,7 +1210,7 @@ impl<'a, 't> Places<'a, 't> {
                 }
             }
         }
-        // "Memorial" names the place with the word before it: "Union Memorial" is reported
+        // "Memorial" names the place with the word before it: "Lakeside Memorial" is reported
         // whole, and "Memorial Hospital" after "to", "from" or "at" is the name alone.
         let memorial = self.text(head).eq_ignore_ascii_case("memorial") && self.proper_case(head);
         match self.name_before(head) {
@@ -1233,7 +1234,7 @@ impl<'a, 't> Places<'a, 't> {
                 }
             }
             None => {
-                // "holy cross hospital": a common hospital name made of English words.
+                // "holy redeemer hospital": a common hospital name made of English words.
                 for start in [head.checked_sub(2), head.checked_sub(1)]
                     .into_iter()
                     .flatten()
@@ -1271,7 +1272,7 @@ impl<'a, 't> Places<'a, 't> {
             }
             let t = self.tok(prev)?;
             if t.text == "-" || t.text == "." {
-                // Inside a name only: "Kessler-Adventist", "St. Mary's".
+                // Inside a name only: "Brannock-Lutheran", "St. Luke's".
                 let before = prev.checked_sub(1);
                 let ok = t.text == "-"
                     || before.is_some_and(|b| is_any(self.text(b), &["st", "mt", "ft", "ste"]));
@@ -1369,7 +1370,7 @@ impl<'a, 't> Places<'a, 't> {
             .checked_sub(1)
             .is_some_and(|p| self.text(p).eq_ignore_ascii_case("of"));
         if after_of && (geo::is_state_abbr(t.text) || geo::starts_with_state_name(t.text)) {
-            // "University of Maryland", "U of MD".
+            // "University of Vermont", "U of KY".
             return NameWord::Connective;
         }
         let Some(e) = self.entry(i) else {
@@ -1523,10 +1524,10 @@ impl<'a, 't> Places<'a, 't> {
     /// - After a move cue ("transferred to", "admitted from"): the name words are a facility
     ///   (LOCATION), unless they are a ward or service ("MICU", "PCU", "ED", "floor", "tele"),
     ///   a ventilator mode or lab ("SIMV", "BB"), a generic shorthand ("OSH", "NH", "rehab")
-    ///   or a state. A lone token of two or three letters ("GH") counts only after a verb that
+    ///   or a state. A lone token of two or three letters ("VH") counts only after a verb that
     ///   moves the patient (transferred, admitted, sent, went, taken, arrived, ...), not after
     ///   "sent" or "returned", which notes also use for specimens and rhythms.
-    /// - With no cue word ("from Rome", "in Germantown", "of Towson"): only a city the
+    /// - With no cue word ("from Fresno", "in Tucson", "of Ankeny"): only a city the
     ///   dictionary knows that is not an English word, as CITY; "of" only between a
     ///   capitalized name and the city, in a cased note ("Grace of Springfield").
     /// - After any of them, an unknown proper-case word followed by a small number names a
@@ -1588,7 +1589,7 @@ impl<'a, 't> Places<'a, 't> {
         }
         // Collect name words. When none is distinctive, or only one word was taken, a town of
         // two or three words the dictionary knows is taken whole: its words alone may be
-        // English words ("Bel Air", "Glen Burnie").
+        // English words ("Palm Desert", "Glen Ellyn").
         let mut b = None;
         let mut distinctive = false;
         let mut k = a;
@@ -1752,7 +1753,7 @@ impl<'a, 't> Places<'a, 't> {
                 }
                 if prep.eq_ignore_ascii_case("of") {
                     // In a note written in one case, capitals still tell when both the
-                    // name and the town have them ("daughter Grace of Towson").
+                    // name and the town have them ("daughter Doris of Ankeny").
                     let town_capitalized =
                         self.tok(a).is_some_and(|t| t.shape == Shape::Capitalized);
                     let name_before = (!self.caseless || town_capitalized)
@@ -1777,10 +1778,10 @@ impl<'a, 't> Places<'a, 't> {
     }
 
     /// LOCATION: a hospital's initials, written the way hospitals abbreviate themselves: ending
-    /// in H (Hospital: "GH", "MGH", "JHH") or MC (Medical Center: "GBMC", "UMMC"), with a place
-    /// context on one side: a preposition before it ("at GH", "transferred from the UMMC", "knows
-    /// she is in GH") or a hospital department or staff word after it ("GH cath lab", "GBMC
-    /// nurse", "GH EW").
+    /// in H (Hospital: "VH", "MGH", "JHH") or MC (Medical Center: "PRMC", "UMMC"), with a place
+    /// context on one side: a preposition before it ("at VH", "transferred from the UMMC", "knows
+    /// she is in VH") or a hospital department or staff word after it ("VH cath lab", "PRMC
+    /// nurse", "VH EW").
     ///
     /// Accepts two to five letters, all caps (lowercase in a caseless note, or right after
     /// "at", "from" or "in"), that the dictionary
@@ -1794,7 +1795,7 @@ impl<'a, 't> Places<'a, 't> {
         let cased_ok = match t.shape {
             Shape::AllCaps => true,
             // Lowercase initials in a cased note only right after "at", "from" or "in" ("she
-            // had it done at gh"), where a word of the note would be a dictionary word.
+            // had it done at vh"), where a word of the note would be a dictionary word.
             Shape::Lower => {
                 self.caseless
                     || i.checked_sub(1)
@@ -1891,9 +1892,9 @@ impl<'a, 't> Places<'a, 't> {
         }
     }
 
-    /// "University of Maryland", "U of MD": a university named after a state names one place.
+    /// "University of Vermont", "U of KY": a university named after a state names one place.
     ///
-    /// Also "U Maryland", "Univ Vermont": the state's full name right after.
+    /// Also "U Kentucky", "Univ Vermont": the state's full name right after.
     fn institution(&self, a: usize, b: usize) -> bool {
         (a..b).any(|k| {
             is_any(self.text(k), &["university", "univ", "u"])
@@ -1954,8 +1955,8 @@ impl<'a, 't> Places<'a, 't> {
     }
 
     /// If a city or county of two or three words that the dictionary knows (and that is not an
-    /// English phrase or a state) starts at token `a`, the index of its last token: "Bel Air",
-    /// "Glen Burnie", "Ellicott City". Written as a name: capitalized, or in a caseless note.
+    /// English phrase or a state) starts at token `a`, the index of its last token: "Palm Desert",
+    /// "Glen Ellyn", "Cedar Rapids". Written as a name: capitalized, or in a caseless note.
     fn multiword_town_at(&self, a: usize) -> Option<usize> {
         let cased = |k: usize| {
             self.tok(k).is_some_and(|t| {
@@ -2068,11 +2069,11 @@ fn abbr_shaped(word: &str) -> bool {
     ending && (2..=5).contains(&n) && b.iter().all(u8::is_ascii_alphabetic)
 }
 
-/// Words before a hospital's initials: "at GH", "from GBMC", "leave GH", "seen by UMMC".
+/// Words before a hospital's initials: "at VH", "from PRMC", "leave VH", "seen by UMMC".
 const ABBR_BEFORE: WordSet = WordSet::new(&["at", "from", "to", "in", "of", "by", "leave", "into"]);
 
-/// Hospital departments and staff after a hospital's initials: "GH EW", "GH cath lab", "GBMC
-/// nurse", "GH attorneys".
+/// Hospital departments and staff after a hospital's initials: "VH EW", "VH cath lab", "PRMC
+/// nurse", "VH attorneys".
 const ABBR_AFTER: WordSet = WordSet::new(&[
     "er",
     "ew",
@@ -2116,7 +2117,7 @@ const NOT_HOSPITAL_ABBRS: WordSet = WordSet::new(&[
 const PERSON: u16 = Class::Surname as u16 | Class::FirstName as u16;
 
 /// Hospital names shared by many hospitals across the country, made of English words the
-/// name rules would otherwise take for words: "transferred to Holy Cross", "at Good
+/// name rules would otherwise take for words: "transferred to Sacred Heart", "at Good
 /// Samaritan". Reported after a preposition or before a facility word. Hand-written.
 const HOSPITAL_NAMES: &[&[&str]] = &[
     &["holy", "cross"],
@@ -2133,7 +2134,7 @@ const HOSPITAL_NAMES: &[&[&str]] = &[
 /// The first words of [`HOSPITAL_NAMES`].
 const HOSPITAL_NAME_FIRST_WORDS: WordSet = WordSet::new(&["holy", "good", "sacred", "mercy"]);
 
-/// Named regions inside a state, written with "the": "from the Eastern Shore", "on the Cape",
+/// Named regions inside a state, written with "the": "from the Outer Banks", "on the Cape",
 /// "in the Upper Peninsula". Safe Harbor removes every subdivision smaller than a state, and
 /// these are where families live and vacation. Hand-written; regions that span states ("the
 /// Midwest", "New England") are not listed.
@@ -2315,12 +2316,12 @@ const DIRECTIONS: WordSet = WordSet::new(&[
 /// What a token can be inside a place name.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum NameWord {
-    /// Names the place by itself: "Calvert", "Cross", "Union".
+    /// Names the place by itself: "Hartwell", "Redeemer", "Lakeside".
     Distinctive,
     /// A common word that is also a person's name ("Holy", "Good", "Square"): part of a name
     /// only next to a distinctive word.
     Weak,
-    /// Joins name words: "of", "St", "University", a state in "University of Maryland".
+    /// Joins name words: "of", "St", "University", a state in "University of Vermont".
     Connective,
     No,
 }
@@ -2471,10 +2472,10 @@ mod tests {
     #[test]
     fn facilities() {
         use Kind::Location as L;
-        assert_eq!(places("transfer from Calvert Hospital"), [(L, "Calvert")]);
+        assert_eq!(places("transfer from Hartwell Hospital"), [(L, "Hartwell")]);
         assert_eq!(
-            places("FROM ST. MARY'S MEDICAL CENTER TODAY"),
-            [(L, "ST. MARY'S")]
+            places("FROM ST. LUKE'S MEDICAL CENTER TODAY"),
+            [(L, "ST. LUKE'S")]
         );
         assert_eq!(places("discharge to Hebrew Rehab"), [(L, "Hebrew")]);
         assert_eq!(
@@ -2517,7 +2518,7 @@ mod tests {
             places("Pt was transferred to Kessington."),
             [(L, "Kessington")]
         );
-        assert_eq!(places("TRANSFERRED TO GH FOR CATH."), [(L, "GH")]);
+        assert_eq!(places("TRANSFERRED TO VH FOR CATH."), [(L, "VH")]);
         assert_eq!(
             places("TX TO ASHGROVE 4 WHEN BED AVAILABLE."),
             [(L, "ASHGROVE")]
@@ -2526,10 +2527,7 @@ mod tests {
             places("Lives in Springfield."),
             [(Kind::City, "Springfield")]
         );
-        assert_eq!(
-            places("Son lives in New Haven."),
-            [(Kind::City, "New Haven")]
-        );
+        assert_eq!(places("Son lives in New Bern."), [(Kind::City, "New Bern")]);
         assert_eq!(
             places("Sister lives in Reading."),
             [(Kind::City, "Reading")]
@@ -2564,8 +2562,8 @@ mod tests {
     fn repeats_within_a_note() {
         use Kind::Location as L;
         assert_eq!(
-            places("TRANSFERRED TO GH 7/23. AT GH PT STABLE."),
-            [(L, "GH"), (L, "GH")]
+            places("TRANSFERRED TO VH 3/14. AT VH PT STABLE."),
+            [(L, "VH"), (L, "VH")]
         );
         // A single English word found once stays a word elsewhere.
         assert_eq!(
@@ -2618,7 +2616,7 @@ mod tests {
         for region in REGIONS {
             assert!(may_be_in(&REGION_FIRST_WORDS, region[0]), "{region:?}");
         }
-        for w in ["gh", "MGH", "gbmc", "UMMC", "bidmc"] {
+        for w in ["vh", "MGH", "prmc", "UMMC", "bidmc"] {
             assert!(abbr_shaped(w), "{w}");
             let (at, bit) = filter_key(w).expect("letters");
             assert!(ABBR_ENDINGS[at] & bit != 0, "{w}");
