@@ -79,7 +79,7 @@ const SCALE_TERMS: &[&str] = &sorted([
 ]);
 
 /// Ventilator modes and settings, whose pressures ("PS 10/5", "CPAP 5/5", "weaning trial on 5/5")
-/// are often written a few words away from the mode: "SIMV/PS, 40%, 600x4, & 5/10".
+/// are often written a few words away from the mode: "SIMV/PS, 50%, 550x6, & 8/10".
 const VENT_TERMS: &[&str] = &sorted([
     "ps",
     "peep",
@@ -725,7 +725,7 @@ fn term_after(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bo
 ///   "pain score 7/10", "Strength: RUE 4/5"), unless any date word or preposition is right
 ///   before the number ("INR check on 3/4") or a clock time right after it ("last CO/CI
 ///   (10/17 0500)": values are stamped with the day and hour they were taken);
-/// - a ventilator term within 40 bytes before ("SIMV/PS, 40%, 600x4, & 5/10", "weaning trial on
+/// - a ventilator term within 40 bytes before ("SIMV/PS, 50%, 550x6, & 8/10", "weaning trial on
 ///   5/5") or right after ("5/5 PSV", "10/5 BiPAP"), unless a date word is right before
 ///   ("wean and extubate 6/17");
 /// - for pain and strength scores ("6/10", "4/5"), a scale term within 40 bytes before or 30
@@ -774,7 +774,7 @@ fn time_after(ctx: &Context<'_>, end: usize) -> bool {
 }
 
 /// Verbs that, before "to", say the number is a new setting: "changed over to 5/5", "weaned
-/// to 10/5", "plan to change to 5/5 at 0500".
+/// to 10/5", "will change over to 5/5 at 0600".
 const CHANGE_VERBS: &[&str] = &sorted([
     "change",
     "changed",

@@ -2418,7 +2418,7 @@ mod tests {
         none("3 WAY FOLEY IN PLACE, DRAINING.");
         none("ETT ADVANCED 3 IN BY DR.");
         none("BP 120/80, HR 88, given 4 mg morphine.");
-        none("ENDO=BS COVER W 4U REG SQ @ 0200.");
+        none("ENDO=FS COVER W 6U REG SQ @ 0400.");
         // "Dr" followed by a name is a title, not a street.
         none("Seen at 1400 Miller Dr Smith present.");
     }
