@@ -54,7 +54,7 @@ fn fuzz_regressions_stay_fixed() {
                 }
                 "deid" => checks::check_deid(&String::from_utf8_lossy(&data)),
                 "policy" => checks::check_policy(&data),
-                // The CLI's input target is replayed by the CLI's own tests.
+                // Replayed by crates/phirewall-cli/tests/fuzz_regressions.rs.
                 "cli_input" => continue,
                 other => panic!("no replay for fuzz target {other}: add it here"),
             }
