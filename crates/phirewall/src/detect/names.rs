@@ -382,6 +382,14 @@ fn cue_word(text: &str) -> Option<Cue> {
 
 /// Words that are never part of a name after a cue, although some are listed names ("Will",
 /// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in").
+/// Labels of identifier fields, which follow titles in forms ("Dr. MRN", "Pt. DOB") but are
+/// never surnames.
+fn is_id_label(text: &str) -> bool {
+    ["mrn", "ssn", "dob", "dea", "npi", "upin", "ein", "tin"]
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case(text))
+}
+
 fn is_stop(text: &str) -> bool {
     // Lowercased into a stack buffer and matched: the compiler turns the match into a switch
     // on the length and a few compares, where a scan of the list cost ~100 compares per word.
@@ -1219,7 +1227,11 @@ impl<'a, 't> Scan<'a, 't> {
                 } else {
                     Evidence::Strong
                 };
+                // "Dr. MRN", "Dr. DOB": an identifier label after a title is a form field, not
+                // a surname.
+                let label = self.tok(j).is_some_and(|n| is_id_label(n.text));
                 !glued
+                    && !label
                     && (self.name_after(j, t.line, evidence, TITLE_SCORE, "name.title", true)
                         || self.title_before_report(j, t.line)
                         || self.title_initial(i, j, t.line))
@@ -2391,6 +2403,7 @@ mod tests {
     #[test]
     fn titles() {
         assert_eq!(names("Dr. Young in."), [("Young", "name.title")]);
+        assert!(names("Dr. MRN, Dr. DOB, DR SSN").is_empty());
         assert_eq!(texts("seen by DR SMITH, DR JONES."), ["SMITH", "JONES"]);
         assert_eq!(texts("Dr. J. Kowalczyk"), ["J. Kowalczyk"]);
         assert_eq!(texts("per Dr. Quellhorst-Moore."), ["Quellhorst-Moore"]);
