@@ -211,6 +211,162 @@ fn surrogates_keep_format_and_use_reserved_ranges() {
     assert!(mrn.len() == 8 && mrn.chars().all(|c| c.is_ascii_digit()) && mrn != "00123456");
 }
 
+/// Identifiers with a structure and a check digit (all invented or standard documentation
+/// examples), one per line so each replacement can be checked on its own.
+const STRUCTURED: &str = "IBAN GB82 WEST 1234 5698 7654 32 on file.\n\
+Medicare MBI 1EG4-TE5-MK73.\n\
+DEA AB1234563.\n\
+VIN 1M8GDM9AXKP042788 in the lot.\n\
+UDI: (01)00844588003288(17)261120(10)7654321D(21)XK92.\n\
+UDI: +J714PUMP22/$$3271231LOT9BM.\n\
+Routing # 021100002 for refunds.";
+
+#[test]
+fn structured_identifiers_keep_structure_and_check_digits() {
+    for secret_text in ["surrogate test secret", "another surrogate secret"] {
+        let d = deid(Policy::surrogate(), Some(secret_text));
+        let out = d
+            .deidentify(STRUCTURED, Some("patient-1"))
+            .expect("valid test input");
+        let got: Vec<(&str, &str)> = out
+            .replacements
+            .iter()
+            .map(|r| {
+                let line = STRUCTURED[..r.source.start].matches('\n').count();
+                (
+                    STRUCTURED.lines().nth(line).unwrap_or(""),
+                    &out.text[r.output.range()],
+                )
+            })
+            .collect();
+        assert_eq!(got.len(), 7, "every identifier is replaced");
+        for (line, new) in got {
+            let original = line
+                .split(' ')
+                .find(|w| w.len() > 8 && w.bytes().any(|b| b.is_ascii_digit()))
+                .unwrap_or("");
+            assert_ne!(new, original.trim_end_matches('.'));
+            if line.starts_with("IBAN") {
+                assert!(
+                    new.starts_with("GB") && new.len() == 27 && iban_ok(new),
+                    "{new}"
+                );
+                assert_eq!(new.matches(' ').count(), 5, "spaces kept: {new}");
+            } else if line.starts_with("Medicare") {
+                assert!(mbi_ok(new), "{new}");
+                assert_eq!((new.len(), &new[4..5], &new[8..9]), (13, "-", "-"));
+            } else if line.starts_with("DEA") {
+                assert!(new.starts_with('A') && dea_ok(new), "{new}");
+            } else if line.starts_with("VIN") {
+                assert!(vin_ok(new), "{new}");
+            } else if line.starts_with("UDI: (01)") {
+                let ais: Vec<&str> = new.split(['(', ')']).collect();
+                assert_eq!(
+                    [ais[1], ais[3], ais[5], ais[7]],
+                    ["01", "17", "10", "21"],
+                    "{new}"
+                );
+                assert!(gtin_ok(ais[2]) && ais[2].starts_with('0'), "{new}");
+                let month: u32 = ais[4][2..4].parse().expect("digits");
+                let day: u32 = ais[4][4..6].parse().expect("digits");
+                assert!(
+                    (1..=12).contains(&month) && (1..=31).contains(&day),
+                    "{new}"
+                );
+                assert_eq!(ais[6].len(), 8);
+            } else if line.starts_with("UDI: +") {
+                assert!(
+                    new.starts_with('+') && new.contains("/$$") && hibcc_ok(new),
+                    "{new}"
+                );
+            } else {
+                assert!(
+                    new.starts_with("02") && new.len() == 9 && aba_ok(new),
+                    "{new}"
+                );
+            }
+        }
+    }
+}
+
+fn iban_ok(s: &str) -> bool {
+    let c: String = s.chars().filter(|&c| c != ' ').collect();
+    let moved = format!("{}{}", &c[4..], &c[..4]);
+    let mut rem = 0u64;
+    for ch in moved.chars() {
+        let v = u64::from(ch.to_digit(36).unwrap_or(99));
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+fn mbi_ok(s: &str) -> bool {
+    let c: Vec<char> = s.chars().filter(|&c| c != '-').collect();
+    let letter = |c: char| c.is_ascii_uppercase() && !"SLOIBZ".contains(c);
+    c.len() == 11
+        && ('1'..='9').contains(&c[0])
+        && [1, 4, 7, 8].iter().all(|&i| letter(c[i]))
+        && [3, 6, 9, 10].iter().all(|&i| c[i].is_ascii_digit())
+        && [2, 5]
+            .iter()
+            .all(|&i| letter(c[i]) || c[i].is_ascii_digit())
+}
+
+fn dea_ok(s: &str) -> bool {
+    let d: Vec<u32> = s[2..].chars().filter_map(|c| c.to_digit(10)).collect();
+    d.len() == 7 && (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10 == d[6]
+}
+
+fn vin_ok(s: &str) -> bool {
+    // Transliteration: A-H 1-8, J-N 1-5, P 7, R 9, S-Z 2-9; I, O and Q never appear.
+    let value = |c: char| -> Option<u32> {
+        let row = ["0123456789", "_ABCDEFGH", "_JKLMN_P_R", "__STUVWXYZ"];
+        row.iter().find_map(|r| r.find(c).map(|i| i as u32))
+    };
+    let weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+    let mut sum = 0;
+    for (c, w) in s.chars().zip(weights) {
+        match value(c) {
+            Some(v) => sum += v * w,
+            _ => return false,
+        }
+    }
+    let check = if sum % 11 == 10 {
+        'X'
+    } else {
+        char::from(b'0' + (sum % 11) as u8)
+    };
+    s.len() == 17 && s.chars().nth(8) == Some(check)
+}
+
+fn gtin_ok(s: &str) -> bool {
+    let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &x)| if i % 2 == 1 { 3 * x } else { x })
+        .sum();
+    d.len() == 14 && sum % 10 == 0
+}
+
+fn hibcc_ok(s: &str) -> bool {
+    const T: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%";
+    let (data, check) = s.split_at(s.len() - 1);
+    let sum: usize = data.chars().map(|c| T.find(c).unwrap_or(99)).sum();
+    T.find(check) == Some(sum % 43)
+}
+
+fn aba_ok(s: &str) -> bool {
+    let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    d.len() == 9
+        && (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + d[2] + d[5] + d[8]) % 10 == 0
+}
+
 fn luhn(s: &str) -> bool {
     let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
     let sum: u32 = digits

@@ -13,8 +13,12 @@
 //! exists: SSNs 9xx-xx-xxxx, phones 555-01xx, e-mail at example.org, URLs under example.org, IPs
 //! in the documentation blocks (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32),
 //! ZIP codes 000xx, payment cards in the 424242 test range. Numbers that carry a check digit
-//! (cards, NPI, DEA, VIN, ABA, GTIN) get a valid one. NPI, DEA and most record numbers have no
-//! reserved range: their surrogates are random of the right shape and may exist somewhere.
+//! (cards, NPI, DEA, VIN, ABA, GTIN, IBAN, HIBCC) get a valid one, and identifiers with a fixed
+//! structure keep it: an IBAN its country and length, an MBI its letter and digit positions
+//! (without the letters MBIs never use), a VIN its alphabet (no I, O, Q), a DEA number its
+//! registrant type, a GS1 UDI its application identifiers, with a new GTIN and valid dates.
+//! NPI, DEA, IBAN and most record numbers have no reserved range: their surrogates are random
+//! of the right shape and may exist somewhere.
 
 use super::hash::normalize;
 use super::{match_case, Keys, Stream};
@@ -41,8 +45,29 @@ pub(crate) fn surrogate(keys: Keys<'_>, dict: &Dict, f: &Finding, value: &str) -
             &mut "000".chars().chain(std::iter::from_fn(|| Some(s.digit()))),
         ),
         Kind::Age => age(s, value),
-        _ => with_check(s, value),
+        _ => identifier(s, value),
     }
+}
+
+/// An identifier: by its structure when it has a known one, else by shape and check digit.
+/// The structure is read from the value (not from the detector that found it), so an IBAN
+/// found after an "account #" cue is replaced as an IBAN too.
+fn identifier(s: &mut Stream, value: &str) -> String {
+    if checksum::iban(value) {
+        return iban(s, value);
+    }
+    if checksum::mbi(value) {
+        return mbi(s, value);
+    }
+    if value.starts_with("(01)") {
+        if let Some(udi) = gs1(s, value) {
+            return udi;
+        }
+    }
+    if value.starts_with('+') && hibcc_valid(value) {
+        return hibcc(s, value);
+    }
+    with_check(s, value)
 }
 
 /// Letters stay letters (same case), digits stay digits, everything else is copied.
@@ -80,36 +105,254 @@ fn fill_digits(value: &str, next: &mut dyn Iterator<Item = char>) -> String {
 /// A shape-preserving surrogate whose check digit is valid when the original's was: the shape
 /// is drawn, then the check position is tried with every digit (or `X` for a VIN) until the
 /// same validator accepts it.
+///
+/// The first validator that accepts the original decides, so the specific ones come first: a
+/// 9-digit routing number that happens to pass Luhn too must stay a routing number.
 fn with_check(s: &mut Stream, value: &str) -> String {
-    // (name, validator, whether the check character is the last digit rather than a VIN's 9th).
-    type Check = (&'static str, fn(&str) -> bool, bool);
-    let checks: [Check; 6] = [
-        ("luhn", checksum::luhn, true),
-        ("npi", checksum::npi, true),
-        ("dea", checksum::dea, true),
-        ("aba", checksum::aba, true),
-        ("gtin", checksum::gtin, true),
-        ("vin", checksum::vin, false),
-    ];
-    let Some(&(name, check, last)) = checks.iter().find(|(_, check, _)| check(value)) else {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let name = if (13..=19).contains(&digits) && checksum::luhn(value) {
+        "card"
+    } else if checksum::npi(value) {
+        "npi"
+    } else if checksum::dea(value) {
+        "dea"
+    } else if checksum::aba(value) {
+        "aba"
+    } else if checksum::vin(value) {
+        "vin"
+    } else if checksum::gtin(value) {
+        "gtin"
+    } else if checksum::luhn(value) {
+        "luhn"
+    } else {
         return shape(s, value);
     };
-    let digits = value.chars().filter(char::is_ascii_digit).count();
-    if name == "luhn" && (13..=19).contains(&digits) {
+    let (check, last): (fn(&str) -> bool, bool) = match name {
+        "card" | "luhn" => (checksum::luhn, true),
+        "npi" => (checksum::npi, true),
+        "dea" => (checksum::dea, true),
+        "aba" => (checksum::aba, true),
+        "vin" => (checksum::vin, false),
+        _ => (checksum::gtin, true),
+    };
+    if name == "card" {
         // A payment card: 424242 is the processors' test range.
         let mut fixed = "424242"
             .chars()
             .chain(std::iter::from_fn(|| Some(s.digit())));
         return fix(fill_digits(value, &mut fixed), check, last);
     }
-    let mut drawn = shape(s, value);
-    if name == "npi" {
-        // NPIs start with 1 or 2; keep the original's first digit.
-        if let (Some(first), Some(rest)) = (value.get(..1), drawn.get(1..)) {
-            drawn = format!("{first}{rest}");
+    let mut drawn = if name == "vin" {
+        vin_shape(s, value)
+    } else {
+        shape(s, value)
+    };
+    // Leading characters that name a category rather than the holder are kept: a DEA number's
+    // registrant type (A, B, F, M, ...), an NPI's first digit (1 or 2, the only ones issued),
+    // a routing number's Federal Reserve district (its first two digits).
+    let keep = match name {
+        "dea" | "npi" => 1,
+        "aba" => 2,
+        _ => 0,
+    };
+    if keep > 0 {
+        if let (Some(head), Some(rest)) = (value.get(..keep), drawn.get(keep..)) {
+            drawn = format!("{head}{rest}");
         }
     }
     fix(drawn, check, last)
+}
+
+/// Letters never used in VINs (they look like 1, 0 and 0).
+const VIN_LETTERS: &[u8] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
+
+/// [`shape`] over the VIN alphabet.
+fn vin_shape(s: &mut Stream, value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                s.digit()
+            } else if c.is_ascii_alphabetic() {
+                let l = pick_byte(s, VIN_LETTERS);
+                if c.is_ascii_lowercase() {
+                    l.to_ascii_lowercase()
+                } else {
+                    l
+                }
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// One byte of a non-empty alphabet, as a char.
+fn pick_byte(s: &mut Stream, alphabet: &[u8]) -> char {
+    let i = s.below(alphabet.len() as u64) as usize;
+    char::from(alphabet.get(i).copied().unwrap_or(b'A'))
+}
+
+/// An IBAN of the same country and length: the account part (BBAN) is drawn letter for letter
+/// and digit for digit, then the two check digits are computed (ISO 7064 mod 97-10), so the
+/// result passes the same check as the original. Spaces stay where they were.
+fn iban(s: &mut Stream, value: &str) -> String {
+    // Positions 0-1: the country, kept; 2-3: check digits, computed; 4..: the BBAN, drawn.
+    let mut chars: Vec<char> = Vec::with_capacity(value.len());
+    let mut n = 0;
+    for c in value.chars() {
+        if c == ' ' {
+            chars.push(c);
+            continue;
+        }
+        chars.push(match n {
+            0 | 1 => c.to_ascii_uppercase(),
+            2 | 3 => '0',
+            _ if c.is_ascii_digit() => s.digit(),
+            _ => s.letter().to_ascii_uppercase(),
+        });
+        n += 1;
+    }
+    let compact: Vec<char> = chars.iter().copied().filter(|&c| c != ' ').collect();
+    let rearranged = compact.iter().skip(4).chain(compact.iter().take(4));
+    let mut rem: u32 = 0;
+    for c in rearranged {
+        rem = match c.to_digit(36) {
+            Some(v) if v >= 10 => (rem * 100 + v) % 97,
+            Some(v) => (rem * 10 + v) % 97,
+            None => rem,
+        };
+    }
+    let check = 98 - rem;
+    let check_digits = [
+        char::from(b'0' + (check / 10) as u8),
+        char::from(b'0' + (check % 10) as u8),
+    ];
+    for (k, c) in chars.iter_mut().filter(|c| **c != ' ').enumerate() {
+        if let Some(&d) = check_digits.get(k.wrapping_sub(2)) {
+            *c = d;
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Letters an MBI may contain: no S, L, O, I, B or Z (they look like digits).
+const MBI_LETTERS: &[u8] = b"ACDEFGHJKMNPQRTUVWXY";
+
+/// An MBI drawn position by position under the CMS format: position 1 a digit 1-9, letters
+/// where the format wants letters (from the MBI alphabet), digits where it wants digits, and
+/// in the either-positions (3 and 6) the same kind as the original. Dashes and case are kept.
+fn mbi(s: &mut Stream, value: &str) -> String {
+    let mut n = 0;
+    value
+        .chars()
+        .map(|c| {
+            if c == '-' {
+                return c;
+            }
+            let pos = n;
+            n += 1;
+            let letter = |s: &mut Stream| {
+                let l = pick_byte(s, MBI_LETTERS);
+                if c.is_ascii_lowercase() {
+                    l.to_ascii_lowercase()
+                } else {
+                    l
+                }
+            };
+            match pos {
+                0 => char::from(b'1' + s.below(9) as u8),
+                1 | 4 | 7 | 8 => letter(s),
+                2 | 5 if c.is_ascii_alphabetic() => letter(s),
+                _ => s.digit(),
+            }
+        })
+        .collect()
+}
+
+/// A GS1 UDI, "(01)<GTIN-14>(17)<YYMMDD>(10)<lot>(21)<serial>": the application identifiers
+/// stay; the GTIN gets new digits (its first, the packaging level, kept) and a valid check
+/// digit; dates (AIs 11, 13, 15, 16, 17) become valid dates; lots, serials and other values are
+/// drawn by shape. `None` if the value is not made of `(AI)value` elements.
+fn gs1(s: &mut Stream, value: &str) -> Option<String> {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while !rest.is_empty() {
+        let ai_end = rest.strip_prefix('(')?.find(')')? + 1;
+        let ai = rest.get(1..ai_end)?;
+        if !ai.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let after = rest.get(ai_end + 1..)?;
+        let len = after.find('(').unwrap_or(after.len());
+        let data = after.get(..len)?;
+        out.push('(');
+        out.push_str(ai);
+        out.push(')');
+        match ai {
+            "01" => {
+                let first = data.get(..1)?;
+                if data.len() != 14 || !data.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                let drawn: String = std::iter::once(first.to_string())
+                    .chain((1..14).map(|_| s.digit().to_string()))
+                    .collect();
+                out.push_str(&fix(drawn, checksum::gtin, true));
+            }
+            "11" | "13" | "15" | "16" | "17" if data.len() == 6 => {
+                let (y, m, d) = (20 + s.below(20), 1 + s.below(12), 1 + s.below(28));
+                out.push_str(&format!("{y:02}{m:02}{d:02}"));
+            }
+            _ => out.push_str(&shape(s, data)),
+        }
+        rest = after.get(len..)?;
+    }
+    Some(out)
+}
+
+/// The value of an HIBCC character in its mod-43 check: digits, letters, then `-. $/+%`.
+fn hibcc_value(c: u8) -> Option<u32> {
+    let c = c.to_ascii_uppercase();
+    Some(match c {
+        b'0'..=b'9' => u32::from(c - b'0'),
+        b'A'..=b'Z' => u32::from(c - b'A') + 10,
+        _ => 36 + b"-. $/+%".iter().position(|&x| x == c)? as u32,
+    })
+}
+
+/// The HIBCC check character for `data` (everything before the check character).
+fn hibcc_check(data: &str) -> Option<char> {
+    let mut sum = 0;
+    for b in data.bytes() {
+        sum += hibcc_value(b)?;
+    }
+    let v = (sum % 43) as u8;
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
+        .get(usize::from(v))
+        .map(|&b| char::from(b))
+}
+
+/// Whether an HIBCC string ("+H123PROD1/$$3210101LOT1A") ends in its own check character.
+fn hibcc_valid(value: &str) -> bool {
+    let (Some(data), Some(last)) = (
+        value.get(..value.len().saturating_sub(1)),
+        value.bytes().last(),
+    ) else {
+        return false;
+    };
+    value.len() > 2 && hibcc_check(data) == Some(char::from(last.to_ascii_uppercase()))
+}
+
+/// An HIBCC UDI with a valid check character: the labeler code (the four characters after
+/// `+`) and every other letter and digit are drawn by shape, the check character recomputed.
+fn hibcc(s: &mut Stream, value: &str) -> String {
+    let data = value.get(..value.len().saturating_sub(1)).unwrap_or(value);
+    let drawn = shape(s, data).to_ascii_uppercase();
+    match hibcc_check(&drawn) {
+        Some(check) => format!("{drawn}{check}"),
+        None => shape(s, value),
+    }
 }
 
 /// Tries candidates at the check position: the last digit, or a VIN's ninth character.
