@@ -38,7 +38,7 @@ pub fn cli_input(data: &[u8]) {
         }
     }
 
-    if let Ok(mut csv) = CsvChunks::new(data, MAX_LINES, MAX_BYTES) {
+    if let Ok(mut csv) = CsvChunks::new(data, MAX_LINES, MAX_BYTES, MAX_LINE) {
         let header: Vec<String> = csv.header().to_vec();
         let mut rows = Vec::new();
         let mut last_line = 0;

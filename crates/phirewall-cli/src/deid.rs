@@ -1131,16 +1131,21 @@ impl<'p> Source<'p> {
                 ),
             },
             Format::Csv => {
-                let reader =
-                    CsvChunks::new(reader, CHUNK_RECORDS, CHUNK_BYTES).map_err(|e| match e {
-                        CsvStartError::Io(error) => CliError::Read {
-                            source_name: name.clone(),
-                            error,
-                        },
-                        CsvStartError::BadHeader => CliError::Config(format!(
-                            "{name}: the CSV header row is missing or not UTF-8"
-                        )),
-                    })?;
+                let reader = CsvChunks::new(
+                    reader,
+                    CHUNK_RECORDS,
+                    CHUNK_BYTES,
+                    crate::detect::MAX_LINE_BYTES,
+                )
+                .map_err(|e| match e {
+                    CsvStartError::Io(error) => CliError::Read {
+                        source_name: name.clone(),
+                        error,
+                    },
+                    CsvStartError::BadHeader => CliError::Config(format!(
+                        "{name}: the CSV header row is missing or not UTF-8"
+                    )),
+                })?;
                 Source::Csv { name, reader }
             }
             Format::Text => Source::One { name, reader },

@@ -77,6 +77,12 @@ pub enum Reason {
     CsvInvalidUtf8 { field: String },
     /// A CSV row has a different number of fields than the header.
     CsvFieldCount { expected: usize, found: usize },
+    /// A CSV row is longer than the reader accepts, which nearly always means a quote that is
+    /// never closed. CSV cannot be resynchronized after it, so reading stops there.
+    CsvTooLong { max_bytes: usize },
+    /// A quoted CSV field is still open at the end of the input: the row took in every line
+    /// after its opening quote.
+    CsvUnclosedQuote,
     /// The engine panicked on this record: a phirewall bug, reported without the record.
     Internal,
 }
@@ -135,6 +141,14 @@ impl fmt::Display for Reason {
             Reason::CsvFieldCount { expected, found } => write!(
                 f,
                 "malformed CSV row ({found} fields where the header has {expected})"
+            ),
+            Reason::CsvTooLong { max_bytes } => write!(
+                f,
+                "a CSV row longer than {max_bytes} bytes (an unclosed quote?): the input was \
+                 not read past it"
+            ),
+            Reason::CsvUnclosedQuote => f.write_str(
+                "a quoted CSV field is never closed: the row runs to the end of the input",
             ),
             Reason::Internal => {
                 f.write_str("internal error while processing this record (a phirewall bug)")
@@ -423,13 +437,99 @@ pub type RawRow = (usize, Result<csv::ByteRecord, Reason>);
 ///
 /// Fields are kept as bytes: a column that is only passed through may hold any bytes, and only
 /// the columns a command reads as text must be UTF-8 (see [`row_text`]).
+///
+/// A row may span lines (a quoted field with newlines), so a quote that is never closed makes
+/// the rest of the input one field. Such a row is rejected ([`Reason::CsvUnclosedQuote`])
+/// rather than passed on with the following rows inside it. The CSV reader holds a whole row in
+/// memory; to keep memory bounded, a row longer than `max_row` bytes is reported as
+/// [`Reason::CsvTooLong`] and reading stops there.
 #[derive(Debug)]
 pub struct CsvChunks<R> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Capped<R>>,
     header: Vec<String>,
     max_rows: usize,
     max_bytes: usize,
+    max_row: usize,
+    /// The line the last row read started on.
+    last_line: usize,
     at_eof: bool,
+}
+
+/// The reader under the CSV reader: bounds the bytes read per row, and follows the quoting
+/// state of the bytes so that a quote still open at the end of the input is known.
+///
+/// The row bound is approximate by the CSV reader's read-ahead (8 KB). The quote state follows
+/// the CSV grammar the reader is configured with (`,` between fields, `"` quotes, `""` a quote
+/// inside quotes; a quote inside an unquoted field is a plain character).
+#[derive(Debug)]
+struct Capped<R> {
+    inner: R,
+    /// Bytes read since the current row began.
+    row_bytes: u64,
+    max_row: u64,
+    /// Bytes read in all.
+    total: u64,
+    /// The inner reader has reported its end.
+    eof: bool,
+    quote: Quote,
+}
+
+/// Where the bytes read so far leave the CSV grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quote {
+    /// At the start of a field.
+    FieldStart,
+    /// In a field that did not start with a quote.
+    Unquoted,
+    /// Inside quotes.
+    Quoted,
+    /// Inside quotes, right after a quote: the field's end or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl Quote {
+    fn next(self, b: u8) -> Quote {
+        match (self, b) {
+            (Quote::Quoted, b'"') => Quote::QuoteInQuoted,
+            (Quote::Quoted, _) => Quote::Quoted,
+            (Quote::QuoteInQuoted, b'"') => Quote::Quoted,
+            (Quote::FieldStart, b'"') => Quote::Quoted,
+            (_, b',' | b'\n' | b'\r') => Quote::FieldStart,
+            _ => Quote::Unquoted,
+        }
+    }
+}
+
+/// The error [`Capped`] returns: recognized by type, so no I/O error is mistaken for it.
+#[derive(Debug)]
+struct RowTooLong;
+
+impl fmt::Display for RowTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CSV row too long")
+    }
+}
+
+impl std::error::Error for RowTooLong {}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.row_bytes > self.max_row {
+            return Err(io::Error::other(RowTooLong));
+        }
+        let n = self.inner.read(buf)?;
+        let read = buf.get(..n).unwrap_or_default();
+        self.quote = read.iter().fold(self.quote, |q, &b| q.next(b));
+        self.eof |= n == 0;
+        self.row_bytes += n as u64;
+        self.total += n as u64;
+        Ok(n)
+    }
+}
+
+/// Whether an I/O error is [`Capped`]'s.
+fn is_row_too_long(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<RowTooLong>())
 }
 
 /// Why a CSV input cannot be read at all.
@@ -437,28 +537,39 @@ pub struct CsvChunks<R> {
 pub enum CsvStartError {
     /// Reading failed.
     Io(io::Error),
-    /// The header row is missing or not UTF-8.
+    /// The header row is missing, not UTF-8, or too long.
     BadHeader,
 }
 
 impl<R: Read> CsvChunks<R> {
-    /// Reads the header row.
+    /// Reads the header row. Chunks hold at most `max_rows` rows or about `max_bytes` bytes; no
+    /// row (the header included) may be longer than `max_row` bytes.
     ///
     /// # Errors
-    /// I/O errors, and an empty input or a header that is not UTF-8.
+    /// I/O errors, and an empty input or a header that is not UTF-8 or too long.
     pub fn new(
         reader: R,
         max_rows: usize,
         max_bytes: usize,
+        max_row: usize,
     ) -> Result<CsvChunks<R>, CsvStartError> {
+        let capped = Capped {
+            inner: reader,
+            row_bytes: 0,
+            max_row: max_row as u64,
+            total: 0,
+            eof: false,
+            quote: Quote::FieldStart,
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(reader);
+            .from_reader(capped);
         let header = match reader.byte_headers() {
             Ok(h) => h.clone(),
             Err(e) => {
                 return Err(match e.into_kind() {
+                    csv::ErrorKind::Io(e) if is_row_too_long(&e) => CsvStartError::BadHeader,
                     csv::ErrorKind::Io(e) => CsvStartError::Io(e),
                     _ => CsvStartError::BadHeader,
                 })
@@ -476,13 +587,15 @@ impl<R: Read> CsvChunks<R> {
             header,
             max_rows: max_rows.max(1),
             max_bytes,
+            max_row,
+            last_line: 1,
             at_eof: false,
         })
     }
 
     /// The underlying reader (after the rows read, the CSV reader's buffer is lost).
     pub fn into_inner(self) -> R {
-        self.reader.into_inner()
+        self.reader.into_inner().inner
     }
 
     /// The column names.
@@ -500,17 +613,41 @@ impl<R: Read> CsvChunks<R> {
         let mut bytes = 0;
         while !self.at_eof && chunk.len() < self.max_rows && bytes < self.max_bytes {
             let mut row = csv::ByteRecord::new();
+            self.reader.get_mut().row_bytes = 0;
             match self.reader.read_byte_record(&mut row) {
                 Ok(false) => self.at_eof = true,
                 Ok(true) => {
                     let line = row.position().map_or(0, |p| p.line() as usize);
+                    self.last_line = line;
+                    if self.ends_in_open_quote() {
+                        chunk.push((line, Err(Reason::CsvUnclosedQuote)));
+                        self.at_eof = true;
+                        continue;
+                    }
                     bytes += row.as_slice().len();
                     chunk.push((line, Ok(row)));
                 }
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line() as usize);
                     match e.into_kind() {
+                        csv::ErrorKind::Io(e) if is_row_too_long(&e) => {
+                            // The row began after the last one read; where exactly is unknown
+                            // without the row, so the next line is named.
+                            chunk.push((
+                                self.last_line + 1,
+                                Err(Reason::CsvTooLong {
+                                    max_bytes: self.max_row,
+                                }),
+                            ));
+                            self.at_eof = true;
+                        }
                         csv::ErrorKind::Io(e) => return Err(e),
+                        // A row swallowed by an open quote usually has too few fields; the
+                        // quote is the cause worth reporting.
+                        csv::ErrorKind::UnequalLengths { .. } if self.ends_in_open_quote() => {
+                            chunk.push((line, Err(Reason::CsvUnclosedQuote)));
+                            self.at_eof = true;
+                        }
                         csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
                         } => {
@@ -529,6 +666,13 @@ impl<R: Read> CsvChunks<R> {
             }
         }
         Ok(!chunk.is_empty())
+    }
+
+    /// Whether the row just read is the last one and ends inside quotes: the input is read to
+    /// its end, the parser has consumed all of it, and the quoting state there is "inside".
+    fn ends_in_open_quote(&self) -> bool {
+        let capped = self.reader.get_ref();
+        capped.eof && capped.quote == Quote::Quoted && self.reader.position().byte() == capped.total
     }
 }
 
@@ -630,7 +774,7 @@ mod tests {
     #[test]
     fn csv_rows_are_numbered_and_bad_rows_rejected() {
         let input = b"id,note\n1,\"two\nlines\"\n2,a,extra\n3,\"x\xffy\"\n4,ok\n";
-        let mut reader = CsvChunks::new(&input[..], 100, 1 << 20).expect("a header");
+        let mut reader = CsvChunks::new(&input[..], 100, 1 << 20, 1 << 20).expect("a header");
         assert_eq!(reader.header(), ["id", "note"]);
         let mut chunk = Vec::new();
         assert!(reader.next_chunk(&mut chunk).expect("no I/O error"));
@@ -670,7 +814,62 @@ mod tests {
         );
         assert!(!reader.next_chunk(&mut chunk).expect("no I/O error"));
         assert!(matches!(
-            CsvChunks::new(&b""[..], 1, 1),
+            CsvChunks::new(&b""[..], 1, 1, 1),
+            Err(CsvStartError::BadHeader)
+        ));
+    }
+
+    #[test]
+    fn an_unclosed_quote_stops_the_csv_reader_with_a_bounded_row() {
+        // The quote opened on line 3 never closes: by CSV rules the rest of the input is one
+        // field. Reading must stop with a reason, not buffer the rest of a huge file.
+        let mut input = b"id,note\n1,fine\n2,\"never closed\n".to_vec();
+        for i in 0..200_000 {
+            input.extend_from_slice(format!("{i},more text\n").as_bytes());
+        }
+        let max_row = 64 << 10;
+        let mut reader = CsvChunks::new(&input[..], 1000, 1 << 20, max_row).expect("a header");
+        let mut chunk = Vec::new();
+        let mut seen = Vec::new();
+        while reader.next_chunk(&mut chunk).expect("no I/O error") {
+            seen.extend(
+                chunk
+                    .drain(..)
+                    .map(|(line, row)| (line, row.map(|r| r.len()))),
+            );
+        }
+        assert_eq!(
+            seen,
+            [
+                (2, Ok(2)),
+                (3, Err(Reason::CsvTooLong { max_bytes: max_row }))
+            ]
+        );
+        let message = InputError {
+            line: 3,
+            reason: Reason::CsvTooLong { max_bytes: max_row },
+        }
+        .to_string();
+        assert!(message.contains("unclosed quote"), "{message}");
+        // A quote open at the end of a short input: the row that took in the lines after it is
+        // rejected, the rows before it are kept.
+        let input = b"id,note\n1,\"closed, \"\"quoted\"\" text\"\n2,\"open\n3,x\n";
+        let mut reader = CsvChunks::new(&input[..], 1000, 1 << 20, max_row).expect("a header");
+        assert!(reader.next_chunk(&mut chunk).expect("no I/O error"));
+        let rows: Vec<(usize, Result<usize, Reason>)> = chunk
+            .drain(..)
+            .map(|(line, row)| (line, row.map(|r| r.len())))
+            .collect();
+        assert_eq!(rows, [(2, Ok(2)), (3, Err(Reason::CsvUnclosedQuote))]);
+        // Quotes inside unquoted fields (5'10") and a last row without a newline are fine.
+        let input = b"id,note\n1,height 5'10\" today\n2,\"last\"";
+        let mut reader = CsvChunks::new(&input[..], 1000, 1 << 20, max_row).expect("a header");
+        assert!(reader.next_chunk(&mut chunk).expect("no I/O error"));
+        assert!(chunk.iter().all(|(_, row)| row.is_ok()) && chunk.len() == 2);
+        // A header that never ends is refused the same way.
+        let endless = vec![b'a'; 200_000];
+        assert!(matches!(
+            CsvChunks::new(&endless[..], 1, 1, 1 << 10),
             Err(CsvStartError::BadHeader)
         ));
     }

@@ -741,7 +741,9 @@ fn csv_columns_are_deidentified_and_bad_rows_rejected() {
         2,Ada Lindqvist,\"two\nlines, MRN: 00123456\",,5B\n\
         3,Ann Bo,only three\n\
         4,Ann Bo,\"bad \xff byte\",x,ICU\n\
-        5,Ann Bo,\"Bo stable\",\"\",\xfe\n";
+        5,Ann Bo,\"Bo stable\",\"\",\xfe\n\
+        6,Ann Bo,\"a quote never closed\n\
+        7,Ann Bo,swallowed by row 6,x,ICU\n";
     let input = dir.write("in.csv", csv);
     let out_path = dir.path("out.csv");
     let rejects = dir.path("rejects.jsonl");
@@ -772,8 +774,11 @@ fn csv_columns_are_deidentified_and_bad_rows_rejected() {
         .iter()
         .map(|r| r["line"].as_u64().expect("line"))
         .collect();
-    assert_eq!(lines, [5, 6]);
+    assert_eq!(lines, [5, 6, 8]);
     assert_eq!(rejected[1]["reason"], "column \"note\" is not UTF-8");
+    assert!(rejected[2]["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("never closed")));
 
     // A column that is not in the header is a usage error, and nothing is written.
     let missing = dir.path("missing.csv");
