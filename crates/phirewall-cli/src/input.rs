@@ -484,15 +484,15 @@ enum Quote {
     /// Inside quotes.
     Quoted,
     /// Inside quotes, right after a quote: the field's end or the first of `""`.
-    QuoteInQuoted,
+    ClosingOrDoubled,
 }
 
 impl Quote {
     fn next(self, b: u8) -> Quote {
         match (self, b) {
-            (Quote::Quoted, b'"') => Quote::QuoteInQuoted,
+            (Quote::Quoted, b'"') => Quote::ClosingOrDoubled,
             (Quote::Quoted, _) => Quote::Quoted,
-            (Quote::QuoteInQuoted, b'"') => Quote::Quoted,
+            (Quote::ClosingOrDoubled, b'"') => Quote::Quoted,
             (Quote::FieldStart, b'"') => Quote::Quoted,
             (_, b',' | b'\n' | b'\r') => Quote::FieldStart,
             _ => Quote::Unquoted,
