@@ -178,6 +178,15 @@ impl Dict {
         Ok(Dict { map, common })
     }
 
+    /// Calls `f` with every term (lowercase) and its entry, in byte order: for lists derived
+    /// from the dictionary once, such as the surrogate name pools.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&[u8], Entry)) {
+        let mut stream = self.map.stream();
+        while let Some((key, value)) = stream.next() {
+            f(key, Entry::from_value(value));
+        }
+    }
+
     /// Looks up a word or phrase, ignoring case and the amount of whitespace between words.
     ///
     /// `term` may be a token ("Smith", "SMITH") or several words ("New  York"). Curly

@@ -585,29 +585,24 @@ fn replace_word(
     {
         return word.to_string();
     }
-    let lists: &[&[&str]; 26] = if kind != Kind::Name {
-        &PLACES
+    let pools = pools(dict);
+    let lists: &[Vec<String>; 26] = if kind != Kind::Name {
+        &pools.places
     } else if entry.is_some_and(|e| {
         e.is(Class::FirstName) && (!e.is(Class::Surname) || e.first_rank < e.surname_rank)
     }) {
-        &FIRST
+        &pools.first
     } else {
-        &SURNAMES
+        &pools.surnames
     };
     let mut s = keys.stream(&[b"surrogate", kind.as_str().as_bytes(), lower.as_bytes()]);
-    let bucket = match word.chars().next() {
+    let letter = match word.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => {
-            let p = permuted(perm, c).to_ascii_lowercase();
-            lists
-                .get(usize::from(p as u8 - b'a'))
-                .copied()
-                .unwrap_or_default()
+            usize::from(permuted(perm, c).to_ascii_lowercase() as u8 - b'a')
         }
-        _ => {
-            let i = s.below(26) as usize;
-            lists.get(i).copied().unwrap_or_default()
-        }
+        _ => s.below(26) as usize,
     };
+    let bucket: &[String] = lists.get(letter).map_or(&[], Vec::as_slice);
     if bucket.is_empty() {
         return word.to_string();
     }
@@ -616,8 +611,7 @@ fn replace_word(
     let pick = (0..bucket.len())
         .filter_map(|k| bucket.get((start + k) % bucket.len()))
         .find(|w| !w.eq_ignore_ascii_case(word))
-        .copied()
-        .unwrap_or("Doe");
+        .map_or("Doe", String::as_str);
     match_case(word, pick)
 }
 
@@ -712,6 +706,103 @@ const KEEP: &[&str] = &[
 ];
 
 /// Given names by initial, a few per letter so every permuted initial has a choice.
+/// Listed first names up to this rank (SSA counts) serve as surrogate given names.
+const POOL_FIRST_RANK: u16 = 1500;
+
+/// Listed surnames up to this rank (Census counts) serve as surrogate surnames.
+const POOL_SURNAME_RANK: u16 = 5000;
+
+/// Classes that disqualify a listed name as a surrogate: a surrogate should read as a name and
+/// only as a name, so that a detector (ours or a reader) takes it for one.
+const NOT_A_SURROGATE: u16 = Class::Drug as u16
+    | Class::ClinicalAbbr as u16
+    | Class::MedicalTerm as u16
+    | Class::Title as u16
+    | Class::RelationCue as u16
+    | Class::State as u16
+    | Class::StateAbbr as u16
+    | Class::Facility as u16
+    | Class::StreetSuffix as u16
+    | Class::Unit as u16
+    | Class::City as u16
+    | Class::County as u16
+    | Class::EnglishWord as u16;
+
+/// The surrogate words by initial letter.
+///
+/// Names come from the dictionary's own lists: the frequent first names and surnames that are
+/// nothing else (no English word, drug, place...). About a hundred per letter, against the four
+/// of a hand-written list, makes two different people in one text unlikely to share a surrogate
+/// (which a vault could not undo) and keeps a corpus from collapsing onto a few dozen names.
+/// The hand-written lists come first in each bucket and fill the letters the data leaves thin.
+struct Pools {
+    first: [Vec<String>; 26],
+    surnames: [Vec<String>; 26],
+    places: [Vec<String>; 26],
+}
+
+/// The pools, built from the dictionary on first use (one pass over it, about 30 ms).
+fn pools(dict: &Dict) -> &'static Pools {
+    static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
+    POOLS.get_or_init(|| {
+        let seed = |lists: &[&[&str]; 26]| -> [Vec<String>; 26] {
+            std::array::from_fn(|i| {
+                lists
+                    .get(i)
+                    .map_or_else(Vec::new, |l| l.iter().map(|w| w.to_string()).collect())
+            })
+        };
+        let mut pools = Pools {
+            first: seed(&FIRST),
+            surnames: seed(&SURNAMES),
+            places: seed(&PLACES),
+        };
+        dict.for_each(|term, e| {
+            let word = (3..=12).contains(&term.len())
+                && term.iter().all(u8::is_ascii_lowercase)
+                && e.word_rank == 0;
+            if !word {
+                return;
+            }
+            let plain = e.classes & NOT_A_SURROGATE == 0;
+            let first = plain
+                && (1..=POOL_FIRST_RANK).contains(&e.first_rank)
+                && (e.surname_rank == 0 || e.first_rank <= e.surname_rank);
+            let surname = plain && !first && (1..=POOL_SURNAME_RANK).contains(&e.surname_rank);
+            // One-word US towns that are no name and nothing else: "Ashford"-like surrogates
+            // for streets, towns and hospitals.
+            let town = e.is(Class::City)
+                && e.classes & (NOT_A_SURROGATE & !(Class::City as u16 | Class::County as u16))
+                    == 0
+                && e.first_rank == 0
+                && e.surname_rank == 0;
+            let pool = if first {
+                &mut pools.first
+            } else if surname {
+                &mut pools.surnames
+            } else if town {
+                &mut pools.places
+            } else {
+                return;
+            };
+            let Some(bucket) = term
+                .first()
+                .and_then(|&c| pool.get_mut(usize::from(c - b'a')))
+            else {
+                return;
+            };
+            let mut name = String::from_utf8_lossy(term).into_owned();
+            if let Some(c) = name.get_mut(..1) {
+                c.make_ascii_uppercase();
+            }
+            if !bucket.iter().any(|w| w.eq_ignore_ascii_case(&name)) {
+                bucket.push(name);
+            }
+        });
+        pools
+    })
+}
+
 const FIRST: [&[&str]; 26] = [
     &["Alice", "Aaron", "Amelia", "Arthur", "Ava"],
     &["Bella", "Benjamin", "Brenda", "Bruce"],
@@ -871,6 +962,21 @@ mod tests {
 
     #[test]
     fn every_initial_has_names() {
+        let dict = Dict::shared().expect("the dictionary opens");
+        let p = pools(dict);
+        for (lists, at_least) in [(&p.first, 10), (&p.surnames, 20), (&p.places, 10)] {
+            // The dictionary fills the frequent letters; the hand lists keep the rare ones.
+            let total: usize = lists.iter().map(Vec::len).sum();
+            assert!(total >= 26 * at_least, "{total}");
+            for (i, bucket) in lists.iter().enumerate() {
+                let letter = char::from(b'a' + i as u8);
+                assert!(bucket.len() >= 3, "{letter}");
+                assert!(bucket
+                    .iter()
+                    .all(|w| w.to_ascii_lowercase().starts_with(letter)
+                        && w.chars().next().is_some_and(|c| c.is_ascii_uppercase())));
+            }
+        }
         for lists in [&FIRST, &SURNAMES, &PLACES] {
             for (i, bucket) in lists.iter().enumerate() {
                 let letter = char::from(b'a' + i as u8);
