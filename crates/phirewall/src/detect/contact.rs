@@ -259,6 +259,17 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             ),
             cued_bare10,
         ),
+        // PHONE mistyped inside parentheses after a relative or a phone cue: "daughter Ann
+        // (555012-3456)", "wife (555 012 34567)". Ten or eleven digits split in a way no NANP
+        // pattern above accepts. The parenthesis starts the pattern, so it costs nothing on
+        // text without one; the check asks for the cue and rejects shapes of other numbers.
+        Pattern::new(
+            "phone.paren_run",
+            Kind::Phone,
+            0.6,
+            r"\([ \t]?(?P<v>[0-9]{1,7}(?:[ \t]?[-.][ \t]?|[ \t]){1,2}[0-9]{1,7}(?:(?:[ \t]?[-.][ \t]?|[ \t]){1,2}[0-9]{1,7}){0,2})[ \t]?\)",
+            paren_run,
+        ),
         // PHONE after a pager or extension cue, four or five digits: "Pager #12345",
         // "beeper 4321", "ext 4512".
         Pattern::new(
@@ -450,6 +461,76 @@ fn international(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         .bytes()
         .any(|b| b.is_ascii_alphanumeric())
     {
+        return None;
+    }
+    let mut found = hit.found;
+    found.kind = phone_or_fax(ctx, span);
+    Some(found)
+}
+
+/// Words for the people whose numbers notes record next to their names: "son Tom (...)",
+/// "wife at bedside (...)".
+const RELATIVE_WORDS: &[&str] = &[
+    "son",
+    "sons",
+    "daughter",
+    "daughters",
+    "dtr",
+    "wife",
+    "husband",
+    "spouse",
+    "partner",
+    "mother",
+    "mom",
+    "father",
+    "dad",
+    "brother",
+    "sister",
+    "niece",
+    "nephew",
+    "grandson",
+    "granddaughter",
+    "grandchild",
+    "aunt",
+    "uncle",
+    "cousin",
+    "friend",
+    "neighbor",
+    "family",
+    "proxy",
+    "hcp",
+    "guardian",
+];
+
+/// Checks "phone.paren_run": a run of ten or eleven digits in parentheses, split oddly.
+///
+/// Accepts when the first digit is 2-9 (an area code), the last group has four or five digits
+/// (a line number, perhaps with a slip), and a phone cue or a relative word (see
+/// [`RELATIVE_WORDS`]) stands among the ten words before it on the same line. Rejects runs that
+/// start with 0 or 1 (NDC codes, which also end in a group of one or two digits, and account
+/// numbers), shorter or longer runs (times "(0700-1500)", lab ranges), and well-formed
+/// 3-3-4 numbers, which the NANP patterns judge.
+fn paren_run(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    let text = ctx.slice(span);
+    let ds = digits(text);
+    let groups: Vec<usize> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(str::len)
+        .collect();
+    if !(10..=11).contains(&ds.len())
+        || ds.first().map_or(true, |&d| d < 2)
+        || !matches!(groups.last(), Some(4 | 5))
+        || groups == [3, 3, 4]
+    {
+        return None;
+    }
+    let cued = ctx.cue_before(span.start, Cue::Phone, 48)
+        || ctx
+            .words_before(span.start, 10)
+            .any(|w| RELATIVE_WORDS.iter().any(|r| r.eq_ignore_ascii_case(w)));
+    if !cued {
         return None;
     }
     let mut found = hit.found;
