@@ -3,7 +3,9 @@
 //! Safe Harbor removes "all elements of dates (except year) for dates directly related to an
 //! individual": a day, a month with a day, a month with a year, a holiday that names a day of the
 //! year. A year alone ("in 1992", "S/P MI 1992") is not reported; a year inside a date is part of
-//! the date's span, and so is a weekday in front of it ("Tuesday, March 4" is one finding).
+//! the date's span, and so is a weekday in front of it ("Tuesday, March 4" is one finding). The
+//! one exception is a two-digit year marked with an apostrophe in a medical history ("CABG
+//! '03", "appy 71'"), reported with a low score (see `date.apostrophe_year`).
 //!
 //! Clinical text is full of numbers shaped like dates: blood pressures (120/80), ratios and
 //! fractions (1/2 tab, 2/3 of the time), scores (Apgar 8/9, strength 5/5, pain 7/10, murmur 2/6),
@@ -1432,9 +1434,9 @@ fn after_drug_strength(ctx: &Context<'_>, start: usize) -> bool {
 }
 
 /// Headings and abbreviations that open a medical or surgical history: "PMH:", "PMHx", "PSH",
-/// "Hx", "h/o", "s/p", "Past history".
+/// "Hx", "h/o", "s/p", "Past medical history". Not "past" alone: "over the past 2 hrs".
 const HISTORY_TERMS: &[&str] = &sorted([
-    "pmh", "pmhx", "psh", "pshx", "phx", "hx", "h/o", "history", "s/p", "past",
+    "pmh", "pmhx", "psh", "pshx", "phx", "hx", "h/o", "history", "s/p",
 ]);
 
 /// Words before a number with an apostrophe after it that make it a length or an angle: "HOB
