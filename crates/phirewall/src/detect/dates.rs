@@ -1519,16 +1519,18 @@ fn in_history(ctx: &Context<'_>, pos: usize) -> bool {
         if has_history_term(ctx, line_start, line_end) {
             return true;
         }
-        let line = &ctx.text()[line_start..line_end];
-        let blank = line.bytes().all(|b| b.is_ascii_whitespace());
-        let heading = line
-            .trim_start()
-            .bytes()
+        // Bytes, not `str`: the 400-byte floor may fall inside a multi-byte character.
+        let line = bytes.get(line_start..line_end).unwrap_or_default();
+        let indent = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let blank = indent == line.len();
+        let body = line.get(indent..).unwrap_or_default();
+        let heading = body
+            .iter()
             .take(24)
-            .position(|b| b == b':')
+            .position(|&b| b == b':')
             .is_some_and(|i| {
-                line.trim_start().as_bytes()[..i]
-                    .iter()
+                body.iter()
+                    .take(i)
                     .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'/' | b'&'))
             });
         if (blank && line_end < pos) || heading || line_start <= floor || line_start == 0 {
@@ -1733,11 +1735,48 @@ mod tests {
             "Mar 4,",
             "BP\n3/4",
             "\u{1F600} 7/22 \u{1F600}",
+            "'",
+            "'1",
+            "12'",
+            "\u{2019}12",
+            "12\u{2019}",
+            "'12'",
+            "PMH\n12'",
+            "\n\n12'",
         ] {
             for f in s.scan(text) {
                 assert!(text.get(f.span.range()).is_some());
             }
         }
+    }
+
+    /// The history window's floor can fall inside a multi-byte character; the line checks
+    /// must not slice the text there.
+    #[test]
+    fn history_window_respects_characters() {
+        let s = super::super::Scanner::new().expect("compiles");
+        for pad in 0..4 {
+            let text = format!(
+                "{}{}\u{e9}\u{e9} CVA 74'.",
+                "x".repeat(pad),
+                "\u{e9}".repeat(200)
+            );
+            for f in s.scan(&text) {
+                assert!(text.get(f.span.range()).is_some());
+            }
+        }
+        let found = |t: &str| s.scan(t).len();
+        assert_eq!(found("PMH:\n CVA 74'.\n GOUT."), 1);
+        assert_eq!(
+            found("PMH:\n\n CVA 74'."),
+            0,
+            "a blank line ends the history"
+        );
+        assert_eq!(
+            found("PMH: CAD\nPLAN: CVA 74'."),
+            0,
+            "another heading ends it"
+        );
     }
 
     #[test]
