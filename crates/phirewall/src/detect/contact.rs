@@ -79,6 +79,10 @@ const CUE_WORDS: &str = r"(?:tel|telephone|phone|ph|call|called|cell|cellphone|m
 /// The cue words that lead a four- or five-digit pager or extension number ("Pager #12345").
 const PAGER_WORDS: &str = r"(?:pager|beeper|bpr|page|paged|paging|pg|ext|extension)";
 
+/// Relatives and other contacts whose numbers notes give next to their name or role; the same
+/// people as [`RELATIVE_WORDS`], for the `phone.relative_local` regex.
+const RELATIVE_WORDS_RE: &str = r"(?:sons?|daughters?|dtr|wife|husband|spouse|partner|mother|mom|father|dad|brother|sister|niece|nephew|grandson|granddaughter|grandchild|aunt|uncle|cousin|friend|neighbou?r|family|proxy|hcp|guardian)";
+
 /// What may stand between a cue and its number: spaces, ":", "#", "-", "=", "no.", "number",
 /// "is", "at", "to". Kept this tight so that "call HO re: UO goal 500-1000" stays a range.
 const GAP: &str = r"[ \t]{0,3}(?:(?:number|num|nbr|no\.?|is|at|to|#|:|-|=)[ \t]{0,3}){0,3}";
@@ -246,6 +250,20 @@ pub(crate) fn patterns() -> Vec<Pattern> {
                 r"(?i)\b(?:{CUE_WORDS}\b\.?|f:)(?:{GAP}|{GAP_AT})(?P<v>[2-9]\d{{2}}[-.]\d{{4}}|x?\d-\d{{4}})\b"
             ),
             cued_number,
+        ),
+        // PHONE after a relative, seven digits: "daughter 555-0123", "Son Tom 555-0142",
+        // "wife's number is 555.0199". Notes list family numbers next to the person, often
+        // without "phone" or "call". Up to two capitalized words (a name) may stand between.
+        // The relative word is in the regex, so ranges elsewhere ("SVR 900-1100") never match;
+        // after a relative a range is rare, and one with a unit after it is rejected.
+        Pattern::new(
+            "phone.relative_local",
+            Kind::Phone,
+            0.75,
+            format!(
+                r"(?i)\b{RELATIVE_WORDS_RE}(?:'?s)?\b(?:[ \t]{{1,3}}(?-i:[A-Z][a-z]{{1,15}})\b){{0,2}}(?:{GAP}|[ \t]{{0,3}}[,(][ \t]{{0,3}})(?P<v>[2-9]\d{{2}}[-.]\d{{4}})\b"
+            ),
+            relative_local,
         ),
         // PHONE after a cue, ten bare digits, or the area code apart from seven joined digits:
         // "Tel: 6175550123", "cell# 6175550123", "reached at 617 5550123". Without
@@ -496,6 +514,7 @@ const RELATIVE_WORDS: &[&str] = &[
     "cousin",
     "friend",
     "neighbor",
+    "neighbour",
     "family",
     "proxy",
     "hcp",
@@ -536,6 +555,23 @@ fn paren_run(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let mut found = hit.found;
     found.kind = phone_or_fax(ctx, span);
     Some(found)
+}
+
+/// Units and counts after a number that make it a quantity: "son ... 250-1000 cc".
+const UNIT_WORDS: &[&str] = &[
+    "cc", "ml", "l", "mg", "mcg", "g", "units", "u", "times", "x", "mmhg", "hrs", "min",
+];
+
+/// Checks "phone.relative_local": a seven-digit number after a relative, not continued by
+/// more digits and not followed by a unit (see [`UNIT_WORDS`]).
+fn relative_local(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let unit = ctx
+        .word_just_after(hit.found.span.end, 3, b"")
+        .is_some_and(|w| UNIT_WORDS.iter().any(|u| u.eq_ignore_ascii_case(w)));
+    if unit {
+        return None;
+    }
+    cued_number(ctx, hit)
 }
 
 /// Checks the cue-led short numbers ("call 555-0123", "pager x4-1234", "Pager #12345"): the cue
