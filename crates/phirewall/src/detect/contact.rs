@@ -79,6 +79,10 @@ const CUE_WORDS: &str = r"(?:tel|telephone|phone|ph|call|called|cell|cellphone|m
 /// The cue words that lead a four- or five-digit pager or extension number ("Pager #12345").
 const PAGER_WORDS: &str = r"(?:pager|beeper|bpr|page|paged|paging|pg|ext|extension)";
 
+/// Relatives and other contacts whose numbers notes give next to their name or role; the same
+/// people as [`RELATIVE_WORDS`], for the `phone.relative_local` regex.
+const RELATIVE_WORDS_RE: &str = r"(?:sons?|daughters?|dtr|wife|husband|spouse|partner|mother|mom|father|dad|brother|sister|niece|nephew|grandson|granddaughter|grandchild|aunt|uncle|cousin|friend|neighbou?r|family|proxy|hcp|guardian)";
+
 /// What may stand between a cue and its number: spaces, ":", "#", "-", "=", "no.", "number",
 /// "is", "at", "to". Kept this tight so that "call HO re: UO goal 500-1000" stays a range.
 const GAP: &str = r"[ \t]{0,3}(?:(?:number|num|nbr|no\.?|is|at|to|#|:|-|=)[ \t]{0,3}){0,3}";
@@ -247,6 +251,20 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             ),
             cued_number,
         ),
+        // PHONE after a relative, seven digits: "daughter 555-0123", "Son Tom 555-0142",
+        // "wife's number is 555.0199". Notes list family numbers next to the person, often
+        // without "phone" or "call". Up to two capitalized words (a name) may stand between.
+        // The relative word is in the regex, so ranges elsewhere ("SVR 900-1100") never match;
+        // after a relative a range is rare, and one with a unit after it is rejected.
+        Pattern::new(
+            "phone.relative_local",
+            Kind::Phone,
+            0.75,
+            format!(
+                r"(?i)\b{RELATIVE_WORDS_RE}(?:'?s)?\b(?:[ \t]{{1,3}}(?-i:[A-Z][a-z]{{1,15}})\b){{0,2}}(?:{GAP}|[ \t]{{0,3}}[,(][ \t]{{0,3}})(?P<v>[2-9]\d{{2}}[-.]\d{{4}})\b"
+            ),
+            relative_local,
+        ),
         // PHONE after a cue, ten bare digits, or the area code apart from seven joined digits:
         // "Tel: 6175550123", "cell# 6175550123", "reached at 617 5550123". Without
         // the cue ten digits are an MRN, an NPI or an account number. NANP-validated.
@@ -258,6 +276,17 @@ pub(crate) fn patterns() -> Vec<Pattern> {
                 r"(?i)\b(?:{CUE_WORDS}\b\.?|f:)(?:{GAP}|{GAP_AT})(?P<v>\d{{10}}|\d{{3}}[ \t]\d{{7}})\b"
             ),
             cued_bare10,
+        ),
+        // PHONE mistyped inside parentheses after a relative or a phone cue: "daughter Ann
+        // (555012-3456)", "wife (555 012 34567)". Ten or eleven digits split in a way no NANP
+        // pattern above accepts. The parenthesis starts the pattern, so it costs nothing on
+        // text without one; the check asks for the cue and rejects shapes of other numbers.
+        Pattern::new(
+            "phone.paren_run",
+            Kind::Phone,
+            0.6,
+            r"\([ \t]?(?P<v>[0-9]{1,7}(?:[ \t]?[-.][ \t]?|[ \t]){1,2}[0-9]{1,7}(?:(?:[ \t]?[-.][ \t]?|[ \t]){1,2}[0-9]{1,7}){0,2})[ \t]?\)",
+            paren_run,
         ),
         // PHONE after a pager or extension cue, four or five digits: "Pager #12345",
         // "beeper 4321", "ext 4512".
@@ -455,6 +484,94 @@ fn international(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let mut found = hit.found;
     found.kind = phone_or_fax(ctx, span);
     Some(found)
+}
+
+/// Words for the people whose numbers notes record next to their names: "son Tom (...)",
+/// "wife at bedside (...)".
+const RELATIVE_WORDS: &[&str] = &[
+    "son",
+    "sons",
+    "daughter",
+    "daughters",
+    "dtr",
+    "wife",
+    "husband",
+    "spouse",
+    "partner",
+    "mother",
+    "mom",
+    "father",
+    "dad",
+    "brother",
+    "sister",
+    "niece",
+    "nephew",
+    "grandson",
+    "granddaughter",
+    "grandchild",
+    "aunt",
+    "uncle",
+    "cousin",
+    "friend",
+    "neighbor",
+    "neighbour",
+    "family",
+    "proxy",
+    "hcp",
+    "guardian",
+];
+
+/// Checks "phone.paren_run": a run of ten or eleven digits in parentheses, split oddly.
+///
+/// Accepts when the first digit is 2-9 (an area code), the last group has four or five digits
+/// (a line number, perhaps with a slip), and a phone cue or a relative word (see
+/// [`RELATIVE_WORDS`]) stands among the ten words before it on the same line. Rejects runs that
+/// start with 0 or 1 (NDC codes, which also end in a group of one or two digits, and account
+/// numbers), shorter or longer runs (times "(0700-1500)", lab ranges), and well-formed
+/// 3-3-4 numbers, which the NANP patterns judge.
+fn paren_run(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    let text = ctx.slice(span);
+    let ds = digits(text);
+    let groups: Vec<usize> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(str::len)
+        .collect();
+    if !(10..=11).contains(&ds.len())
+        || ds.first().map_or(true, |&d| d < 2)
+        || !matches!(groups.last(), Some(4 | 5))
+        || groups == [3, 3, 4]
+    {
+        return None;
+    }
+    let cued = ctx.cue_before(span.start, Cue::Phone, 48)
+        || ctx
+            .words_before(span.start, 10)
+            .any(|w| RELATIVE_WORDS.iter().any(|r| r.eq_ignore_ascii_case(w)));
+    if !cued {
+        return None;
+    }
+    let mut found = hit.found;
+    found.kind = phone_or_fax(ctx, span);
+    Some(found)
+}
+
+/// Units and counts after a number that make it a quantity: "son ... 250-1000 cc".
+const UNIT_WORDS: &[&str] = &[
+    "cc", "ml", "l", "mg", "mcg", "g", "units", "u", "times", "x", "mmhg", "hrs", "min",
+];
+
+/// Checks "phone.relative_local": a seven-digit number after a relative, not continued by
+/// more digits and not followed by a unit (see [`UNIT_WORDS`]).
+fn relative_local(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let unit = ctx
+        .word_just_after(hit.found.span.end, 3, b"")
+        .is_some_and(|w| UNIT_WORDS.iter().any(|u| u.eq_ignore_ascii_case(w)));
+    if unit {
+        return None;
+    }
+    cued_number(ctx, hit)
 }
 
 /// Checks the cue-led short numbers ("call 555-0123", "pager x4-1234", "Pager #12345"): the cue

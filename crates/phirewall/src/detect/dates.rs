@@ -3,7 +3,9 @@
 //! Safe Harbor removes "all elements of dates (except year) for dates directly related to an
 //! individual": a day, a month with a day, a month with a year, a holiday that names a day of the
 //! year. A year alone ("in 1992", "S/P MI 1992") is not reported; a year inside a date is part of
-//! the date's span, and so is a weekday in front of it ("Tuesday, March 4" is one finding).
+//! the date's span, and so is a weekday in front of it ("Tuesday, March 4" is one finding). The
+//! one exception is a two-digit year marked with an apostrophe in a medical history ("CABG
+//! '03", "appy 71'"), reported with a low score (see `date.apostrophe_year`).
 //!
 //! Clinical text is full of numbers shaped like dates: blood pressures (120/80), ratios and
 //! fractions (1/2 tab, 2/3 of the time), scores (Apgar 8/9, strength 5/5, pain 7/10, murmur 2/6),
@@ -41,11 +43,13 @@ const MEASURE_TERMS: &[&str] = &sorted([
     "apgar", "apgars", "gcs", "ratio", "p/f", "i/o", "i&o", "in/out", "uo", "u/o", "intake",
     "output", "bun", "cr", "creat", "hct", "hgb", "h/h", "h&h", "plt", "ptt", "inr", "ck", "cpk",
     "mb", "trop", "lytes", "glucose", "fsbs", "murmur", "sem", "rales", "crackles", "cxs", "co",
-    "ci", "svr",
+    "ci", "svr", "pressure",
 ]);
 
 /// Strength, pain and other scales: "strength 5/5", "RUE 4/5", "pain 7/10", "c/o 6/10 CP",
-/// "grade 2/6".
+/// "grade 2/6". A score is at most its scale, so these mark only pairs whose first number is not
+/// the larger ("c/o CP 3/2" is a date); "pressure" is also a measurement term, for "pressure
+/// 12/8".
 const SCALE_TERMS: &[&str] = &sorted([
     "strength",
     "motor",
@@ -241,13 +245,15 @@ pub(crate) fn patterns() -> Vec<Pattern> {
         // Month-day with a hyphen and no year, only right after a word that introduces a date:
         // "back to OR 7-8 for clipping", "s/p fall 3-12", "extubated 4-2." Without such a
         // word "2-3" is a range ("2-3 L", "from 3-5 units"), and even with one the check asks
-        // that nothing quantity-like follows ("on 2-3 L NC", "on 1-2 pressors"). The cue word is
-        // in the regex, so the pattern matches nothing where it is absent.
+        // that nothing quantity-like follows ("on 2-3 L NC", "on 1-2 pressors"). "from" counts
+        // only before a test result ("urine cx from 4-6 grew E. coli": the day the sample was
+        // taken), since "from 2-3 to 4-5" is a range. The cue word is in the regex, so the
+        // pattern matches nothing where it is absent.
         Pattern::new(
             "date.month_day_hyphen",
             Kind::Date,
             0.6,
-            r"(?i)\b(?:on|since|until|till|s/p|admitted|readmitted|extubated|intubated|reintubated|discharged|dated)[ \t]{1,3}(?P<v>[0-9]{1,2}-[0-9]{1,2})\b",
+            r"(?i)\b(?:on|since|until|till|s/p|admitted|readmitted|extubated|intubated|reintubated|discharged|dated|from)[ \t]{1,3}(?P<v>[0-9]{1,2}-[0-9]{1,2})\b",
             check_month_day_hyphen,
         ),
         // A month and two-digit year glued to the word before it, a typing slip: "s/p pelvic
@@ -262,6 +268,20 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             0.6,
             r"[A-Za-z](?P<v>(?:0?[1-9]|1[0-2])/[3-9][0-9])\b",
             check_glued_month_year,
+        ),
+        // A two-digit year marked with an apostrophe in a medical history: "MI '98", "s/p CABG
+        // '04", "appy 97'". A year alone is not a date element, but one written this way dates an
+        // event of the patient's history, and de-identification standards for clinical notes
+        // mark it with the dates; it scores 0.5 so that callers who keep years can drop it with
+        // `min_score`. The apostrophe is what makes it a year: a bare "98" is a count or a value.
+        // An apostrophe after the digits is also feet or minutes ("HOB 30'", "fell 10'",
+        // "5'10\""), so that form needs a history section around it (see [`check_apostrophe_year`]).
+        Pattern::new(
+            "date.apostrophe_year",
+            Kind::Date,
+            0.5,
+            format!(r"{APOS}[0-9]{{2}}\b|\b[0-9]{{2}}{APOS}"),
+            check_apostrophe_year,
         ),
         // An ordinal day alone after a date word: "on the 4th", "it's the 11th", "until the 15th".
         // Only the ordinal is reported. Rejected when a noun follows ("on the 4th floor", "by the
@@ -730,10 +750,18 @@ fn term_after(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bo
 ///   ("wean and extubate 6/17");
 /// - for pain and strength scores ("6/10", "4/5"), a scale term within 40 bytes before or 30
 ///   after in the same clause ("c/o 5/10 incisional pain"), unless a date word is right before.
-fn measured(ctx: &Context<'_>, span: Span, denominator: u32) -> bool {
+///   A scale term after the number counts only up to the next number that is not itself a score:
+///   in "10/10 2 wk hx of chest pressure" the pressure is what the two weeks describe.
+///
+/// `fraction` is the pair as written (numerator, denominator), or 0 where unknown. A score never
+/// exceeds its scale, so a scale term alone does not make "c/o CP 3/2" a score; a measurement
+/// term still does ("BP 12/8").
+fn measured(ctx: &Context<'_>, span: Span, fraction: (u32, u32)) -> bool {
+    let (numerator, denominator) = fraction;
     let word = date_word(ctx, span.start).max(u8::from(time_after(ctx, span.end)));
+    let over_scale = numerator > denominator && denominator > 0;
     let near = term_before(ctx, span.start, 12, MEASURE_TERMS)
-        || term_before(ctx, span.start, 12, SCALE_TERMS);
+        || (!over_scale && term_before(ctx, span.start, 12, SCALE_TERMS));
     if near && word == 0 {
         return true;
     }
@@ -743,9 +771,37 @@ fn measured(ctx: &Context<'_>, span: Span, denominator: u32) -> bool {
     let vent =
         term_before(ctx, span.start, 40, VENT_TERMS) || term_after(ctx, span.end, 3, VENT_TERMS);
     let score = matches!(denominator, 5 | 10)
+        && !over_scale
         && (term_before(ctx, span.start, 40, SCALE_TERMS)
-            || term_after(ctx, span.end, 30, SCALE_TERMS));
+            || term_after(ctx, span.end, own_reach(ctx, span.end, 30), SCALE_TERMS));
     vent || score
+}
+
+/// How many bytes after `end` (at most `max`) still describe the number that ends there: up to
+/// the next number that is not itself a score. "10/10 2 wk hx of chest pain": "pain" belongs to
+/// "2 wk"; "5/10 to 3/10 pain": it reaches over "3/10" to "pain".
+fn own_reach(ctx: &Context<'_>, end: usize, max: usize) -> usize {
+    let rest = ctx.after(end, max).as_bytes();
+    let mut i = 0;
+    while i < rest.len() {
+        if !rest[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < rest.len() && rest[j].is_ascii_digit() {
+            j += 1;
+        }
+        if rest.get(j) != Some(&b'/') {
+            return i;
+        }
+        j += 1;
+        while j < rest.len() && rest[j].is_ascii_digit() {
+            j += 1;
+        }
+        i = j;
+    }
+    rest.len()
 }
 
 /// Whether a clock time follows the number: "10/17 0500", "3/4 14:30", "(7/22 2200)". Four
@@ -1156,7 +1212,7 @@ fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     }
     if ylen == 2 {
         // "PS 10/5/40" is a ventilator setting; "1-2-10 mg" a quantity.
-        if measured(ctx, span, b)
+        if measured(ctx, span, (a, b))
             || followed_by(ctx, span.end, QUANTITY_WORDS)
             || matches!(byte(ctx, span.end), Some(b'%'))
         {
@@ -1178,7 +1234,7 @@ fn check_numeric_month_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let (m, _) = ctx.slice(span).split_once('/')?;
     let m: u32 = m.parse().ok()?;
     if !(1..=12).contains(&m)
-        || measured(ctx, span, 0)
+        || measured(ctx, span, (0, 0))
         || followed_by(ctx, span.end, QUANTITY_WORDS)
     {
         return None;
@@ -1235,7 +1291,7 @@ fn check_month_day_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     if fraction_word
         || setting_change(ctx, span.start)
         || fraction_of_region(ctx, span.end, m, d)
-        || measured(ctx, span, d)
+        || measured(ctx, span, (m, d))
         || followed_by(ctx, span.end, QUANTITY_WORDS)
         || fio2_after(ctx, span.end)
         || after_drug_strength(ctx, span.start)
@@ -1273,7 +1329,7 @@ fn check_month_day_pair(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     if !valid(m1, d1, None) || !valid(m2, d2, None) || !close {
         return None;
     }
-    if measured(ctx, span, d2) || followed_by(ctx, span.end, QUANTITY_WORDS) {
+    if measured(ctx, span, (m2, d2)) || followed_by(ctx, span.end, QUANTITY_WORDS) {
         return None;
     }
     Some(hit.found)
@@ -1286,9 +1342,17 @@ const AFTER_HYPHEN_DATE: &[&str] = &sorted([
     "she", "am", "pm", "morning", "evening", "night",
 ]);
 
+/// Verbs and results that follow the date a specimen was taken: "blood cx from 3-4 grew GPC",
+/// "sputum from 3-4 negative".
+const RESULT_WORDS: &[&str] = &sorted([
+    "grew", "growing", "grows", "showed", "shows", "revealed", "positive", "negative", "pending",
+]);
+
 /// Accepts "on 7-8" when the numbers are a real month and day, are not part of a longer number
 /// ("on 7-8-9"), do not read as a measurement, and are followed by the end of the clause, a
 /// clause word (see [`AFTER_HYPHEN_DATE`]) or a clock time, never by a unit or any other word.
+/// After "from" only a test result may follow (see [`RESULT_WORDS`]): "from 3-5 units", "from
+/// 2-3 to 4-5" and "from 1-2 and up" are ranges.
 fn check_month_day_hyphen(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
     if glued(ctx, span, false) || matches!(byte(ctx, span.end), Some(b'%' | b'+' | b'\'')) {
@@ -1296,8 +1360,14 @@ fn check_month_day_hyphen(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     }
     let (m, d) = ctx.slice(span).split_once('-')?;
     let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
-    if !valid(m, d, None) || measured(ctx, span, d) {
+    if !valid(m, d, None) || measured(ctx, span, (m, d)) {
         return None;
+    }
+    let after_from = ctx
+        .word_just_before(span.start, 4, b"")
+        .is_some_and(|w| w.eq_ignore_ascii_case("from"));
+    if after_from {
+        return followed_by(ctx, span.end, RESULT_WORDS).then_some(hit.found);
     }
     let ok_after = match ctx.word_just_after(span.end, 3, b"") {
         Some(w) => is_one_of(w, AFTER_HYPHEN_DATE),
@@ -1333,7 +1403,7 @@ fn check_glued_month_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     if term_in(word, MEASURE_TERMS)
         || term_in(word, SCALE_TERMS)
         || term_in(word, VENT_TERMS)
-        || measured(ctx, Span::new(word_start, span.end), 0)
+        || measured(ctx, Span::new(word_start, span.end), (0, 0))
         || followed_by(ctx, span.end, QUANTITY_WORDS)
     {
         return None;
@@ -1361,6 +1431,168 @@ fn after_drug_strength(ctx: &Context<'_>, start: usize) -> bool {
             .rev()
             .nth(1)
             .is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Headings and abbreviations that open a medical or surgical history: "PMH:", "PMHx", "PSH",
+/// "Hx", "h/o", "s/p", "Past medical history". Not "past" alone: "over the past 2 hrs".
+const HISTORY_TERMS: &[&str] = &sorted([
+    "pmh", "pmhx", "psh", "pshx", "phx", "hx", "h/o", "history", "s/p",
+]);
+
+/// Words before a number with an apostrophe after it that make it a length or an angle: "HOB
+/// 30'", "ambulated 50'", "fall from 12'", "up 20'".
+const LENGTH_WORDS: &[&str] = &sorted([
+    "hob",
+    "head",
+    "elevated",
+    "raised",
+    "up",
+    "ambulated",
+    "ambulating",
+    "ambulates",
+    "ambulate",
+    "walked",
+    "walking",
+    "walks",
+    "fell",
+    "fall",
+    "falls",
+    "from",
+    "off",
+    "height",
+    "feet",
+    "ft",
+    "approx",
+    "approximately",
+    "about",
+    "at",
+    "x",
+]);
+
+/// Words that may follow a year in a history list: "repair in 98' c/b DVT", "MI 98' and CABG".
+const AFTER_YEAR: &[&str] = &sorted([
+    "c",
+    "and",
+    "with",
+    "w",
+    "complicated",
+    "then",
+    "s",
+    "at",
+    "in",
+    "for",
+    "by",
+    "x",
+]);
+
+/// Whether a line of text (without its newline) holds a history term from [`HISTORY_TERMS`].
+fn has_history_term(ctx: &Context<'_>, from: usize, to: usize) -> bool {
+    let bytes = ctx.text().as_bytes();
+    let mut i = from;
+    while i < to {
+        if !is_term_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < to && is_term_byte(bytes[i]) {
+            i += 1;
+        }
+        let term = ctx.text()[start..i].trim_matches(['/', '&']);
+        if term_in(term, HISTORY_TERMS) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `pos` is inside a medical history: a history term earlier on its line, or on one of
+/// the six lines above it (within 400 bytes) with no blank line and no other heading ("NEURO:",
+/// "Plan:") in between or at the start of its own line. A list under "PMH:" runs over several
+/// lines, one item each.
+fn in_history(ctx: &Context<'_>, pos: usize) -> bool {
+    let bytes = ctx.text().as_bytes();
+    let floor = pos.saturating_sub(400);
+    let mut line_end = pos.min(bytes.len());
+    for _ in 0..7 {
+        let line_start = ctx.line_start_after(floor, line_end);
+        if has_history_term(ctx, line_start, line_end) {
+            return true;
+        }
+        // Bytes, not `str`: the 400-byte floor may fall inside a multi-byte character.
+        let line = bytes.get(line_start..line_end).unwrap_or_default();
+        let indent = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let blank = indent == line.len();
+        let body = line.get(indent..).unwrap_or_default();
+        let heading = body
+            .iter()
+            .take(24)
+            .position(|&b| b == b':')
+            .is_some_and(|i| {
+                body.iter()
+                    .take(i)
+                    .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'/' | b'&'))
+            });
+        if (blank && line_end < pos) || heading || line_start <= floor || line_start == 0 {
+            return false;
+        }
+        line_end = line_start - 1;
+    }
+    false
+}
+
+/// Accepts a two-digit year with an apostrophe (see `date.apostrophe_year`).
+///
+/// Before the digits ("'98"): rejected after a digit ("5'10" is feet and inches), before a
+/// closing quote, another apostrophe or a `"` ("'10'" is a quoted number), before `%`, `/`, `:`
+/// or a number joined by `-` or `.`, and before a unit ("'10 mg'").
+///
+/// After the digits ("98'"): also rejected when a letter follows ("90's" is a decade or a range
+/// of values), after a range or a longer number ("10-15'", "1.5'"), after a length word ("HOB
+/// 30'", see [`LENGTH_WORDS`]), when another word follows that does not continue a history
+/// list (see [`AFTER_YEAR`]), and outside a medical history (see [`in_history`]).
+fn check_apostrophe_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let span = hit.found.span;
+    let text = ctx.slice(span);
+    let leading = !text.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    let digits = if leading {
+        Span::new(span.end - 2, span.end)
+    } else {
+        Span::new(span.start, span.start + 2)
+    };
+    let after = byte(ctx, span.end);
+    if matches!(after, Some(b'\'' | b'"' | b'%' | b'/' | b':' | b'+'))
+        || (matches!(after, Some(b'-' | b'.')) && is_digit(byte(ctx, span.end + 1)))
+        || ctx.after(span.end, 3).starts_with('\u{2019}')
+        || is_digit(byte_before(ctx, span.start, 1))
+        || unit_after(ctx, span.end)
+    {
+        return None;
+    }
+    if leading {
+        return Some(Finding {
+            span: digits,
+            ..hit.found
+        });
+    }
+    if after.is_some_and(|b| b.is_ascii_alphanumeric())
+        || matches!(
+            byte_before(ctx, span.start, 1),
+            Some(b'-' | b'.' | b'/' | b'~')
+        )
+        || preceded_by(ctx, span.start, LENGTH_WORDS)
+    {
+        return None;
+    }
+    if let Some(w) = ctx.word_just_after(span.end, 3, b"") {
+        if !is_one_of(w, AFTER_YEAR) {
+            return None;
+        }
+    }
+    in_history(ctx, span.start).then_some(Finding {
+        span: digits,
+        ..hit.found
+    })
 }
 
 /// Accepts an ordinal day after a date word when its suffix agrees with the number ("2nd", not
@@ -1430,6 +1662,10 @@ mod tests {
             CHANGE_VERBS,
             REGION_WORDS,
             AFTER_HYPHEN_DATE,
+            RESULT_WORDS,
+            HISTORY_TERMS,
+            LENGTH_WORDS,
+            AFTER_YEAR,
         ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));
             for w in list {
@@ -1499,11 +1735,48 @@ mod tests {
             "Mar 4,",
             "BP\n3/4",
             "\u{1F600} 7/22 \u{1F600}",
+            "'",
+            "'1",
+            "12'",
+            "\u{2019}12",
+            "12\u{2019}",
+            "'12'",
+            "PMH\n12'",
+            "\n\n12'",
         ] {
             for f in s.scan(text) {
                 assert!(text.get(f.span.range()).is_some());
             }
         }
+    }
+
+    /// The history window's floor can fall inside a multi-byte character; the line checks
+    /// must not slice the text there.
+    #[test]
+    fn history_window_respects_characters() {
+        let s = super::super::Scanner::new().expect("compiles");
+        for pad in 0..4 {
+            let text = format!(
+                "{}{}\u{e9}\u{e9} CVA 74'.",
+                "x".repeat(pad),
+                "\u{e9}".repeat(200)
+            );
+            for f in s.scan(&text) {
+                assert!(text.get(f.span.range()).is_some());
+            }
+        }
+        let found = |t: &str| s.scan(t).len();
+        assert_eq!(found("PMH:\n CVA 74'.\n GOUT."), 1);
+        assert_eq!(
+            found("PMH:\n\n CVA 74'."),
+            0,
+            "a blank line ends the history"
+        );
+        assert_eq!(
+            found("PMH: CAD\nPLAN: CVA 74'."),
+            0,
+            "another heading ends it"
+        );
     }
 
     #[test]
