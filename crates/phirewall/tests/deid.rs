@@ -163,6 +163,28 @@ fn generalize_follows_safe_harbor() {
 }
 
 #[test]
+fn years_written_alone_in_a_history_stay_years() {
+    // "CABG '03" is found as a date (history lists use it as one), but its value is a year,
+    // which Safe Harbor keeps and a shift of days cannot move.
+    let text = "PMH: CABG '03, appy 71', seen 03/04/2021.";
+    let found = engine().detect(text);
+    assert_eq!(found.iter().filter(|f| f.kind == Kind::Date).count(), 3);
+    let out = deid(Policy::safe_harbor(), None)
+        .deidentify(text, None)
+        .expect("valid test input");
+    assert_eq!(out.text, "PMH: CABG '03, appy 71', seen 2021.");
+    let out = deid(Policy::surrogate(), Some("surrogate test secret"))
+        .deidentify(text, Some("patient-1"))
+        .expect("valid test input");
+    assert!(
+        out.text.starts_with("PMH: CABG '03, appy 71', seen "),
+        "{}",
+        out.text
+    );
+    assert!(!out.text.contains("03/04/2021"));
+}
+
+#[test]
 fn surrogates_keep_format_and_use_reserved_ranges() {
     let d = deid(Policy::surrogate(), Some("surrogate test secret"));
     let out = d

@@ -28,8 +28,18 @@ pub(crate) fn offset(keys: Keys<'_>, patient_key: &str, range: ShiftRange) -> i6
     d
 }
 
+/// The detector of two-digit years written with an apostrophe, whose value is the year alone.
+pub(crate) const APOSTROPHE_YEAR: &str = "date.apostrophe_year";
+
 /// `value` moved by `days`, in its own format; `None` if it is not a date this module reads.
+///
+/// A year written alone (`date.apostrophe_year`: the "03" of "CABG '03", reported because
+/// history lists use it as a date) stays as it is: a shift of days says nothing about which
+/// year it would move to, and a year alone is not a Safe Harbor identifier.
 pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
+    if detector == APOSTROPHE_YEAR {
+        return Some(value.to_string());
+    }
     let parsed = Parsed::new(value, detector)?;
     let first = parsed.date(0)?;
     let moved = [Some(first.add(days)), parsed.date(1).map(|d| d.add(days))];
