@@ -653,6 +653,55 @@ fn thresholds_and_keep_leave_findings_alone() {
 }
 
 #[test]
+fn many_people_in_one_prompt_get_distinct_restorable_surrogates() {
+    // Three invented surnames for every initial: surrogates keep the (permuted) initial, so
+    // each three draw from one bucket, and some buckets are small. Without drawing again on a
+    // collision, some surrogate would stand for two people and could not be restored.
+    let names: Vec<String> = (b'A'..=b'Z')
+        .flat_map(|c| {
+            let c = char::from(c);
+            [
+                format!("{c}andrevy"),
+                format!("{c}ostemik"),
+                format!("{c}ubrainow"),
+            ]
+        })
+        .collect();
+    let prompt: String = names
+        .iter()
+        .map(|n| format!("Mr. {n} called."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for secret_text in [
+        "vault test secret one",
+        "vault test secret two",
+        "vault test secret 3",
+    ] {
+        let d = deid(Policy::llm_prompt(), Some(secret_text));
+        let mut vault = Vault::new();
+        let pseudo = d
+            .pseudonymize(&prompt, Some("conv-1"), &mut vault)
+            .expect("valid test input");
+        let surrogates: std::collections::HashSet<String> = pseudo
+            .replacements
+            .iter()
+            .map(|r| pseudo.text[r.output.range()].to_ascii_lowercase())
+            .collect();
+        assert_eq!(
+            pseudo.replacements.len(),
+            names.len(),
+            "every name is found"
+        );
+        assert_eq!(
+            surrogates.len(),
+            names.len(),
+            "no two people share a surrogate"
+        );
+        assert_eq!(vault.restore(&pseudo.text), prompt);
+    }
+}
+
+#[test]
 fn vault_round_trip() {
     let d = deid(Policy::llm_prompt(), Some("vault test secret key"));
     let prompt = "Summarize: MRN: 00123456, seen 03/04/2021, call (617) 555-0199, email pt.contact@example.com.";

@@ -237,7 +237,21 @@ impl Deidentifier {
             // date would copy a full-width SSN's digits verbatim (they are not ASCII digits), and
             // a disguised value would hash and substitute differently from its plain spelling.
             let folded = Normalized::new(value);
-            let replacement = self.apply(rule.op, &f, folded.as_str(), shift)?;
+            let mut replacement = self.apply(rule.op, &f, folded.as_str(), shift, 0)?;
+            if let Some(vault) = vault.as_deref() {
+                // A surrogate the vault already holds for another value could not be restored
+                // (the vault would not know which original it stands for): draw again, with the
+                // attempt number in the key, a few times. Tags and masks stand for many values
+                // by design and are left alone.
+                let mut attempt = 0;
+                while rule.op == Op::Surrogate
+                    && attempt < SURROGATE_ATTEMPTS
+                    && vault.stands_for_another(value, &replacement)
+                {
+                    attempt += 1;
+                    replacement = self.apply(rule.op, &f, folded.as_str(), shift, attempt)?;
+                }
+            }
             out.push_str(before);
             let start = out.len();
             out.push_str(&replacement);
@@ -265,13 +279,23 @@ impl Deidentifier {
             Some(secret) => Ok(Keys {
                 secret,
                 initials: self.initials.as_ref(),
+                attempt: 0,
             }),
             // `new` refuses keyed policies without a secret; this is the same error for safety.
             None => Err(Error::new(ErrorKind::Secret, "this policy needs a secret")),
         }
     }
 
-    fn apply(&self, op: Op, f: &Finding, value: &str, shift: Option<i64>) -> Result<String, Error> {
+    /// The replacement of `value` under `op`. `attempt` > 0 draws a surrogate anew (see
+    /// [`Keys::stream`]); the other operators ignore it.
+    fn apply(
+        &self,
+        op: Op,
+        f: &Finding,
+        value: &str,
+        shift: Option<i64>,
+        attempt: u32,
+    ) -> Result<String, Error> {
         let p = &self.policy;
         Ok(match op {
             Op::Keep => value.to_string(),
@@ -285,13 +309,24 @@ impl Deidentifier {
                 None => simple::tag(&p.tag, f.kind),
             },
             Op::DateShift => simple::tag(&p.tag, f.kind),
-            Op::Surrogate => surrogate::surrogate(self.keys()?, self.dict, f, value),
+            Op::Surrogate => {
+                let keys = Keys {
+                    attempt,
+                    ..self.keys()?
+                };
+                surrogate::surrogate(keys, self.dict, f, value)
+            }
             Op::Generalize => {
                 generalize::generalize(f, value, p).unwrap_or_else(|| simple::tag(&p.tag, f.kind))
             }
         })
     }
 }
+
+/// How many times a reversible run draws a surrogate again when the vault already holds it for
+/// another value. With pools of hundreds of words per initial, one more draw nearly always
+/// suffices; after the last, the surrogate is kept and `Vault::restore` leaves it ambiguous.
+const SURROGATE_ATTEMPTS: u32 = 8;
 
 /// HMAC-SHA256 keyed by the caller's secret. Every use names its purpose and kind in the input,
 /// so the hash of a value can never be matched against its surrogate or its date offset.
@@ -301,6 +336,9 @@ pub(crate) struct Keys<'a> {
     /// The keyed permutation of initials ([`surrogate::initials`]) when the caller computed it
     /// once: it is the same for every value, and costs 26 HMACs.
     initials: Option<&'a [u8; 26]>,
+    /// Which draw this is: 0 normally; more when a reversible run found the first surrogate
+    /// already standing for another value. Mixed into [`Keys::stream`] only.
+    attempt: u32,
 }
 
 impl<'a> Keys<'a> {
@@ -309,6 +347,7 @@ impl<'a> Keys<'a> {
         Keys {
             secret,
             initials: None,
+            attempt: 0,
         }
     }
 
@@ -323,9 +362,20 @@ impl<'a> Keys<'a> {
     }
 
     /// A deterministic stream of numbers for the parts: the same parts give the same stream.
+    /// A later attempt (see [`Keys::attempt`]) adds its number as one more part, so it draws
+    /// differently; attempt 0 adds nothing, and surrogates stay those of every other run.
     pub(crate) fn stream(self, parts: &[&[u8]]) -> Stream {
+        let attempt = self.attempt.to_be_bytes();
+        let seed = if self.attempt == 0 {
+            self.mac(parts)
+        } else {
+            let mut with: Vec<&[u8]> = parts.to_vec();
+            with.push(b"attempt");
+            with.push(&attempt);
+            self.mac(&with)
+        };
         Stream {
-            seed: self.mac(parts),
+            seed,
             block: [0; 32],
             pos: 32,
             counter: 0,

@@ -85,6 +85,15 @@ impl Vault {
         });
     }
 
+    /// Whether `surrogate` already stands for a value other than `original` (ignoring ASCII
+    /// case, as [`Vault::restore`] does), so that restoring it would be ambiguous.
+    pub(crate) fn stands_for_another(&self, original: &str, surrogate: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.surrogate.eq_ignore_ascii_case(surrogate)
+                && !e.original.eq_ignore_ascii_case(original)
+        })
+    }
+
     /// Replaces every surrogate in `response` with its original.
     ///
     /// Matching ignores ASCII case (a model may write "HAYES" for "Hayes") and takes whole words
