@@ -70,6 +70,9 @@ pub struct DeidArgs {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// The policy: safe-harbor, surrogate, llm-prompt, or a policy file (.toml or .json).
+    /// llm-prompt writes the same surrogates as surrogate: the vault that restores them is
+    /// kept by the library (`Deidentifier::pseudonymize`), not by this batch command, which
+    /// would have to hold one entry per value of the whole corpus.
     #[arg(long, value_name = "NAME|FILE")]
     pub policy: String,
     /// Read the secret for keyed operators (hash, surrogate, date shift) from this file; one
