@@ -692,23 +692,46 @@ fn clause_break(ctx: &Context<'_>, from: usize, to: usize) -> bool {
 /// most `window` bytes before `pos`, in the same clause. "BP 120/80" and "pain score of 7/10"
 /// have their cue in the clause; in "BP stable. 3/4 echo" it belongs to the previous sentence.
 fn term_before(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bool {
-    let bytes = ctx.text().as_bytes();
+    let mut found = false;
+    terms_before(ctx, pos, window, |term, _| {
+        found = term_in(term, list);
+        !found
+    });
+    found
+}
+
+/// Calls `f` with each term (a run of letters, `/` and `&`, outer `/` and `&` trimmed) that ends
+/// at most `window` bytes before `pos` in the same clause, nearest first, with the byte where it
+/// ends; stops when `f` returns `false`. The clause is checked only over the bytes between
+/// consecutive terms: once a break lies between a term and `pos`, it lies between every earlier
+/// term and `pos` too.
+fn terms_before<'t>(
+    ctx: &Context<'t>,
+    pos: usize,
+    window: usize,
+    mut f: impl FnMut(&'t str, usize) -> bool,
+) {
+    let text = ctx.text();
+    let bytes = text.as_bytes();
     let lo = pos.saturating_sub(window);
     let mut end = pos.min(bytes.len());
+    // Where the bytes already checked for a clause break begin.
+    let mut checked = end;
     loop {
-        while end > lo && !is_term_byte(bytes[end - 1]) {
+        while end > lo && bytes.get(end - 1).is_some_and(|&b| !is_term_byte(b)) {
             end -= 1;
         }
-        if end <= lo || clause_break(ctx, end, pos) {
-            return false;
+        if end <= lo || clause_break(ctx, end, checked) {
+            return;
         }
+        checked = end;
         let mut start = end;
-        while start > 0 && is_term_byte(bytes[start - 1]) {
+        while start > 0 && bytes.get(start - 1).is_some_and(|&b| is_term_byte(b)) {
             start -= 1;
         }
-        let term = ctx.text()[start..end].trim_matches(['/', '&']);
-        if term_in(term, list) {
-            return true;
+        let term = text.get(start..end).unwrap_or_default().trim_matches(['/', '&']);
+        if !f(term, end) {
+            return;
         }
         end = start;
     }
