@@ -5,7 +5,7 @@
 //! zero-copy tokenizer) and ask the dictionary what each word could be.
 
 use crate::dict::{Dict, Entry};
-use crate::text::{tokenize, Shape, Token};
+use crate::text::{tokenize_into, Shape, Token};
 
 /// The tokens of one (folded) document, with what the document's casing tells.
 pub(crate) struct Words<'t> {
@@ -25,10 +25,7 @@ impl<'t> Words<'t> {
         // Shapes are counted while the tokens are collected: a second pass over the vector
         // cost as much as a tenth of the word stage.
         let mut shapes = ShapeCounts::default();
-        for t in tokenize(text) {
-            shapes.add(t.shape);
-            tokens.push(t);
-        }
+        tokenize_into(text, &mut tokens, |shape| shapes.add(shape));
         let caseless = shapes.caseless();
         let mostly_lower = caseless && shapes.mostly_lower();
         Words {

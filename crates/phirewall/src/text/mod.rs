@@ -6,4 +6,5 @@ mod tokenize;
 
 pub use normalize::Normalized;
 pub use offsets::OffsetIndex;
+pub(crate) use tokenize::tokenize_into;
 pub use tokenize::{shape_of, tokenize, Shape, Token, Tokens};

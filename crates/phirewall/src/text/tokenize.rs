@@ -147,6 +147,146 @@ static WORD: [u8; 256] = {
     t
 };
 
+/// What [`scan`] found at a position.
+enum Scanned<'t> {
+    /// An ASCII word or a punctuation character.
+    Token(Token<'t>),
+    /// A word with non-ASCII characters, `start..end`, to be split by UAX #29.
+    NonAscii(usize, usize),
+    /// Only whitespace was left.
+    End,
+}
+
+/// Scans the token at `*pos` (after skipping whitespace and counting lines) and moves `*pos`
+/// past it. The one scanner behind both [`Tokens`] and [`tokenize_into`].
+#[inline(always)]
+fn scan<'t>(text: &'t str, pos: &mut usize, line: &mut u32) -> Scanned<'t> {
+    let bytes = text.as_bytes();
+    // Skip whitespace, counting lines.
+    while let Some(&b) = bytes.get(*pos) {
+        match CLASS[usize::from(b)] {
+            NEWLINE => *line += 1,
+            SPACE => {}
+            _ => break,
+        }
+        *pos += 1;
+    }
+    let start = *pos;
+    let Some(&first) = bytes.get(start) else {
+        return Scanned::End;
+    };
+    let first_class = CLASS[usize::from(first)];
+    if first_class == PUNCT || first_class == APOSTROPHE {
+        *pos += 1;
+        // An ASCII byte is a character of its own.
+        let Some(text) = text.get(start..start + 1) else {
+            return Scanned::End;
+        };
+        return Scanned::Token(Token {
+            text,
+            span: Span::new(start, start + 1),
+            shape: Shape::Punct,
+            line: *line,
+        });
+    }
+    // A word: letters, digits, non-ASCII bytes, and apostrophes between ASCII letters. The
+    // shape of an ASCII word is gathered on the way: which kinds of bytes it has and how
+    // many capitals. One table lookup and no multi-way branch per byte: this loop runs over
+    // nearly every byte of a note.
+    let mut seen = 0u8;
+    let mut upper = 0usize;
+    let mut end = start;
+    while let Some(&b) = bytes.get(end) {
+        let bits = WORD[usize::from(b)];
+        if bits != 0 {
+            seen |= bits;
+            upper += usize::from(bits & W_UPPER);
+            end += 1;
+            continue;
+        }
+        let inner_apostrophe = b == b'\''
+            && end > start
+            && bytes.get(end - 1).is_some_and(u8::is_ascii_alphabetic)
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
+        if !inner_apostrophe {
+            break;
+        }
+        // O'Brien is capitalized like Smith: a capital after an apostrophe is not counted
+        // at all; a lowercase letter there is.
+        if bytes.get(end + 1).is_some_and(u8::is_ascii_lowercase) {
+            seen |= W_LOWER;
+        }
+        end += 2;
+    }
+    *pos = end;
+    if seen & W_HIGH != 0 {
+        return Scanned::NonAscii(start, end);
+    }
+    // The shape from a table: the chain of tests it stands for mispredicted often, since
+    // neighbouring tokens rarely share a shape.
+    let key = usize::from(first.is_ascii_uppercase())
+        | usize::from(seen & (W_LOWER | W_DIGIT))
+        | usize::from(upper >= 1) << 3
+        | usize::from(upper >= 2) << 4;
+    // `start` and `end` are at ASCII bytes (or the end), so on character boundaries.
+    let Some(word) = text.get(start..end) else {
+        return Scanned::End;
+    };
+    Scanned::Token(Token {
+        text: word,
+        span: Span::new(start, end),
+        shape: ASCII_SHAPES[key & 31],
+        line: *line,
+    })
+}
+
+/// The tokens of the non-ASCII word `start..end` of `text`, by UAX #29 word boundaries.
+/// Kept out of line: it is rare, and keeping it out lets the ASCII path be inlined.
+#[cold]
+#[inline(never)]
+fn segment<'t>(text: &'t str, start: usize, end: usize, line: u32) -> Vec<Token<'t>> {
+    // `end` stops only at ASCII bytes, so it is a char boundary.
+    let stretch = text.get(start..end).unwrap_or_default();
+    stretch
+        .split_word_bound_indices()
+        .filter(|(_, w)| !w.chars().all(char::is_whitespace))
+        .map(|(i, w)| Token {
+            text: w,
+            span: Span::new(start + i, start + i + w.len()),
+            shape: shape_of(w),
+            line,
+        })
+        .collect()
+}
+
+/// Appends the tokens of `text` to `out` and calls `each` with every token's shape: what
+/// [`tokenize`] yields, without the iterator. Its position and line live in locals (registers)
+/// rather than in an iterator's fields, which the loop otherwise reloads and stores for every
+/// token.
+pub(crate) fn tokenize_into<'t>(
+    text: &'t str,
+    out: &mut Vec<Token<'t>>,
+    mut each: impl FnMut(Shape),
+) {
+    let mut pos = 0;
+    let mut line = 0;
+    loop {
+        match scan(text, &mut pos, &mut line) {
+            Scanned::Token(t) => {
+                each(t.shape);
+                out.push(t);
+            }
+            Scanned::NonAscii(start, end) => {
+                for t in segment(text, start, end, line) {
+                    each(t.shape);
+                    out.push(t);
+                }
+            }
+            Scanned::End => return,
+        }
+    }
+}
+
 impl<'t> Iterator for Tokens<'t> {
     type Item = Token<'t>;
 
@@ -156,103 +296,16 @@ impl<'t> Iterator for Tokens<'t> {
         if let Some(t) = self.pending.pop() {
             return Some(t);
         }
-        let bytes = self.text.as_bytes();
-        // Skip whitespace, counting lines.
-        while let Some(&b) = bytes.get(self.pos) {
-            match CLASS[usize::from(b)] {
-                NEWLINE => self.line += 1,
-                SPACE => {}
-                _ => break,
+        match scan(self.text, &mut self.pos, &mut self.line) {
+            Scanned::Token(t) => Some(t),
+            Scanned::NonAscii(start, end) => {
+                let mut segs = segment(self.text, start, end, self.line);
+                segs.reverse();
+                self.pending = segs;
+                self.pending.pop().or_else(|| self.next())
             }
-            self.pos += 1;
+            Scanned::End => None,
         }
-        let start = self.pos;
-        let &first = bytes.get(start)?;
-        let first_class = CLASS[usize::from(first)];
-        if first_class == PUNCT || first_class == APOSTROPHE {
-            self.pos += 1;
-            let span = Span::new(start, start + 1);
-            return Some(Token {
-                text: &self.text[span.range()],
-                span,
-                shape: Shape::Punct,
-                line: self.line,
-            });
-        }
-        // A word: letters, digits, non-ASCII bytes, and apostrophes between ASCII letters. The
-        // shape of an ASCII word is gathered on the way: which kinds of bytes it has and how
-        // many capitals. One table lookup and no multi-way branch per byte: this loop runs over
-        // nearly every byte of a note.
-        let mut seen = 0u8;
-        let mut upper = 0usize;
-        let mut end = start;
-        while let Some(&b) = bytes.get(end) {
-            let bits = WORD[usize::from(b)];
-            if bits != 0 {
-                seen |= bits;
-                upper += usize::from(bits & W_UPPER);
-                end += 1;
-                continue;
-            }
-            let inner_apostrophe = b == b'\''
-                && end > start
-                && bytes.get(end - 1).is_some_and(u8::is_ascii_alphabetic)
-                && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
-            if !inner_apostrophe {
-                break;
-            }
-            // O'Brien is capitalized like Smith: a capital after an apostrophe is not counted
-            // at all; a lowercase letter there is.
-            if bytes.get(end + 1).is_some_and(u8::is_ascii_lowercase) {
-                seen |= W_LOWER;
-            }
-            end += 2;
-        }
-        self.pos = end;
-        if seen & W_HIGH == 0 {
-            // The shape from a table: the chain of tests it stands for mispredicted often,
-            // since neighbouring tokens rarely share a shape.
-            let key = usize::from(first.is_ascii_uppercase())
-                | usize::from(seen & (W_LOWER | W_DIGIT))
-                | usize::from(upper >= 1) << 3
-                | usize::from(upper >= 2) << 4;
-            return Some(Token {
-                text: &self.text[start..end],
-                span: Span::new(start, end),
-                shape: ASCII_SHAPES[key & 31],
-                line: self.line,
-            });
-        }
-        self.segment(start, end)
-    }
-}
-
-impl<'t> Tokens<'t> {
-    /// Splits the non-ASCII word `start..end` by UAX #29 and returns its first token; the
-    /// others wait in `pending`. Kept out of line: it is rare, and keeping it out lets the
-    /// ASCII path of `next` be inlined into the caller's loop.
-    #[cold]
-    #[inline(never)]
-    fn segment(&mut self, start: usize, end: usize) -> Option<Token<'t>> {
-        // `end` stops only at ASCII bytes, so it is a char boundary.
-        let stretch = &self.text[start..end];
-        let line = self.line;
-        let mut segs: Vec<Token<'t>> = stretch
-            .split_word_bound_indices()
-            .filter(|(_, w)| !w.chars().all(char::is_whitespace))
-            .map(|(i, w)| {
-                let span = Span::new(start + i, start + i + w.len());
-                Token {
-                    text: &self.text[span.range()],
-                    span,
-                    shape: shape_of(w),
-                    line,
-                }
-            })
-            .collect();
-        segs.reverse();
-        self.pending = segs;
-        self.pending.pop().or_else(|| self.next())
     }
 }
 
