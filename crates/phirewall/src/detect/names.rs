@@ -55,7 +55,7 @@
 //! The dictionary is consulted only for words next to a cue, capitalized words (cased notes) and,
 //! in caseless notes, the words the pair rule looks at; lookups are cached per token.
 
-use std::sync::OnceLock;
+use std::cell::Cell;
 
 use super::words::Words;
 use crate::dict::{Class, Entry};
@@ -272,18 +272,52 @@ const CUE_WORDS: &[(&str, Cue)] = &[
 
 /// A word of at most 15 bytes, lowercased, as one integer (bytes and length): comparing two
 /// is one integer compare.
-fn pack_lower(text: &str) -> Option<u128> {
+/// A `const fn`, so [`CUE_TABLE`] is built at compile time.
+const fn pack_lower(text: &str) -> Option<u128> {
     let bytes = text.as_bytes();
     if bytes.len() > 15 {
         return None;
     }
     let mut buf = [0u8; 16];
-    for (l, b) in buf.iter_mut().zip(bytes) {
-        *l = b.to_ascii_lowercase();
+    let mut i = 0;
+    while i < bytes.len() {
+        buf[i] = bytes[i].to_ascii_lowercase();
+        i += 1;
     }
     buf[15] = bytes.len() as u8;
     Some(u128::from_le_bytes(buf))
 }
+
+/// Slots of [`CUE_TABLE`] (a power of two, about four times the cue words).
+const CUE_SLOTS: usize = 1024;
+
+/// The first slot of [`CUE_TABLE`] to probe for a packed word: a multiplicative hash of its
+/// two halves, high bits.
+const fn cue_slot(key: u128) -> usize {
+    let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize & (CUE_SLOTS - 1)
+}
+
+/// The cue words packed by [`pack_lower`] in an open-addressing hash table (linear probing;
+/// key 0, which no packed word has, marks an empty slot). Built at compile time: the exact
+/// test of [`cue_of`] is a hash and one or two integer compares, with no initialization check.
+static CUE_TABLE: [(u128, Cue); CUE_SLOTS] = {
+    let mut table = [(0u128, Cue::Title); CUE_SLOTS];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        let (word, cue) = CUE_WORDS[i];
+        let Some(key) = pack_lower(word) else {
+            panic!("a cue word is longer than 15 bytes");
+        };
+        let mut slot = cue_slot(key);
+        while table[slot].0 != 0 {
+            slot = (slot + 1) & (CUE_SLOTS - 1);
+        }
+        table[slot] = (key, cue);
+        i += 1;
+    }
+    table
+};
 
 /// 0-25 for an ASCII letter of either case, [`NOT_A_LETTER`] for any other byte.
 static LETTER_INDEX: [u8; 256] = {
@@ -366,18 +400,20 @@ fn cue_of(text: &str) -> Option<Cue> {
 
 /// The exact test behind [`cue_of`]'s filter.
 fn cue_word(text: &str) -> Option<Cue> {
-    static WORDS: OnceLock<Vec<(u128, Cue)>> = OnceLock::new();
-    let words = WORDS.get_or_init(|| {
-        let mut words: Vec<(u128, Cue)> = CUE_WORDS
-            .iter()
-            .filter_map(|&(w, c)| Some((pack_lower(w)?, c)))
-            .collect();
-        words.sort_by_key(|&(k, _)| k);
-        words
-    });
     let key = pack_lower(text)?;
-    let at = words.binary_search_by_key(&key, |&(k, _)| k).ok()?;
-    words.get(at).map(|&(_, c)| c)
+    let mut slot = cue_slot(key);
+    // The table is at most a quarter full, so a probe ends at an empty slot.
+    for _ in 0..CUE_SLOTS {
+        let &(k, cue) = CUE_TABLE.get(slot)?;
+        if k == key {
+            return Some(cue);
+        }
+        if k == 0 {
+            return None;
+        }
+        slot = (slot + 1) & (CUE_SLOTS - 1);
+    }
+    None
 }
 
 /// Words that are never part of a name after a cue, although some are listed names ("Will",
@@ -544,6 +580,22 @@ fn is_word(t: &Token<'_>) -> bool {
     )
 }
 
+/// Whether word `t`, followed by `next`, may start a pair ("Maria Kowalski", "Kowalski,
+/// Maria"): only such a word is looked up. Tested in the same pass as the cue words, so the
+/// pair rule does not walk every token again.
+fn pair_candidate(t: &Token<'_>, next: Option<&Token<'_>>, caseless: bool) -> bool {
+    let Some(next) = next else {
+        return false;
+    };
+    if caseless {
+        t.text.len() >= 3 && is_word(next) && next.text.len() >= 2
+    } else {
+        t.shape == Shape::Capitalized
+            && t.text.len() >= 2
+            && (next.shape == Shape::Capitalized || next.text == ",")
+    }
+}
+
 /// Whether `b` follows `a` with nothing in between.
 fn touches(a: &Token<'_>, b: &Token<'_>) -> bool {
     a.span.end == b.span.start
@@ -618,6 +670,68 @@ enum Evidence {
     Plain,
 }
 
+/// The rule that found a name. A token's mark is one of these as a byte (0: unmarked), so the
+/// marks of a note are one small zeroed allocation; score and detector name come from here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+enum Rule {
+    Title = 1,
+    Relation,
+    Credential,
+    Cue,
+    Initial,
+    Pair,
+    Capital,
+    Signature,
+    Repeat,
+}
+
+impl Rule {
+    /// Every rule, in the order of their bytes (1, 2, ...).
+    const ALL: [Rule; 9] = [
+        Rule::Title,
+        Rule::Relation,
+        Rule::Credential,
+        Rule::Cue,
+        Rule::Initial,
+        Rule::Pair,
+        Rule::Capital,
+        Rule::Signature,
+        Rule::Repeat,
+    ];
+
+    /// The rule of a mark byte, `None` for 0 (unmarked).
+    fn from_mark(mark: u8) -> Option<Rule> {
+        Rule::ALL.get(usize::from(mark).checked_sub(1)?).copied()
+    }
+
+    fn score(self) -> f32 {
+        match self {
+            Rule::Title => TITLE_SCORE,
+            Rule::Relation => RELATION_SCORE,
+            Rule::Credential => CREDENTIAL_SCORE,
+            Rule::Cue | Rule::Initial => CUE_SCORE,
+            Rule::Pair | Rule::Capital | Rule::Signature => PAIR_SCORE,
+            Rule::Repeat => REPEAT_SCORE,
+        }
+    }
+
+    /// The detector name a finding carries.
+    fn detector(self) -> &'static str {
+        match self {
+            Rule::Title => "name.title",
+            Rule::Relation => "name.relation",
+            Rule::Credential => "name.credential",
+            Rule::Cue => "name.cue",
+            Rule::Initial => "name.initial",
+            Rule::Pair => "name.pair",
+            Rule::Capital => "name.capital",
+            Rule::Signature => "name.signature",
+            Rule::Repeat => "name.repeat",
+        }
+    }
+}
+
 /// One word of a name: a word, a hyphenated word, or an initial with its period.
 #[derive(Clone, Copy, Debug)]
 struct Unit {
@@ -634,22 +748,38 @@ struct Scan<'a, 't> {
     caseless: bool,
     /// A caseless note that is (nearly) all lowercase: its capitalized words stand out.
     lower: bool,
-    /// Lookups done so far: `None` = not looked up yet.
-    cache: Vec<Option<Option<Entry>>>,
-    /// The best name rule that claimed each token.
-    marks: Vec<Option<(f32, &'static str)>>,
+    /// Lookups done so far, packed by [`pack_entry`]: 0 = not looked up yet. Integers, so the
+    /// vector is allocated zeroed instead of written token by token.
+    cache: Vec<u64>,
+    /// The best rule that claimed each token, as `Rule as u8`: 0 = none.
+    marks: Vec<u8>,
+}
+
+/// Scratch buffers above this many tokens are not kept for the next note (see [`SCRATCH`]).
+const SCRATCH_MAX_TOKENS: usize = 1 << 16;
+
+thread_local! {
+    /// [`Scan::cache`] and [`Scan::marks`] of the last note this thread scanned, kept for the
+    /// next one: two allocations a note (a `calloc` costs more than the zeroing) are gone.
+    /// Buffers of huge documents are dropped instead of kept.
+    static SCRATCH: Cell<(Vec<u64>, Vec<u8>)> = const { Cell::new((Vec::new(), Vec::new())) };
 }
 
 /// Adds this family's candidates to `out`.
 pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let toks = words.tokens();
+    let (mut cache, mut marks) = SCRATCH.take();
+    cache.clear();
+    cache.resize(toks.len(), 0);
+    marks.clear();
+    marks.resize(toks.len(), 0);
     let mut scan = Scan {
         words,
         toks,
         caseless: words.caseless(),
         lower: words.mostly_lower(),
-        cache: vec![None; toks.len()],
-        marks: vec![None; toks.len()],
+        cache,
+        marks,
     };
     let mut any = false;
     let mut candidates = Vec::new();
@@ -671,13 +801,11 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         if !is_word(t) {
             continue;
         }
+        let next = toks.get(i + 1);
         // One shape test for the two rules on capitalized words: most words are lowercase.
         if t.shape == Shape::Capitalized {
             if t.text.len() == 1 {
-                if toks
-                    .get(i + 1)
-                    .is_some_and(|d| d.text == "." && touches(t, d))
-                {
+                if next.is_some_and(|d| d.text == "." && touches(t, d)) {
                     initials.push(i);
                 }
             } else if scan.lower {
@@ -687,7 +815,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
         }
-        if scan.pair_candidate(i) {
+        if pair_candidate(t, next, scan.caseless) {
             candidates.push(i);
         }
     }
@@ -698,6 +826,9 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     if any {
         scan.repeat();
         scan.emit(out);
+    }
+    if toks.len() <= SCRATCH_MAX_TOKENS {
+        SCRATCH.set((scan.cache, scan.marks));
     }
 }
 
@@ -722,15 +853,15 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     fn entry(&mut self, j: usize) -> Option<Entry> {
-        if let Some(cached) = self.cache.get(j).copied().flatten() {
+        if let Some(cached) = self.cache.get(j).copied().and_then(unpack_entry) {
             return cached;
         }
         let found = self
             .toks
             .get(j)
             .and_then(|t| self.words.dict().lookup(bare(t.text)));
-        if let Some(slot) = self.cache.get_mut(j) {
-            *slot = Some(found);
+        if let (Some(slot), Some(packed)) = (self.cache.get_mut(j), pack_entry(found)) {
+            *slot = packed;
         }
         found
     }
@@ -1071,29 +1202,28 @@ impl<'a, 't> Scan<'a, 't> {
             && self.accepts(n, Evidence::Signed)
     }
 
-    fn mark(&mut self, from: usize, to: usize, score: f32, rule: &'static str) {
+    /// Marks tokens `from..=to` as found by `rule`, unless a rule of a higher score has.
+    fn mark(&mut self, from: usize, to: usize, rule: Rule) {
+        let score = rule.score();
         for m in self.marks.iter_mut().take(to + 1).skip(from) {
-            if m.map_or(true, |(s, _)| s < score) {
-                *m = Some((score, rule));
+            if Rule::from_mark(*m).map_or(true, |r| r.score() < score) {
+                *m = rule as u8;
             }
         }
     }
 
+    /// Whether a rule has marked token `j`.
+    fn marked(&self, j: usize) -> bool {
+        self.marks.get(j).is_some_and(|&m| m != 0)
+    }
+
     /// Reads a name at `j` and marks it; then more joined by "and" / "&" ("Drs. Ray and
     /// Cole"), or by commas when `list` ("sons Tom, Ray and Al"), judged as later words.
-    fn name_after(
-        &mut self,
-        j: usize,
-        line: u32,
-        first: Evidence,
-        score: f32,
-        rule: &'static str,
-        list: bool,
-    ) -> bool {
+    fn name_after(&mut self, j: usize, line: u32, first: Evidence, rule: Rule, list: bool) -> bool {
         let Some(mut last) = self.take_name(j, line, first) else {
             return false;
         };
-        self.mark(j, last, score, rule);
+        self.mark(j, last, rule);
         for _ in 0..4 {
             // "Drs Ray, Oyelaran and Lin", "Dr. Kowalczyk/Oyelaran".
             let slash = self.text_is(last + 1, &["/"])
@@ -1118,7 +1248,7 @@ impl<'a, 't> Scan<'a, 't> {
             let Some(end) = self.take_name(k, line, evidence) else {
                 break;
             };
-            self.mark(k, end, score, rule);
+            self.mark(k, end, rule);
             last = end;
         }
         true
@@ -1127,7 +1257,7 @@ impl<'a, 't> Scan<'a, 't> {
     /// After an action cue: a listed plain name, or in a cased note two capitalized words that
     /// are unknown or uncommon names ("spoke with Tibor Quennell").
     fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
-        if self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue", false) {
+        if self.name_after(j, line, Evidence::Plain, Rule::Cue, false) {
             return true;
         }
         if self.first_and_surname(j, line) {
@@ -1157,7 +1287,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !unlisted(ea) || !unlisted(eb) || ea.is_some_and(|e| e.is(Class::MedicalTerm)) {
             return false;
         }
-        self.mark(a.first, b.last, CUE_SCORE, "name.cue");
+        self.mark(a.first, b.last, Rule::Cue);
         true
     }
 
@@ -1195,7 +1325,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !surname {
             return false;
         }
-        self.mark(a.first, b.last, CUE_SCORE, "name.cue");
+        self.mark(a.first, b.last, Rule::Cue);
         true
     }
 
@@ -1232,7 +1362,7 @@ impl<'a, 't> Scan<'a, 't> {
                 let label = self.tok(j).is_some_and(|n| is_id_label(n.text));
                 !glued
                     && !label
-                    && (self.name_after(j, t.line, evidence, TITLE_SCORE, "name.title", true)
+                    && (self.name_after(j, t.line, evidence, Rule::Title, true)
                         || self.title_before_report(j, t.line)
                         || self.title_initial(i, j, t.line))
             }
@@ -1259,7 +1389,7 @@ impl<'a, 't> Scan<'a, 't> {
                     && !dose
                     && !t.text.eq_ignore_ascii_case("pa")
                     && !t.text.eq_ignore_ascii_case("do")
-                    && self.name_after(j, t.line, evidence, CUE_SCORE, "name.cue", false);
+                    && self.name_after(j, t.line, evidence, Rule::Cue, false);
                 before || after
             }
             Cue::Relation => self.relation(i),
@@ -1287,14 +1417,7 @@ impl<'a, 't> Scan<'a, 't> {
                 let contact = self.text_is(i, &["contact"]) && self.before_is(i);
                 role | contact | self.action(i, t.line)
             }
-            Cue::Role => self.name_after(
-                i + 1,
-                t.line,
-                Evidence::Strong,
-                CUE_SCORE,
-                "name.cue",
-                false,
-            ),
+            Cue::Role => self.name_after(i + 1, t.line, Evidence::Strong, Rule::Cue, false),
             Cue::Preposition => {
                 let talk = (1..=2).any(|back| {
                     let Some(p) = i.checked_sub(back) else {
@@ -1411,7 +1534,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !opening || !(words >= 2 || listed) {
             return false;
         }
-        self.mark(start, last, CUE_SCORE, "name.cue");
+        self.mark(start, last, Rule::Cue);
         true
     }
 
@@ -1439,7 +1562,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !(dotted || bare) {
             return false;
         }
-        self.mark(u.first, u.last, TITLE_SCORE, "name.title");
+        self.mark(u.first, u.last, Rule::Title);
         true
     }
 
@@ -1467,7 +1590,7 @@ impl<'a, 't> Scan<'a, 't> {
                     || (1..=LISTED_FIRST_RANK).contains(&e.first_rank))
         });
         if name {
-            self.mark(u.first, u.last, TITLE_SCORE, "name.title");
+            self.mark(u.first, u.last, Rule::Title);
         }
         name
     }
@@ -1529,7 +1652,7 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         };
         let line = self.tok(i).map_or(0, |t| t.line);
-        if u.initial || u.line != line || self.marks.get(u.first).is_some_and(Option::is_some) {
+        if u.initial || u.line != line || self.marked(u.first) {
             return false;
         }
         // "pt states", "MD aware": the usual subjects are ruled out before any lookup.
@@ -1561,7 +1684,7 @@ impl<'a, 't> Scan<'a, 't> {
         {
             return false;
         }
-        self.mark(first, u.last, CUE_SCORE, "name.cue");
+        self.mark(first, u.last, Rule::Cue);
         // "Kowalczyk/Oyelaran aware": a name joined by a slash, judged as the one found.
         let slash = first >= 2
             && self.text_is(first - 1, &["/"])
@@ -1577,7 +1700,7 @@ impl<'a, 't> Scan<'a, 't> {
                     Evidence::Continued
                 };
                 if !v.initial && v.line == line && self.accepts(v, evidence) {
-                    self.mark(v.first, v.last, CUE_SCORE, "name.cue");
+                    self.mark(v.first, v.last, Rule::Cue);
                 }
             }
         }
@@ -1705,7 +1828,7 @@ impl<'a, 't> Scan<'a, 't> {
                 return false;
             }
         }
-        self.mark(first, u.last, CREDENTIAL_SCORE, "name.credential");
+        self.mark(first, u.last, Rule::Credential);
         true
     }
 
@@ -1755,7 +1878,7 @@ impl<'a, 't> Scan<'a, 't> {
         }
         // Marked already, or hyphenated: "DANGLE-OOB" is shorthand more often than a name.
         let hyphen = (start..=end).any(|k| self.text_is(k, &["-"]));
-        if hyphen || self.marks.get(start).is_some_and(Option::is_some) {
+        if hyphen || self.marked(start) {
             return false;
         }
         // A frequent first name of four letters or more starts it: paragraphs also end with
@@ -1767,7 +1890,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !first || self.take_name(start, line, Evidence::Plain) != Some(end) {
             return false;
         }
-        self.mark(start, end, PAIR_SCORE, "name.signature");
+        self.mark(start, end, Rule::Signature);
         true
     }
 
@@ -1836,7 +1959,7 @@ impl<'a, 't> Scan<'a, 't> {
                 if words > 3 || !(listed || words >= 2) {
                     return false;
                 }
-                self.mark(start, last, CREDENTIAL_SCORE, "name.credential");
+                self.mark(start, last, Rule::Credential);
                 return true;
             }
             if words >= 3 {
@@ -1885,14 +2008,7 @@ impl<'a, 't> Scan<'a, 't> {
             false // The title is a cue of its own.
         } else {
             let plural = t.text.len() > 3 && t.text.ends_with(['s', 'S']);
-            self.name_after(
-                j,
-                t.line,
-                Evidence::Kin,
-                RELATION_SCORE,
-                "name.relation",
-                plural,
-            )
+            self.name_after(j, t.line, Evidence::Kin, Rule::Relation, plural)
         };
         after | self.before_relation(i) | self.before_is(i)
     }
@@ -1937,7 +2053,7 @@ impl<'a, 't> Scan<'a, 't> {
         let Some(u) = is.checked_sub(1).and_then(|q| self.unit_ending(q)) else {
             return false;
         };
-        if u.initial || u.line != t.line || self.marks.get(u.first).is_some_and(Option::is_some) {
+        if u.initial || u.line != t.line || self.marked(u.first) {
             return false;
         }
         // In a cased note, a word in capitals there is an abbreviation or a state ("Mobile, AL
@@ -1961,7 +2077,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !self.accepts(u, evidence) {
             return false;
         }
-        self.mark(first, u.last, RELATION_SCORE, "name.relation");
+        self.mark(first, u.last, Rule::Relation);
         true
     }
 
@@ -2013,13 +2129,13 @@ impl<'a, 't> Scan<'a, 't> {
         if !self.accepts(u, evidence) {
             return false;
         }
-        self.mark(first, u.last, RELATION_SCORE, "name.relation");
+        self.mark(first, u.last, Rule::Relation);
         true
     }
 
     /// "Maria Kowalski", "Kowalski, Maria": a first name and a surname, both listed and plain.
     ///
-    /// `candidates` are the tokens [`Scan::pair_candidate`] accepted, in order.
+    /// `candidates` are the tokens [`pair_candidate`] accepted, in order.
     fn pairs(&mut self, candidates: &[usize]) -> bool {
         let mut any = false;
         // Tokens before this one belong to a pair already found.
@@ -2029,7 +2145,7 @@ impl<'a, 't> Scan<'a, 't> {
                 continue;
             }
             // A word found by a cue may still start "Last, First" ("Contact: Kowalczyk, Rebecca").
-            let marked = self.marks.get(i).is_some_and(Option::is_some);
+            let marked = self.marked(i);
             let Some(&t) = self.toks.get(i) else {
                 continue;
             };
@@ -2082,7 +2198,7 @@ impl<'a, 't> Scan<'a, 't> {
                             }
                         };
                         if surname && self.capital(v) {
-                            self.mark(i, v.last, PAIR_SCORE, "name.pair");
+                            self.mark(i, v.last, Rule::Pair);
                             any = true;
                             from = v.last + 1;
                             continue;
@@ -2104,8 +2220,8 @@ impl<'a, 't> Scan<'a, 't> {
                     // Not one item of a longer list: "Kowalski, Maria, Bruno".
                     let list = self.text_is(v.last + 1, &[","]);
                     if first && !list {
-                        self.mark(i, i, PAIR_SCORE, "name.pair");
-                        self.mark(v.first, v.last, PAIR_SCORE, "name.pair");
+                        self.mark(i, i, Rule::Pair);
+                        self.mark(v.first, v.last, Rule::Pair);
                         any = true;
                         from = v.last + 1;
                         continue;
@@ -2126,7 +2242,7 @@ impl<'a, 't> Scan<'a, 't> {
     fn capitals(&mut self, capitals: &[usize]) -> bool {
         let mut any = false;
         for &i in capitals {
-            if self.marks.get(i).is_some_and(Option::is_some) {
+            if self.marked(i) {
                 continue;
             }
             let Some(&t) = self.toks.get(i) else {
@@ -2157,7 +2273,7 @@ impl<'a, 't> Scan<'a, 't> {
             });
             if first {
                 let end = self.take_name(i, t.line, Evidence::Plain).unwrap_or(i);
-                self.mark(i, end, PAIR_SCORE, "name.capital");
+                self.mark(i, end, Rule::Capital);
                 any = true;
             }
         }
@@ -2174,7 +2290,7 @@ impl<'a, 't> Scan<'a, 't> {
     fn initialed(&mut self, initials: &[usize]) -> bool {
         let mut any = false;
         for &i in initials {
-            if self.marks.get(i).is_some_and(Option::is_some) {
+            if self.marked(i) {
                 continue;
             }
             let (Some(&t), Some(u)) = (self.toks.get(i), self.unit(i)) else {
@@ -2223,27 +2339,10 @@ impl<'a, 't> Scan<'a, 't> {
                     continue;
                 }
             }
-            self.mark(i, w.last, CUE_SCORE, "name.initial");
+            self.mark(i, w.last, Rule::Initial);
             any = true;
         }
         any
-    }
-
-    /// Whether token `i` may start a pair ("Maria Kowalski", "Kowalski, Maria"): only such a
-    /// word is looked up. Tested in the same pass as the cue words, so the pair rule does not
-    /// walk every token again.
-    fn pair_candidate(&self, i: usize) -> bool {
-        let (Some(t), Some(next)) = (self.tok(i), self.tok(i + 1)) else {
-            return false;
-        };
-        is_word(t)
-            && if self.caseless {
-                t.text.len() >= 3 && is_word(next) && next.text.len() >= 2
-            } else {
-                t.shape == Shape::Capitalized
-                    && t.text.len() >= 2
-                    && (next.shape == Shape::Capitalized || next.text == ",")
-            }
     }
 
     /// Whether tokens `a..=b` are all that stands on their line, but for a credential after them
@@ -2270,11 +2369,16 @@ impl<'a, 't> Scan<'a, 't> {
     /// an eponym, a drug or an abbreviation.
     fn repeat(&mut self) {
         let mut names: Vec<&str> = Vec::new();
+        // Which first letters and lengths the names have: most words of a note are ruled out
+        // by these two bit tests before any string compare.
+        let (mut letters, mut lengths) = (0u32, 0u64);
         for j in 0..self.toks.len() {
-            if self.marks[j].is_none() {
+            if !self.marked(j) {
                 continue;
             }
-            let t = self.toks[j];
+            let Some(&t) = self.toks.get(j) else {
+                continue;
+            };
             let text = bare(t.text);
             if !is_word(&t) || text.len() < 2 || is_stop(text) {
                 continue;
@@ -2287,26 +2391,32 @@ impl<'a, 't> Scan<'a, 't> {
             };
             if keep && !names.iter().any(|n| n.eq_ignore_ascii_case(text)) {
                 names.push(text);
+                letters |= first_letter_bit(text);
+                lengths |= length_bit(text.len());
             }
         }
         if names.is_empty() {
             return;
         }
-        for j in 0..self.toks.len() {
-            let t = self.toks[j];
-            if self.marks[j].is_some() || !is_word(&t) {
+        for (t, m) in self.toks.iter().zip(self.marks.iter_mut()) {
+            if *m != 0 || letters & first_letter_bit(t.text) == 0 {
                 continue;
             }
             let cased = matches!(
                 t.shape,
                 Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
             );
-            if !(self.caseless || cased) {
+            if !(cased || (self.caseless && t.shape == Shape::Lower)) {
+                continue;
+            }
+            // The text without a possessive is as long as the token or two bytes shorter.
+            let n = t.text.len();
+            if lengths & (length_bit(n) | length_bit(n.saturating_sub(2))) == 0 {
                 continue;
             }
             let text = bare(t.text);
             if names.iter().any(|n| n.eq_ignore_ascii_case(text)) {
-                self.marks[j] = Some((REPEAT_SCORE, "name.repeat"));
+                *m = Rule::Repeat as u8;
             }
         }
     }
@@ -2315,37 +2425,93 @@ impl<'a, 't> Scan<'a, 't> {
     /// on one line.
     fn emit(&self, out: &mut Vec<Finding>) {
         let mut j = 0;
-        while j < self.toks.len() {
-            let Some((score, rule)) = self.marks[j] else {
-                j += 1;
-                continue;
+        while let Some(skip) = self
+            .marks
+            .get(j..)
+            .and_then(|m| m.iter().position(|&m| m != 0))
+        {
+            j += skip;
+            let (Some(first), Some(rule)) = (
+                self.toks.get(j),
+                self.marks.get(j).copied().and_then(Rule::from_mark),
+            ) else {
+                break;
             };
-            let (mut best, mut detector) = (score, rule);
+            let mut best = rule;
             let mut end = j;
-            while let Some(Some((s, r))) = self.marks.get(end + 1) {
-                if self.toks[end + 1].line != self.toks[j].line {
+            while let Some(r) = self.marks.get(end + 1).copied().and_then(Rule::from_mark) {
+                if self
+                    .toks
+                    .get(end + 1)
+                    .map_or(true, |t| t.line != first.line)
+                {
                     break;
                 }
-                if *s > best {
-                    best = *s;
-                    detector = r;
+                if r.score() > best.score() {
+                    best = r;
                 }
                 end += 1;
             }
-            let last = self.toks[end];
-            let stop = if is_word(&last) {
+            let Some(last) = self.toks.get(end) else {
+                break;
+            };
+            let stop = if is_word(last) {
                 last.span.start + bare(last.text).len()
             } else {
                 last.span.end
             };
             out.push(Finding {
                 kind: Kind::Name,
-                span: Span::new(self.toks[j].span.start, stop),
-                score: best,
-                detector,
+                span: Span::new(first.span.start, stop),
+                score: best.score(),
+                detector: best.detector(),
             });
             j = end + 1;
         }
+    }
+}
+
+/// Bit `i` for a word whose first byte has [`LETTER_INDEX`] `i` (26: not an ASCII letter), so
+/// two words equal but for ASCII case have the same bit.
+fn first_letter_bit(text: &str) -> u32 {
+    text.as_bytes()
+        .first()
+        .map_or(0, |&b| 1 << LETTER_INDEX[usize::from(b)])
+}
+
+/// Bit `n` for a length `n`; lengths of 63 and more share the last bit.
+fn length_bit(n: usize) -> u64 {
+    1 << n.min(63)
+}
+
+/// Packs a lookup's answer into a cache slot of [`Scan::cache`]: the low byte is 1 for no
+/// entry, 2 for an entry whose fields fill the other bytes. `None` if the entry does not fit
+/// (a word rank above 255: SCOWL sizes end at 95), which is then not cached.
+fn pack_entry(found: Option<Entry>) -> Option<u64> {
+    let Some(e) = found else {
+        return Some(1);
+    };
+    let word_rank = u8::try_from(e.word_rank).ok()?;
+    Some(
+        2 | u64::from(word_rank) << 8
+            | u64::from(e.classes) << 16
+            | u64::from(e.first_rank) << 32
+            | u64::from(e.surname_rank) << 48,
+    )
+}
+
+/// The answer in a cache slot, `None` if the slot is empty (see [`pack_entry`]).
+fn unpack_entry(slot: u64) -> Option<Option<Entry>> {
+    // Truncating casts pick out the fields.
+    match slot & 0xFF {
+        0 => None,
+        1 => Some(None),
+        _ => Some(Some(Entry {
+            word_rank: u16::from((slot >> 8) as u8),
+            classes: (slot >> 16) as u16,
+            first_rank: (slot >> 32) as u16,
+            surname_rank: (slot >> 48) as u16,
+        })),
     }
 }
 
