@@ -111,6 +111,9 @@ enum Cue {
     Relation,
     /// An action or role before a name ("seen by", "per", "paged").
     Action,
+    /// An action cue that is also a role after a name ("seen by resident", "Dirk Kowalski
+    /// (resident)").
+    Staff,
     /// A role written before a name like a title ("nurse Ann", "caseworker Lee").
     Role,
     /// "to", "with": an action cue only after a verb of talking ("spoke to", "met with").
@@ -228,17 +231,17 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("phoned", Cue::After),
     ("cc", Cue::Action),
     ("covering", Cue::Action),
-    ("attending", Cue::Action),
-    ("resident", Cue::Action),
-    ("fellow", Cue::Action),
-    ("intern", Cue::Action),
+    ("attending", Cue::Staff),
+    ("resident", Cue::Staff),
+    ("fellow", Cue::Staff),
+    ("intern", Cue::Staff),
     ("w", Cue::Action),
     ("ho", Cue::Action),
-    ("pcp", Cue::Action),
-    ("surgeon", Cue::Action),
-    ("physician", Cue::Action),
-    ("chaplain", Cue::Action),
-    ("rabbi", Cue::Action),
+    ("pcp", Cue::Staff),
+    ("surgeon", Cue::Staff),
+    ("physician", Cue::Staff),
+    ("chaplain", Cue::Staff),
+    ("rabbi", Cue::Staff),
     ("nurse", Cue::Role),
     ("caseworker", Cue::Role),
     ("practitioner", Cue::Role),
@@ -535,6 +538,40 @@ fn is_stop(text: &str) -> bool {
             | b"mandarin"
             | b"albanian"
             | b"armenian"
+    )
+}
+
+/// Verbs and nouns of talking that make "to" and "with" an action cue ("spoke to", "met
+/// with"). Matched like [`is_stop`]: "to" and "with" are among the most frequent words.
+fn is_talk(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..bytes.len()) else {
+        return false;
+    };
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    matches!(
+        &*lower,
+        b"spoke"
+            | b"spoken"
+            | b"talked"
+            | b"talk"
+            | b"speak"
+            | b"met"
+            | b"discussed"
+            | b"explained"
+            | b"reported"
+            | b"report"
+            | b"meeting"
+            | b"consult"
+            | b"consulted"
+            | b"work"
+            | b"made"
+            | b"contact"
+            | b"touch"
+            | b"conference"
     )
 }
 
@@ -1014,8 +1051,13 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         let letters = t.text.len() >= 2;
+        let capital = self.capital(u);
+        // Decided before the lookup: a lowercase word in a cased note needs a title.
+        if !capital && !matches!(evidence, Evidence::Strong | Evidence::LowerTitle) {
+            return false;
+        }
         let entry = self.unit_entry(u);
-        if !self.capital(u) {
+        if !capital {
             // A lowercase word in a cased note is a name only right after a title and only if
             // it is no English word: "Dr. ridley" yes, "dr. green" no.
             let uncommon = entry.map_or(true, |e| is_name(e) && !is_common(e));
@@ -1338,6 +1380,7 @@ impl<'a, 't> Scan<'a, 't> {
         }
     }
 
+    #[inline(never)]
     fn at_cue(&mut self, i: usize, cue: Cue) -> bool {
         let Some(&t) = self.toks.get(i) else {
             return false;
@@ -1398,54 +1441,18 @@ impl<'a, 't> Scan<'a, 't> {
                     .is_some_and(|p| self.text_is(p, &["significant", "sig"]))
                     && self.relation(i)
             }
-            Cue::Action => {
+            Cue::Action | Cue::Staff => {
                 // "Dirk Kowalski (resident)", "Lina Ostrowski, chaplain,": a role after a name.
-                let role = self.text_is(
-                    i,
-                    &[
-                        "attending",
-                        "resident",
-                        "fellow",
-                        "intern",
-                        "pcp",
-                        "surgeon",
-                        "physician",
-                        "chaplain",
-                        "rabbi",
-                    ],
-                ) && self.before_relation(i);
+                let role = cue == Cue::Staff && self.before_relation(i);
                 let contact = self.text_is(i, &["contact"]) && self.before_is(i);
                 role | contact | self.action(i, t.line)
             }
             Cue::Role => self.name_after(i + 1, t.line, Evidence::Strong, Rule::Cue, false),
             Cue::Preposition => {
                 let talk = (1..=2).any(|back| {
-                    let Some(p) = i.checked_sub(back) else {
-                        return false;
-                    };
-                    self.text_is(
-                        p,
-                        &[
-                            "spoke",
-                            "spoken",
-                            "talked",
-                            "talk",
-                            "speak",
-                            "met",
-                            "discussed",
-                            "explained",
-                            "reported",
-                            "report",
-                            "meeting",
-                            "consult",
-                            "consulted",
-                            "work",
-                            "made",
-                            "contact",
-                            "touch",
-                            "conference",
-                        ],
-                    )
+                    i.checked_sub(back)
+                        .and_then(|p| self.tok(p))
+                        .is_some_and(|p| is_talk(p.text))
                 });
                 talk && self.action(i, t.line)
             }
@@ -2149,6 +2156,15 @@ impl<'a, 't> Scan<'a, 't> {
             let Some(&t) = self.toks.get(i) else {
                 continue;
             };
+            let caseless = self.caseless_at(i);
+            // Ruled out before the lookup, from the tokens alone: "First Last" needs an unmarked
+            // word and a word after it on its line, "Last, First" a cased note and a comma.
+            let next = self.tok(i + 1);
+            let first_last = !marked && next.is_some_and(|n| is_word(n) && n.line == t.line);
+            let last_first = !caseless && next.is_some_and(|n| n.text == ",");
+            if !first_last && !last_first {
+                continue;
+            }
             let Some(e) = self.entry(i) else {
                 continue;
             };
@@ -2156,7 +2172,6 @@ impl<'a, 't> Scan<'a, 't> {
                 continue;
             }
             // First Last.
-            let caseless = self.caseless_at(i);
             // "althea kowalski is a 68 y/o woman": a note's opening introduction.
             let intro = caseless
                 && (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
@@ -2372,18 +2387,21 @@ impl<'a, 't> Scan<'a, 't> {
         // Which first letters and lengths the names have: most words of a note are ruled out
         // by these two bit tests before any string compare.
         let (mut letters, mut lengths) = (0u32, 0u64);
-        for j in 0..self.toks.len() {
-            if !self.marked(j) {
-                continue;
-            }
-            let Some(&t) = self.toks.get(j) else {
+        let mut j = 0;
+        while let Some(skip) = self
+            .marks
+            .get(j..)
+            .and_then(|m| m.iter().position(|&m| m != 0))
+        {
+            j += skip + 1;
+            let Some(&t) = self.toks.get(j - 1) else {
                 continue;
             };
             let text = bare(t.text);
             if !is_word(&t) || text.len() < 2 || is_stop(text) {
                 continue;
             }
-            let keep = match self.entry(j) {
+            let keep = match self.entry(j - 1) {
                 None => true,
                 Some(e) => {
                     !is_common(e) && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
