@@ -1254,6 +1254,25 @@ impl<'a, 't> Scan<'a, 't> {
         }
     }
 
+    /// The first marked token at or after `from`. Most tokens are unmarked, so eight mark bytes
+    /// are tested at once.
+    fn next_marked(&self, from: usize) -> Option<usize> {
+        let rest = self.marks.get(from..)?;
+        let mut chunks = rest.chunks_exact(8);
+        let mut at = from;
+        for chunk in &mut chunks {
+            let bytes: [u8; 8] = chunk.try_into().ok()?;
+            let word = u64::from_le_bytes(bytes);
+            if word != 0 {
+                // The lowest nonzero byte is the first marked token.
+                return Some(at + word.trailing_zeros() as usize / 8);
+            }
+            at += 8;
+        }
+        let k = chunks.remainder().iter().position(|&m| m != 0)?;
+        Some(at + k)
+    }
+
     /// Whether a rule has marked token `j`.
     fn marked(&self, j: usize) -> bool {
         self.marks.get(j).is_some_and(|&m| m != 0)
@@ -2388,20 +2407,16 @@ impl<'a, 't> Scan<'a, 't> {
         // by these two bit tests before any string compare.
         let (mut letters, mut lengths) = (0u32, 0u64);
         let mut j = 0;
-        while let Some(skip) = self
-            .marks
-            .get(j..)
-            .and_then(|m| m.iter().position(|&m| m != 0))
-        {
-            j += skip + 1;
-            let Some(&t) = self.toks.get(j - 1) else {
+        while let Some(at) = self.next_marked(j) {
+            j = at + 1;
+            let Some(&t) = self.toks.get(at) else {
                 continue;
             };
             let text = bare(t.text);
             if !is_word(&t) || text.len() < 2 || is_stop(text) {
                 continue;
             }
-            let keep = match self.entry(j - 1) {
+            let keep = match self.entry(at) {
                 None => true,
                 Some(e) => {
                     !is_common(e) && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
@@ -2443,12 +2458,8 @@ impl<'a, 't> Scan<'a, 't> {
     /// on one line.
     fn emit(&self, out: &mut Vec<Finding>) {
         let mut j = 0;
-        while let Some(skip) = self
-            .marks
-            .get(j..)
-            .and_then(|m| m.iter().position(|&m| m != 0))
-        {
-            j += skip;
+        while let Some(at) = self.next_marked(j) {
+            j = at;
             let (Some(first), Some(rule)) = (
                 self.toks.get(j),
                 self.marks.get(j).copied().and_then(Rule::from_mark),
