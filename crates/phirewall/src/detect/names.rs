@@ -335,6 +335,22 @@ static LETTER_INDEX: [u8; 256] = {
 };
 const NOT_A_LETTER: u8 = 26;
 
+/// Bit `len` of `FIRST_LENGTHS[byte]`: some cue word of that length starts with that byte
+/// (either case). The first and cheapest filter of [`cue_of`].
+static FIRST_LENGTHS: [u16; 256] = {
+    let mut lengths = [0u16; 256];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        let b = CUE_WORDS[i].0.as_bytes();
+        if b.len() < 16 {
+            lengths[b[0].to_ascii_lowercase() as usize] |= 1 << b.len();
+            lengths[b[0].to_ascii_uppercase() as usize] |= 1 << b.len();
+        }
+        i += 1;
+    }
+    lengths
+};
+
 /// Bit `len` of `CUE_LENGTHS[a][b]`: some cue word of that length starts with letters a, b (a
 /// one-letter word counts as followed by "a"). Built at compile time, so the test that rules
 /// out most words costs two table loads and no initialization check.
@@ -379,15 +395,18 @@ static CUE_ENDS: [u32; 16] = {
 /// seven integer compares, since every word of a note is asked.
 #[inline(always)]
 fn cue_of(text: &str) -> Option<Cue> {
-    // Most words are ruled out by their first two letters and length, without packing.
     let b = text.as_bytes();
-    if b.len() > 14 {
+    // Most words are ruled out by their first byte and length, one table load; most others by
+    // their first two letters and length, without packing.
+    let len = u32::try_from(b.len()).unwrap_or(u32::MAX);
+    let first = FIRST_LENGTHS[usize::from(*b.first()?)];
+    if first.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
     let a = usize::from(LETTER_INDEX[usize::from(*b.first()?)]);
     let c = usize::from(LETTER_INDEX[usize::from(*b.get(1).unwrap_or(&b'a'))]);
     let lengths = CUE_LENGTHS.get(a).and_then(|row| row.get(c))?;
-    if lengths & (1 << b.len()) == 0 {
+    if lengths.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
     let z = LETTER_INDEX[usize::from(*b.last()?)];
