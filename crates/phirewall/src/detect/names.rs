@@ -2450,8 +2450,15 @@ impl<'a, 't> Scan<'a, 't> {
         if names.is_empty() {
             return;
         }
+        // Bit `n` for a token of `n` bytes that may be a name, or a name and a possessive "'s".
+        let lengths = lengths | lengths << 2;
         for (t, m) in self.toks.iter().zip(self.marks.iter_mut()) {
-            if *m != 0 || letters & first_letter_bit(t.text) == 0 {
+            // The length first: it sits next to the text pointer, and most tokens (punctuation,
+            // short words) fail it.
+            if lengths & length_bit(t.text.len()) == 0
+                || *m != 0
+                || letters & first_letter_bit(t.text) == 0
+            {
                 continue;
             }
             let cased = matches!(
@@ -2459,11 +2466,6 @@ impl<'a, 't> Scan<'a, 't> {
                 Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
             );
             if !(cased || (self.caseless && t.shape == Shape::Lower)) {
-                continue;
-            }
-            // The text without a possessive is as long as the token or two bytes shorter.
-            let n = t.text.len();
-            if lengths & (length_bit(n) | length_bit(n.saturating_sub(2))) == 0 {
                 continue;
             }
             let text = bare(t.text);
