@@ -564,6 +564,11 @@ fn is_stop(text: &str) -> bool {
 /// with"). Matched like [`is_stop`]: "to" and "with" are among the most frequent words.
 fn is_talk(text: &str) -> bool {
     let bytes = text.as_bytes();
+    // Most words before "to" and "with" are ruled out by their first letter and length.
+    let first = bytes.first().map_or(0, |b| b.to_ascii_lowercase());
+    if !matches!(first, b'c' | b'd' | b'e' | b'm' | b'r' | b's' | b't' | b'w') || bytes.len() < 3 {
+        return false;
+    }
     let mut buf = [0u8; 10];
     let Some(lower) = buf.get_mut(..bytes.len()) else {
         return false;
