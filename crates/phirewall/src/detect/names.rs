@@ -291,7 +291,7 @@ const fn pack_lower(text: &str) -> Option<u128> {
     Some(u128::from_le_bytes(buf))
 }
 
-/// Slots of [`CUE_TABLE`] (a power of two, about four times the cue words).
+/// Slots of [`CUE_TABLE`] (a power of two, several times the cue words, so probes are short).
 const CUE_SLOTS: usize = 1024;
 
 /// The first slot of [`CUE_TABLE`] to probe for a packed word: a multiplicative hash of its
@@ -352,8 +352,8 @@ static FIRST_LENGTHS: [u16; 256] = {
 };
 
 /// Bit `len` of `CUE_LENGTHS[a][b]`: some cue word of that length starts with letters a, b (a
-/// one-letter word counts as followed by "a"). Built at compile time, so the test that rules
-/// out most words costs two table loads and no initialization check.
+/// one-letter word counts as followed by "a"). Built at compile time: the second filter of
+/// [`cue_of`], two table loads and no initialization check.
 static CUE_LENGTHS: [[u16; 26]; 26] = {
     let mut lengths = [[0u16; 26]; 26];
     let mut i = 0;
@@ -391,8 +391,9 @@ static CUE_ENDS: [u32; 16] = {
     ends
 };
 
-/// Classifies a word by its lowercase text: a binary search over the packed cue words, about
-/// seven integer compares, since every word of a note is asked.
+/// Classifies a word by its lowercase text. Every word of a note is asked, so filters on the
+/// first byte, the first two letters and the last letter, each with the length, rule out most
+/// words before the exact test ([`cue_word`], a hash probe of the packed word).
 #[inline(always)]
 fn cue_of(text: &str) -> Option<Cue> {
     let b = text.as_bytes();
