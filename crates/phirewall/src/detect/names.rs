@@ -55,7 +55,7 @@
 //! The dictionary is consulted only for words next to a cue, capitalized words (cased notes) and,
 //! in caseless notes, the words the pair rule looks at; lookups are cached per token.
 
-use std::sync::OnceLock;
+use std::cell::Cell;
 
 use super::words::Words;
 use crate::dict::{Class, Entry};
@@ -111,6 +111,9 @@ enum Cue {
     Relation,
     /// An action or role before a name ("seen by", "per", "paged").
     Action,
+    /// An action cue that is also a role after a name ("seen by resident", "Dirk Kowalski
+    /// (resident)").
+    Staff,
     /// A role written before a name like a title ("nurse Ann", "caseworker Lee").
     Role,
     /// "to", "with": an action cue only after a verb of talking ("spoke to", "met with").
@@ -228,17 +231,17 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("phoned", Cue::After),
     ("cc", Cue::Action),
     ("covering", Cue::Action),
-    ("attending", Cue::Action),
-    ("resident", Cue::Action),
-    ("fellow", Cue::Action),
-    ("intern", Cue::Action),
+    ("attending", Cue::Staff),
+    ("resident", Cue::Staff),
+    ("fellow", Cue::Staff),
+    ("intern", Cue::Staff),
     ("w", Cue::Action),
     ("ho", Cue::Action),
-    ("pcp", Cue::Action),
-    ("surgeon", Cue::Action),
-    ("physician", Cue::Action),
-    ("chaplain", Cue::Action),
-    ("rabbi", Cue::Action),
+    ("pcp", Cue::Staff),
+    ("surgeon", Cue::Staff),
+    ("physician", Cue::Staff),
+    ("chaplain", Cue::Staff),
+    ("rabbi", Cue::Staff),
     ("nurse", Cue::Role),
     ("caseworker", Cue::Role),
     ("practitioner", Cue::Role),
@@ -272,18 +275,52 @@ const CUE_WORDS: &[(&str, Cue)] = &[
 
 /// A word of at most 15 bytes, lowercased, as one integer (bytes and length): comparing two
 /// is one integer compare.
-fn pack_lower(text: &str) -> Option<u128> {
+/// A `const fn`, so [`CUE_TABLE`] is built at compile time.
+const fn pack_lower(text: &str) -> Option<u128> {
     let bytes = text.as_bytes();
     if bytes.len() > 15 {
         return None;
     }
     let mut buf = [0u8; 16];
-    for (l, b) in buf.iter_mut().zip(bytes) {
-        *l = b.to_ascii_lowercase();
+    let mut i = 0;
+    while i < bytes.len() {
+        buf[i] = bytes[i].to_ascii_lowercase();
+        i += 1;
     }
     buf[15] = bytes.len() as u8;
     Some(u128::from_le_bytes(buf))
 }
+
+/// Slots of [`CUE_TABLE`] (a power of two, several times the cue words, so probes are short).
+const CUE_SLOTS: usize = 1024;
+
+/// The first slot of [`CUE_TABLE`] to probe for a packed word: a multiplicative hash of its
+/// two halves, high bits.
+const fn cue_slot(key: u128) -> usize {
+    let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize & (CUE_SLOTS - 1)
+}
+
+/// The cue words packed by [`pack_lower`] in an open-addressing hash table (linear probing;
+/// key 0, which no packed word has, marks an empty slot). Built at compile time: the exact
+/// test of [`cue_of`] is a hash and one or two integer compares, with no initialization check.
+static CUE_TABLE: [(u128, Cue); CUE_SLOTS] = {
+    let mut table = [(0u128, Cue::Title); CUE_SLOTS];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        let (word, cue) = CUE_WORDS[i];
+        let Some(key) = pack_lower(word) else {
+            panic!("a cue word is longer than 15 bytes");
+        };
+        let mut slot = cue_slot(key);
+        while table[slot].0 != 0 {
+            slot = (slot + 1) & (CUE_SLOTS - 1);
+        }
+        table[slot] = (key, cue);
+        i += 1;
+    }
+    table
+};
 
 /// 0-25 for an ASCII letter of either case, [`NOT_A_LETTER`] for any other byte.
 static LETTER_INDEX: [u8; 256] = {
@@ -298,9 +335,25 @@ static LETTER_INDEX: [u8; 256] = {
 };
 const NOT_A_LETTER: u8 = 26;
 
+/// Bit `len` of `FIRST_LENGTHS[byte]`: some cue word of that length starts with that byte
+/// (either case). The first and cheapest filter of [`cue_of`].
+static FIRST_LENGTHS: [u16; 256] = {
+    let mut lengths = [0u16; 256];
+    let mut i = 0;
+    while i < CUE_WORDS.len() {
+        let b = CUE_WORDS[i].0.as_bytes();
+        if b.len() < 16 {
+            lengths[b[0].to_ascii_lowercase() as usize] |= 1 << b.len();
+            lengths[b[0].to_ascii_uppercase() as usize] |= 1 << b.len();
+        }
+        i += 1;
+    }
+    lengths
+};
+
 /// Bit `len` of `CUE_LENGTHS[a][b]`: some cue word of that length starts with letters a, b (a
-/// one-letter word counts as followed by "a"). Built at compile time, so the test that rules
-/// out most words costs two table loads and no initialization check.
+/// one-letter word counts as followed by "a"). Built at compile time: the second filter of
+/// [`cue_of`], two table loads and no initialization check.
 static CUE_LENGTHS: [[u16; 26]; 26] = {
     let mut lengths = [[0u16; 26]; 26];
     let mut i = 0;
@@ -338,19 +391,23 @@ static CUE_ENDS: [u32; 16] = {
     ends
 };
 
-/// Classifies a word by its lowercase text: a binary search over the packed cue words, about
-/// seven integer compares, since every word of a note is asked.
+/// Classifies a word by its lowercase text. Every word of a note is asked, so filters on the
+/// first byte, the first two letters and the last letter, each with the length, rule out most
+/// words before the exact test ([`cue_word`], a hash probe of the packed word).
 #[inline(always)]
 fn cue_of(text: &str) -> Option<Cue> {
-    // Most words are ruled out by their first two letters and length, without packing.
     let b = text.as_bytes();
-    if b.len() > 14 {
+    // Most words are ruled out by their first byte and length, one table load; most others by
+    // their first two letters and length, without packing.
+    let len = u32::try_from(b.len()).unwrap_or(u32::MAX);
+    let first = FIRST_LENGTHS[usize::from(*b.first()?)];
+    if first.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
     let a = usize::from(LETTER_INDEX[usize::from(*b.first()?)]);
     let c = usize::from(LETTER_INDEX[usize::from(*b.get(1).unwrap_or(&b'a'))]);
     let lengths = CUE_LENGTHS.get(a).and_then(|row| row.get(c))?;
-    if lengths & (1 << b.len()) == 0 {
+    if lengths.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
     let z = LETTER_INDEX[usize::from(*b.last()?)];
@@ -366,18 +423,20 @@ fn cue_of(text: &str) -> Option<Cue> {
 
 /// The exact test behind [`cue_of`]'s filter.
 fn cue_word(text: &str) -> Option<Cue> {
-    static WORDS: OnceLock<Vec<(u128, Cue)>> = OnceLock::new();
-    let words = WORDS.get_or_init(|| {
-        let mut words: Vec<(u128, Cue)> = CUE_WORDS
-            .iter()
-            .filter_map(|&(w, c)| Some((pack_lower(w)?, c)))
-            .collect();
-        words.sort_by_key(|&(k, _)| k);
-        words
-    });
     let key = pack_lower(text)?;
-    let at = words.binary_search_by_key(&key, |&(k, _)| k).ok()?;
-    words.get(at).map(|&(_, c)| c)
+    let mut slot = cue_slot(key);
+    // The table is at most a quarter full, so a probe ends at an empty slot.
+    for _ in 0..CUE_SLOTS {
+        let &(k, cue) = CUE_TABLE.get(slot)?;
+        if k == key {
+            return Some(cue);
+        }
+        if k == 0 {
+            return None;
+        }
+        slot = (slot + 1) & (CUE_SLOTS - 1);
+    }
+    None
 }
 
 /// Words that are never part of a name after a cue, although some are listed names ("Will",
@@ -502,6 +561,45 @@ fn is_stop(text: &str) -> bool {
     )
 }
 
+/// Verbs and nouns of talking that make "to" and "with" an action cue ("spoke to", "met
+/// with"). Matched like [`is_stop`]: "to" and "with" are among the most frequent words.
+fn is_talk(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Most words before "to" and "with" are ruled out by their first letter and length.
+    let first = bytes.first().map_or(0, |b| b.to_ascii_lowercase());
+    if !matches!(first, b'c' | b'd' | b'e' | b'm' | b'r' | b's' | b't' | b'w') || bytes.len() < 3 {
+        return false;
+    }
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..bytes.len()) else {
+        return false;
+    };
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    matches!(
+        &*lower,
+        b"spoke"
+            | b"spoken"
+            | b"talked"
+            | b"talk"
+            | b"speak"
+            | b"met"
+            | b"discussed"
+            | b"explained"
+            | b"reported"
+            | b"report"
+            | b"meeting"
+            | b"consult"
+            | b"consulted"
+            | b"work"
+            | b"made"
+            | b"contact"
+            | b"touch"
+            | b"conference"
+    )
+}
+
 /// Days and months: capitalized by writers who capitalize nothing else, and several are given
 /// names ("Wednesday", "June", "August").
 fn is_calendar(text: &str) -> bool {
@@ -542,6 +640,22 @@ fn is_word(t: &Token<'_>) -> bool {
         t.shape,
         Shape::Lower | Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
     )
+}
+
+/// Whether word `t`, followed by `next`, may start a pair ("Maria Kowalski", "Kowalski,
+/// Maria"): only such a word is looked up. Tested in the same pass as the cue words, so the
+/// pair rule does not walk every token again.
+fn pair_candidate(t: &Token<'_>, next: Option<&Token<'_>>, caseless: bool) -> bool {
+    let Some(next) = next else {
+        return false;
+    };
+    if caseless {
+        t.text.len() >= 3 && is_word(next) && next.text.len() >= 2
+    } else {
+        t.shape == Shape::Capitalized
+            && t.text.len() >= 2
+            && (next.shape == Shape::Capitalized || next.text == ",")
+    }
 }
 
 /// Whether `b` follows `a` with nothing in between.
@@ -618,6 +732,68 @@ enum Evidence {
     Plain,
 }
 
+/// The rule that found a name. A token's mark is one of these as a byte (0: unmarked), so the
+/// marks of a note are one small zeroed allocation; score and detector name come from here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+enum Rule {
+    Title = 1,
+    Relation,
+    Credential,
+    Cue,
+    Initial,
+    Pair,
+    Capital,
+    Signature,
+    Repeat,
+}
+
+impl Rule {
+    /// Every rule, in the order of their bytes (1, 2, ...).
+    const ALL: [Rule; 9] = [
+        Rule::Title,
+        Rule::Relation,
+        Rule::Credential,
+        Rule::Cue,
+        Rule::Initial,
+        Rule::Pair,
+        Rule::Capital,
+        Rule::Signature,
+        Rule::Repeat,
+    ];
+
+    /// The rule of a mark byte, `None` for 0 (unmarked).
+    fn from_mark(mark: u8) -> Option<Rule> {
+        Rule::ALL.get(usize::from(mark).checked_sub(1)?).copied()
+    }
+
+    fn score(self) -> f32 {
+        match self {
+            Rule::Title => TITLE_SCORE,
+            Rule::Relation => RELATION_SCORE,
+            Rule::Credential => CREDENTIAL_SCORE,
+            Rule::Cue | Rule::Initial => CUE_SCORE,
+            Rule::Pair | Rule::Capital | Rule::Signature => PAIR_SCORE,
+            Rule::Repeat => REPEAT_SCORE,
+        }
+    }
+
+    /// The detector name a finding carries.
+    fn detector(self) -> &'static str {
+        match self {
+            Rule::Title => "name.title",
+            Rule::Relation => "name.relation",
+            Rule::Credential => "name.credential",
+            Rule::Cue => "name.cue",
+            Rule::Initial => "name.initial",
+            Rule::Pair => "name.pair",
+            Rule::Capital => "name.capital",
+            Rule::Signature => "name.signature",
+            Rule::Repeat => "name.repeat",
+        }
+    }
+}
+
 /// One word of a name: a word, a hyphenated word, or an initial with its period.
 #[derive(Clone, Copy, Debug)]
 struct Unit {
@@ -634,22 +810,38 @@ struct Scan<'a, 't> {
     caseless: bool,
     /// A caseless note that is (nearly) all lowercase: its capitalized words stand out.
     lower: bool,
-    /// Lookups done so far: `None` = not looked up yet.
-    cache: Vec<Option<Option<Entry>>>,
-    /// The best name rule that claimed each token.
-    marks: Vec<Option<(f32, &'static str)>>,
+    /// Lookups done so far, packed by [`pack_entry`]: 0 = not looked up yet. Integers, so the
+    /// vector is allocated zeroed instead of written token by token.
+    cache: Vec<u64>,
+    /// The best rule that claimed each token, as `Rule as u8`: 0 = none.
+    marks: Vec<u8>,
+}
+
+/// Scratch buffers above this many tokens are not kept for the next note (see [`SCRATCH`]).
+const SCRATCH_MAX_TOKENS: usize = 1 << 16;
+
+thread_local! {
+    /// [`Scan::cache`] and [`Scan::marks`] of the last note this thread scanned, kept for the
+    /// next one: two allocations a note (a `calloc` costs more than the zeroing) are gone.
+    /// Buffers of huge documents are dropped instead of kept.
+    static SCRATCH: Cell<(Vec<u64>, Vec<u8>)> = const { Cell::new((Vec::new(), Vec::new())) };
 }
 
 /// Adds this family's candidates to `out`.
 pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let toks = words.tokens();
+    let (mut cache, mut marks) = SCRATCH.take();
+    cache.clear();
+    cache.resize(toks.len(), 0);
+    marks.clear();
+    marks.resize(toks.len(), 0);
     let mut scan = Scan {
         words,
         toks,
         caseless: words.caseless(),
         lower: words.mostly_lower(),
-        cache: vec![None; toks.len()],
-        marks: vec![None; toks.len()],
+        cache,
+        marks,
     };
     let mut any = false;
     let mut candidates = Vec::new();
@@ -671,13 +863,11 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         if !is_word(t) {
             continue;
         }
+        let next = toks.get(i + 1);
         // One shape test for the two rules on capitalized words: most words are lowercase.
         if t.shape == Shape::Capitalized {
             if t.text.len() == 1 {
-                if toks
-                    .get(i + 1)
-                    .is_some_and(|d| d.text == "." && touches(t, d))
-                {
+                if next.is_some_and(|d| d.text == "." && touches(t, d)) {
                     initials.push(i);
                 }
             } else if scan.lower {
@@ -687,7 +877,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
         }
-        if scan.pair_candidate(i) {
+        if pair_candidate(t, next, scan.caseless) {
             candidates.push(i);
         }
     }
@@ -698,6 +888,9 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     if any {
         scan.repeat();
         scan.emit(out);
+    }
+    if toks.len() <= SCRATCH_MAX_TOKENS {
+        SCRATCH.set((scan.cache, scan.marks));
     }
 }
 
@@ -722,15 +915,15 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     fn entry(&mut self, j: usize) -> Option<Entry> {
-        if let Some(cached) = self.cache.get(j).copied().flatten() {
+        if let Some(cached) = self.cache.get(j).copied().and_then(unpack_entry) {
             return cached;
         }
         let found = self
             .toks
             .get(j)
             .and_then(|t| self.words.dict().lookup(bare(t.text)));
-        if let Some(slot) = self.cache.get_mut(j) {
-            *slot = Some(found);
+        if let (Some(slot), Some(packed)) = (self.cache.get_mut(j), pack_entry(found)) {
+            *slot = packed;
         }
         found
     }
@@ -883,8 +1076,13 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         let letters = t.text.len() >= 2;
+        let capital = self.capital(u);
+        // Decided before the lookup: a lowercase word in a cased note needs a title.
+        if !capital && !matches!(evidence, Evidence::Strong | Evidence::LowerTitle) {
+            return false;
+        }
         let entry = self.unit_entry(u);
-        if !self.capital(u) {
+        if !capital {
             // A lowercase word in a cased note is a name only right after a title and only if
             // it is no English word: "Dr. ridley" yes, "dr. green" no.
             let uncommon = entry.map_or(true, |e| is_name(e) && !is_common(e));
@@ -1071,29 +1269,47 @@ impl<'a, 't> Scan<'a, 't> {
             && self.accepts(n, Evidence::Signed)
     }
 
-    fn mark(&mut self, from: usize, to: usize, score: f32, rule: &'static str) {
+    /// Marks tokens `from..=to` as found by `rule`, unless a rule of a higher score has.
+    fn mark(&mut self, from: usize, to: usize, rule: Rule) {
+        let score = rule.score();
         for m in self.marks.iter_mut().take(to + 1).skip(from) {
-            if m.map_or(true, |(s, _)| s < score) {
-                *m = Some((score, rule));
+            if Rule::from_mark(*m).map_or(true, |r| r.score() < score) {
+                *m = rule as u8;
             }
         }
     }
 
+    /// The first marked token at or after `from`. Most tokens are unmarked, so eight mark bytes
+    /// are tested at once.
+    fn next_marked(&self, from: usize) -> Option<usize> {
+        let rest = self.marks.get(from..)?;
+        let mut chunks = rest.chunks_exact(8);
+        let mut at = from;
+        for chunk in &mut chunks {
+            let bytes: [u8; 8] = chunk.try_into().ok()?;
+            let word = u64::from_le_bytes(bytes);
+            if word != 0 {
+                // The lowest nonzero byte is the first marked token.
+                return Some(at + word.trailing_zeros() as usize / 8);
+            }
+            at += 8;
+        }
+        let k = chunks.remainder().iter().position(|&m| m != 0)?;
+        Some(at + k)
+    }
+
+    /// Whether a rule has marked token `j`.
+    fn marked(&self, j: usize) -> bool {
+        self.marks.get(j).is_some_and(|&m| m != 0)
+    }
+
     /// Reads a name at `j` and marks it; then more joined by "and" / "&" ("Drs. Ray and
     /// Cole"), or by commas when `list` ("sons Tom, Ray and Al"), judged as later words.
-    fn name_after(
-        &mut self,
-        j: usize,
-        line: u32,
-        first: Evidence,
-        score: f32,
-        rule: &'static str,
-        list: bool,
-    ) -> bool {
+    fn name_after(&mut self, j: usize, line: u32, first: Evidence, rule: Rule, list: bool) -> bool {
         let Some(mut last) = self.take_name(j, line, first) else {
             return false;
         };
-        self.mark(j, last, score, rule);
+        self.mark(j, last, rule);
         for _ in 0..4 {
             // "Drs Ray, Oyelaran and Lin", "Dr. Kowalczyk/Oyelaran".
             let slash = self.text_is(last + 1, &["/"])
@@ -1118,7 +1334,7 @@ impl<'a, 't> Scan<'a, 't> {
             let Some(end) = self.take_name(k, line, evidence) else {
                 break;
             };
-            self.mark(k, end, score, rule);
+            self.mark(k, end, rule);
             last = end;
         }
         true
@@ -1127,7 +1343,7 @@ impl<'a, 't> Scan<'a, 't> {
     /// After an action cue: a listed plain name, or in a cased note two capitalized words that
     /// are unknown or uncommon names ("spoke with Tibor Quennell").
     fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
-        if self.name_after(j, line, Evidence::Plain, CUE_SCORE, "name.cue", false) {
+        if self.name_after(j, line, Evidence::Plain, Rule::Cue, false) {
             return true;
         }
         if self.first_and_surname(j, line) {
@@ -1157,7 +1373,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !unlisted(ea) || !unlisted(eb) || ea.is_some_and(|e| e.is(Class::MedicalTerm)) {
             return false;
         }
-        self.mark(a.first, b.last, CUE_SCORE, "name.cue");
+        self.mark(a.first, b.last, Rule::Cue);
         true
     }
 
@@ -1195,7 +1411,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !surname {
             return false;
         }
-        self.mark(a.first, b.last, CUE_SCORE, "name.cue");
+        self.mark(a.first, b.last, Rule::Cue);
         true
     }
 
@@ -1208,6 +1424,7 @@ impl<'a, 't> Scan<'a, 't> {
         }
     }
 
+    #[inline(never)]
     fn at_cue(&mut self, i: usize, cue: Cue) -> bool {
         let Some(&t) = self.toks.get(i) else {
             return false;
@@ -1232,7 +1449,7 @@ impl<'a, 't> Scan<'a, 't> {
                 let label = self.tok(j).is_some_and(|n| is_id_label(n.text));
                 !glued
                     && !label
-                    && (self.name_after(j, t.line, evidence, TITLE_SCORE, "name.title", true)
+                    && (self.name_after(j, t.line, evidence, Rule::Title, true)
                         || self.title_before_report(j, t.line)
                         || self.title_initial(i, j, t.line))
             }
@@ -1259,7 +1476,7 @@ impl<'a, 't> Scan<'a, 't> {
                     && !dose
                     && !t.text.eq_ignore_ascii_case("pa")
                     && !t.text.eq_ignore_ascii_case("do")
-                    && self.name_after(j, t.line, evidence, CUE_SCORE, "name.cue", false);
+                    && self.name_after(j, t.line, evidence, Rule::Cue, false);
                 before || after
             }
             Cue::Relation => self.relation(i),
@@ -1268,61 +1485,18 @@ impl<'a, 't> Scan<'a, 't> {
                     .is_some_and(|p| self.text_is(p, &["significant", "sig"]))
                     && self.relation(i)
             }
-            Cue::Action => {
+            Cue::Action | Cue::Staff => {
                 // "Dirk Kowalski (resident)", "Lina Ostrowski, chaplain,": a role after a name.
-                let role = self.text_is(
-                    i,
-                    &[
-                        "attending",
-                        "resident",
-                        "fellow",
-                        "intern",
-                        "pcp",
-                        "surgeon",
-                        "physician",
-                        "chaplain",
-                        "rabbi",
-                    ],
-                ) && self.before_relation(i);
+                let role = cue == Cue::Staff && self.before_relation(i);
                 let contact = self.text_is(i, &["contact"]) && self.before_is(i);
                 role | contact | self.action(i, t.line)
             }
-            Cue::Role => self.name_after(
-                i + 1,
-                t.line,
-                Evidence::Strong,
-                CUE_SCORE,
-                "name.cue",
-                false,
-            ),
+            Cue::Role => self.name_after(i + 1, t.line, Evidence::Strong, Rule::Cue, false),
             Cue::Preposition => {
                 let talk = (1..=2).any(|back| {
-                    let Some(p) = i.checked_sub(back) else {
-                        return false;
-                    };
-                    self.text_is(
-                        p,
-                        &[
-                            "spoke",
-                            "spoken",
-                            "talked",
-                            "talk",
-                            "speak",
-                            "met",
-                            "discussed",
-                            "explained",
-                            "reported",
-                            "report",
-                            "meeting",
-                            "consult",
-                            "consulted",
-                            "work",
-                            "made",
-                            "contact",
-                            "touch",
-                            "conference",
-                        ],
-                    )
+                    i.checked_sub(back)
+                        .and_then(|p| self.tok(p))
+                        .is_some_and(|p| is_talk(p.text))
                 });
                 talk && self.action(i, t.line)
             }
@@ -1411,7 +1585,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !opening || !(words >= 2 || listed) {
             return false;
         }
-        self.mark(start, last, CUE_SCORE, "name.cue");
+        self.mark(start, last, Rule::Cue);
         true
     }
 
@@ -1439,7 +1613,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !(dotted || bare) {
             return false;
         }
-        self.mark(u.first, u.last, TITLE_SCORE, "name.title");
+        self.mark(u.first, u.last, Rule::Title);
         true
     }
 
@@ -1467,7 +1641,7 @@ impl<'a, 't> Scan<'a, 't> {
                     || (1..=LISTED_FIRST_RANK).contains(&e.first_rank))
         });
         if name {
-            self.mark(u.first, u.last, TITLE_SCORE, "name.title");
+            self.mark(u.first, u.last, Rule::Title);
         }
         name
     }
@@ -1529,7 +1703,7 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         };
         let line = self.tok(i).map_or(0, |t| t.line);
-        if u.initial || u.line != line || self.marks.get(u.first).is_some_and(Option::is_some) {
+        if u.initial || u.line != line || self.marked(u.first) {
             return false;
         }
         // "pt states", "MD aware": the usual subjects are ruled out before any lookup.
@@ -1561,7 +1735,7 @@ impl<'a, 't> Scan<'a, 't> {
         {
             return false;
         }
-        self.mark(first, u.last, CUE_SCORE, "name.cue");
+        self.mark(first, u.last, Rule::Cue);
         // "Kowalczyk/Oyelaran aware": a name joined by a slash, judged as the one found.
         let slash = first >= 2
             && self.text_is(first - 1, &["/"])
@@ -1577,7 +1751,7 @@ impl<'a, 't> Scan<'a, 't> {
                     Evidence::Continued
                 };
                 if !v.initial && v.line == line && self.accepts(v, evidence) {
-                    self.mark(v.first, v.last, CUE_SCORE, "name.cue");
+                    self.mark(v.first, v.last, Rule::Cue);
                 }
             }
         }
@@ -1705,7 +1879,7 @@ impl<'a, 't> Scan<'a, 't> {
                 return false;
             }
         }
-        self.mark(first, u.last, CREDENTIAL_SCORE, "name.credential");
+        self.mark(first, u.last, Rule::Credential);
         true
     }
 
@@ -1755,7 +1929,7 @@ impl<'a, 't> Scan<'a, 't> {
         }
         // Marked already, or hyphenated: "DANGLE-OOB" is shorthand more often than a name.
         let hyphen = (start..=end).any(|k| self.text_is(k, &["-"]));
-        if hyphen || self.marks.get(start).is_some_and(Option::is_some) {
+        if hyphen || self.marked(start) {
             return false;
         }
         // A frequent first name of four letters or more starts it: paragraphs also end with
@@ -1767,7 +1941,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !first || self.take_name(start, line, Evidence::Plain) != Some(end) {
             return false;
         }
-        self.mark(start, end, PAIR_SCORE, "name.signature");
+        self.mark(start, end, Rule::Signature);
         true
     }
 
@@ -1836,7 +2010,7 @@ impl<'a, 't> Scan<'a, 't> {
                 if words > 3 || !(listed || words >= 2) {
                     return false;
                 }
-                self.mark(start, last, CREDENTIAL_SCORE, "name.credential");
+                self.mark(start, last, Rule::Credential);
                 return true;
             }
             if words >= 3 {
@@ -1885,14 +2059,7 @@ impl<'a, 't> Scan<'a, 't> {
             false // The title is a cue of its own.
         } else {
             let plural = t.text.len() > 3 && t.text.ends_with(['s', 'S']);
-            self.name_after(
-                j,
-                t.line,
-                Evidence::Kin,
-                RELATION_SCORE,
-                "name.relation",
-                plural,
-            )
+            self.name_after(j, t.line, Evidence::Kin, Rule::Relation, plural)
         };
         after | self.before_relation(i) | self.before_is(i)
     }
@@ -1937,7 +2104,7 @@ impl<'a, 't> Scan<'a, 't> {
         let Some(u) = is.checked_sub(1).and_then(|q| self.unit_ending(q)) else {
             return false;
         };
-        if u.initial || u.line != t.line || self.marks.get(u.first).is_some_and(Option::is_some) {
+        if u.initial || u.line != t.line || self.marked(u.first) {
             return false;
         }
         // In a cased note, a word in capitals there is an abbreviation or a state ("Mobile, AL
@@ -1961,7 +2128,7 @@ impl<'a, 't> Scan<'a, 't> {
         if !self.accepts(u, evidence) {
             return false;
         }
-        self.mark(first, u.last, RELATION_SCORE, "name.relation");
+        self.mark(first, u.last, Rule::Relation);
         true
     }
 
@@ -2013,13 +2180,13 @@ impl<'a, 't> Scan<'a, 't> {
         if !self.accepts(u, evidence) {
             return false;
         }
-        self.mark(first, u.last, RELATION_SCORE, "name.relation");
+        self.mark(first, u.last, Rule::Relation);
         true
     }
 
     /// "Maria Kowalski", "Kowalski, Maria": a first name and a surname, both listed and plain.
     ///
-    /// `candidates` are the tokens [`Scan::pair_candidate`] accepted, in order.
+    /// `candidates` are the tokens [`pair_candidate`] accepted, in order.
     fn pairs(&mut self, candidates: &[usize]) -> bool {
         let mut any = false;
         // Tokens before this one belong to a pair already found.
@@ -2029,10 +2196,19 @@ impl<'a, 't> Scan<'a, 't> {
                 continue;
             }
             // A word found by a cue may still start "Last, First" ("Contact: Kowalczyk, Rebecca").
-            let marked = self.marks.get(i).is_some_and(Option::is_some);
+            let marked = self.marked(i);
             let Some(&t) = self.toks.get(i) else {
                 continue;
             };
+            let caseless = self.caseless_at(i);
+            // Ruled out before the lookup, from the tokens alone: "First Last" needs an unmarked
+            // word and a word after it on its line, "Last, First" a cased note and a comma.
+            let next = self.tok(i + 1);
+            let first_last = !marked && next.is_some_and(|n| is_word(n) && n.line == t.line);
+            let last_first = !caseless && next.is_some_and(|n| n.text == ",");
+            if !first_last && !last_first {
+                continue;
+            }
             let Some(e) = self.entry(i) else {
                 continue;
             };
@@ -2040,7 +2216,6 @@ impl<'a, 't> Scan<'a, 't> {
                 continue;
             }
             // First Last.
-            let caseless = self.caseless_at(i);
             // "althea kowalski is a 68 y/o woman": a note's opening introduction.
             let intro = caseless
                 && (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
@@ -2082,7 +2257,7 @@ impl<'a, 't> Scan<'a, 't> {
                             }
                         };
                         if surname && self.capital(v) {
-                            self.mark(i, v.last, PAIR_SCORE, "name.pair");
+                            self.mark(i, v.last, Rule::Pair);
                             any = true;
                             from = v.last + 1;
                             continue;
@@ -2104,8 +2279,8 @@ impl<'a, 't> Scan<'a, 't> {
                     // Not one item of a longer list: "Kowalski, Maria, Bruno".
                     let list = self.text_is(v.last + 1, &[","]);
                     if first && !list {
-                        self.mark(i, i, PAIR_SCORE, "name.pair");
-                        self.mark(v.first, v.last, PAIR_SCORE, "name.pair");
+                        self.mark(i, i, Rule::Pair);
+                        self.mark(v.first, v.last, Rule::Pair);
                         any = true;
                         from = v.last + 1;
                         continue;
@@ -2126,7 +2301,7 @@ impl<'a, 't> Scan<'a, 't> {
     fn capitals(&mut self, capitals: &[usize]) -> bool {
         let mut any = false;
         for &i in capitals {
-            if self.marks.get(i).is_some_and(Option::is_some) {
+            if self.marked(i) {
                 continue;
             }
             let Some(&t) = self.toks.get(i) else {
@@ -2157,7 +2332,7 @@ impl<'a, 't> Scan<'a, 't> {
             });
             if first {
                 let end = self.take_name(i, t.line, Evidence::Plain).unwrap_or(i);
-                self.mark(i, end, PAIR_SCORE, "name.capital");
+                self.mark(i, end, Rule::Capital);
                 any = true;
             }
         }
@@ -2174,7 +2349,7 @@ impl<'a, 't> Scan<'a, 't> {
     fn initialed(&mut self, initials: &[usize]) -> bool {
         let mut any = false;
         for &i in initials {
-            if self.marks.get(i).is_some_and(Option::is_some) {
+            if self.marked(i) {
                 continue;
             }
             let (Some(&t), Some(u)) = (self.toks.get(i), self.unit(i)) else {
@@ -2223,27 +2398,10 @@ impl<'a, 't> Scan<'a, 't> {
                     continue;
                 }
             }
-            self.mark(i, w.last, CUE_SCORE, "name.initial");
+            self.mark(i, w.last, Rule::Initial);
             any = true;
         }
         any
-    }
-
-    /// Whether token `i` may start a pair ("Maria Kowalski", "Kowalski, Maria"): only such a
-    /// word is looked up. Tested in the same pass as the cue words, so the pair rule does not
-    /// walk every token again.
-    fn pair_candidate(&self, i: usize) -> bool {
-        let (Some(t), Some(next)) = (self.tok(i), self.tok(i + 1)) else {
-            return false;
-        };
-        is_word(t)
-            && if self.caseless {
-                t.text.len() >= 3 && is_word(next) && next.text.len() >= 2
-            } else {
-                t.shape == Shape::Capitalized
-                    && t.text.len() >= 2
-                    && (next.shape == Shape::Capitalized || next.text == ",")
-            }
     }
 
     /// Whether tokens `a..=b` are all that stands on their line, but for a credential after them
@@ -2270,16 +2428,20 @@ impl<'a, 't> Scan<'a, 't> {
     /// an eponym, a drug or an abbreviation.
     fn repeat(&mut self) {
         let mut names: Vec<&str> = Vec::new();
-        for j in 0..self.toks.len() {
-            if self.marks[j].is_none() {
+        // Which first letters and lengths the names have: most words of a note are ruled out
+        // by these two bit tests before any string compare.
+        let (mut letters, mut lengths) = (0u32, 0u64);
+        let mut j = 0;
+        while let Some(at) = self.next_marked(j) {
+            j = at + 1;
+            let Some(&t) = self.toks.get(at) else {
                 continue;
-            }
-            let t = self.toks[j];
+            };
             let text = bare(t.text);
             if !is_word(&t) || text.len() < 2 || is_stop(text) {
                 continue;
             }
-            let keep = match self.entry(j) {
+            let keep = match self.entry(at) {
                 None => true,
                 Some(e) => {
                     !is_common(e) && e.classes & (NOT_A_NAME | Class::MedicalTerm as u16) == 0
@@ -2287,26 +2449,34 @@ impl<'a, 't> Scan<'a, 't> {
             };
             if keep && !names.iter().any(|n| n.eq_ignore_ascii_case(text)) {
                 names.push(text);
+                letters |= first_letter_bit(text);
+                lengths |= length_bit(text.len());
             }
         }
         if names.is_empty() {
             return;
         }
-        for j in 0..self.toks.len() {
-            let t = self.toks[j];
-            if self.marks[j].is_some() || !is_word(&t) {
+        // Bit `n` for a token of `n` bytes that may be a name, or a name and a possessive "'s".
+        let lengths = lengths | lengths << 2;
+        for (t, m) in self.toks.iter().zip(self.marks.iter_mut()) {
+            // The length first: it sits next to the text pointer, and most tokens (punctuation,
+            // short words) fail it.
+            if lengths & length_bit(t.text.len()) == 0
+                || *m != 0
+                || letters & first_letter_bit(t.text) == 0
+            {
                 continue;
             }
             let cased = matches!(
                 t.shape,
                 Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
             );
-            if !(self.caseless || cased) {
+            if !(cased || (self.caseless && t.shape == Shape::Lower)) {
                 continue;
             }
             let text = bare(t.text);
             if names.iter().any(|n| n.eq_ignore_ascii_case(text)) {
-                self.marks[j] = Some((REPEAT_SCORE, "name.repeat"));
+                *m = Rule::Repeat as u8;
             }
         }
     }
@@ -2315,37 +2485,89 @@ impl<'a, 't> Scan<'a, 't> {
     /// on one line.
     fn emit(&self, out: &mut Vec<Finding>) {
         let mut j = 0;
-        while j < self.toks.len() {
-            let Some((score, rule)) = self.marks[j] else {
-                j += 1;
-                continue;
+        while let Some(at) = self.next_marked(j) {
+            j = at;
+            let (Some(first), Some(rule)) = (
+                self.toks.get(j),
+                self.marks.get(j).copied().and_then(Rule::from_mark),
+            ) else {
+                break;
             };
-            let (mut best, mut detector) = (score, rule);
+            let mut best = rule;
             let mut end = j;
-            while let Some(Some((s, r))) = self.marks.get(end + 1) {
-                if self.toks[end + 1].line != self.toks[j].line {
+            while let Some(r) = self.marks.get(end + 1).copied().and_then(Rule::from_mark) {
+                if self
+                    .toks
+                    .get(end + 1)
+                    .map_or(true, |t| t.line != first.line)
+                {
                     break;
                 }
-                if *s > best {
-                    best = *s;
-                    detector = r;
+                if r.score() > best.score() {
+                    best = r;
                 }
                 end += 1;
             }
-            let last = self.toks[end];
-            let stop = if is_word(&last) {
+            let Some(last) = self.toks.get(end) else {
+                break;
+            };
+            let stop = if is_word(last) {
                 last.span.start + bare(last.text).len()
             } else {
                 last.span.end
             };
             out.push(Finding {
                 kind: Kind::Name,
-                span: Span::new(self.toks[j].span.start, stop),
-                score: best,
-                detector,
+                span: Span::new(first.span.start, stop),
+                score: best.score(),
+                detector: best.detector(),
             });
             j = end + 1;
         }
+    }
+}
+
+/// Bit `i` for a word whose first byte has [`LETTER_INDEX`] `i` (26: not an ASCII letter), so
+/// two words equal but for ASCII case have the same bit.
+fn first_letter_bit(text: &str) -> u32 {
+    text.as_bytes()
+        .first()
+        .map_or(0, |&b| 1 << LETTER_INDEX[usize::from(b)])
+}
+
+/// Bit `n` for a length `n`; lengths of 63 and more share the last bit.
+fn length_bit(n: usize) -> u64 {
+    1 << n.min(63)
+}
+
+/// Packs a lookup's answer into a cache slot of [`Scan::cache`]: the low byte is 1 for no
+/// entry, 2 for an entry whose fields fill the other bytes. `None` if the entry does not fit
+/// (a word rank above 255: SCOWL sizes end at 95), which is then not cached.
+fn pack_entry(found: Option<Entry>) -> Option<u64> {
+    let Some(e) = found else {
+        return Some(1);
+    };
+    let word_rank = u8::try_from(e.word_rank).ok()?;
+    Some(
+        2 | u64::from(word_rank) << 8
+            | u64::from(e.classes) << 16
+            | u64::from(e.first_rank) << 32
+            | u64::from(e.surname_rank) << 48,
+    )
+}
+
+/// The answer in a cache slot, `None` if the slot is empty (see [`pack_entry`]).
+fn unpack_entry(slot: u64) -> Option<Option<Entry>> {
+    // Truncating casts pick out the fields.
+    match slot & 0xFF {
+        0 => None,
+        1 => Some(None),
+        _ => Some(Some(Entry {
+            word_rank: u16::from((slot >> 8) as u8),
+            classes: (slot >> 16) as u16,
+            first_rank: (slot >> 32) as u16,
+            surname_rank: (slot >> 48) as u16,
+        })),
     }
 }
 
