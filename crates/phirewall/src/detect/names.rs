@@ -91,6 +91,12 @@ const LISTED_SURNAME_RANK: u16 = 60_000;
 /// otherwise too common in shorthand.
 const CASELESS_PAIR_FIRST_RANK: u16 = 1_500;
 
+/// "John Smith": in a cased note, a capitalized first name and surname both this frequent are a
+/// name even when each is also a common word ("john", "smith", "rich", "young"). A rank in the
+/// top few hundred of both lists, and the capitals, outweigh the word reading.
+const FREQUENT_PAIR_FIRST_RANK: u16 = 400;
+const FREQUENT_PAIR_SURNAME_RANK: u16 = 1_000;
+
 /// Classes that are never a name without a title or relation word, and never a repeated name.
 const NOT_A_NAME: u16 = Class::Drug as u16
     | Class::ClinicalAbbr as u16
@@ -2212,6 +2218,14 @@ impl<'a, 't> Scan<'a, 't> {
             let Some(e) = self.entry(i) else {
                 continue;
             };
+            if first_last && !caseless {
+                if let Some(last) = self.frequent_pair(i, e) {
+                    self.mark(i, last, Rule::Pair);
+                    any = true;
+                    from = last + 1;
+                    continue;
+                }
+            }
             if !is_plain(e) {
                 continue;
             }
@@ -2402,6 +2416,39 @@ impl<'a, 't> Scan<'a, 't> {
             any = true;
         }
         any
+    }
+
+    /// "John Smith is a 67 yo man": a capitalized first name among the most frequent ones and a
+    /// capitalized surname among the most frequent ones, in a cased note, although both are
+    /// common words too (which keeps them out of the ordinary pair rule). Returns the surname's
+    /// token. Not for function words ("Will", "May"), eponyms, drugs or states, nor before a
+    /// facility word ("Rose Hill Hospital" is a place).
+    fn frequent_pair(&mut self, i: usize, e: Entry) -> Option<usize> {
+        let t = self.tok(i)?;
+        let n = self.tok(i + 1)?;
+        let shaped = |t: &Token<'_>| t.shape == Shape::Capitalized && t.text.len() >= 3;
+        if !shaped(t) || !shaped(n) || n.line != t.line || is_stop(t.text) || is_stop(n.text) {
+            return None;
+        }
+        let not_a_name = NOT_A_NAME | Class::MedicalTerm as u16 | Class::State as u16;
+        let first = (1..=FREQUENT_PAIR_FIRST_RANK).contains(&e.first_rank)
+            && (e.surname_rank == 0 || e.first_rank <= e.surname_rank)
+            && e.classes & not_a_name == 0;
+        if !first {
+            return None;
+        }
+        let s = self.entry(i + 1)?;
+        let surname = (1..=FREQUENT_PAIR_SURNAME_RANK).contains(&s.surname_rank)
+            && s.classes & not_a_name == 0;
+        // A capitalized facility word or street suffix after them ("Hospital", "Street"); not
+        // "is", which is also the USPS abbreviation of Island.
+        let place_follows = self
+            .tok(i + 2)
+            .is_some_and(|f| f.shape == Shape::Capitalized)
+            && self
+                .entry(i + 2)
+                .is_some_and(|f| f.is(Class::Facility) || f.is(Class::StreetSuffix));
+        (surname && !place_follows).then_some(i + 1)
     }
 
     /// Whether tokens `a..=b` are all that stands on their line, but for a credential after them
@@ -2706,6 +2753,13 @@ mod tests {
         );
         // Drugs, eponyms and common words are no pair.
         assert!(texts("Parkinson Disease. Grace Period. Lasix Heparin.").is_empty());
+        // Unless both are among the most frequent names, capitalized in a cased note.
+        assert_eq!(
+            names("John Smith is a 67 yo man."),
+            [("John Smith", "name.pair")]
+        );
+        assert!(texts("JOHN SMITH IS A 67 YO MAN. john smith").is_empty());
+        assert!(texts("Will Brown stool be sent? Rose Hill Hospital.").is_empty());
         // A list is not "Last, First".
         assert!(texts("Kowalczyk, Rebecca, Bruno").len() < 2);
     }
