@@ -61,75 +61,64 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let first = out.len();
     let p = Places::new(words);
     let toks = words.tokens();
-    // Facility chains already handled ("Hospital Medical Center") are skipped.
-    let mut skip_until = 0;
-    // The last house number an address was tried from, so that two suffixes after it
-    // ("Harbor View Drive") try it once.
-    let mut street_tried = usize::MAX;
+    let mut scan = Scan {
+        skip_until: 0,
+        street_tried: usize::MAX,
+    };
+    // This loop runs for every token of every note, and nine words in ten start no rule: it
+    // only sorts tokens, with one table test for words, and leaves the rules to
+    // `Places::word_rules` (kept out of line so that the loop stays small).
     for (i, t) in toks.iter().enumerate() {
-        if i < skip_until {
-            continue;
-        }
-        // One table lookup decides for most tokens: words that may start a rule (a facility
-        // word, a county word, a preposition) or end a street address (a suffix).
-        let Some((at, bit)) = filter_key(t.text) else {
+        match filter_key(t.text) {
+            Some((at, bit)) => {
+                let may_start = RULE_WORDS.get(at).is_some_and(|b| b & bit != 0);
+                if may_start && i >= scan.skip_until {
+                    p.word_rules(i, t, (at, bit), &mut scan, out);
+                }
+            }
             // Punctuation and numbers: ", MA", ", Massachusetts", "MA 02114".
-            if t.text == "," {
+            None if t.text == "," && i >= scan.skip_until => {
                 p.city_state_name(i, out);
                 if toks.get(i + 1).is_some_and(|n| n.text.len() == 2) {
                     p.city_state(i + 1, out);
                 }
-            } else if t.shape == Shape::Digits && t.text.len() == 5 && i > 1 {
+            }
+            None if t.shape == Shape::Digits
+                && t.text.len() == 5
+                && i > 1
+                && i >= scan.skip_until =>
+            {
                 let before_comma = toks.get(i - 2).is_some_and(|c| c.text == ",");
                 if toks.get(i - 1).is_some_and(|s| s.text.len() == 2) && !before_comma {
                     p.city_state(i - 1, out);
                 }
             }
-            continue;
-        };
-        let trigger = TRIGGERS.get(at).is_some_and(|b| b & bit != 0);
-        let suffix = SUFFIXES.get(at).is_some_and(|b| b & bit != 0);
-        if suffix {
-            // An address ends here: try the numbers up to six tokens back as its house number
-            // (or ordinal), each once.
-            for k in i.saturating_sub(6)..i {
-                let numeric = toks.get(k).is_some_and(|n| {
-                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line
-                });
-                if numeric && (street_tried == usize::MAX || k > street_tried) {
-                    street_tried = k;
-                    let before = out.len();
-                    p.street_address(k, out);
-                    if out.len() > before {
-                        break;
-                    }
-                }
-            }
-        }
-        if ABBR_ENDINGS.get(at).is_some_and(|b| b & bit != 0) && abbr_shaped(t.text) {
-            p.hospital_abbr(i, out);
-        }
-        if !trigger {
-            continue;
-        }
-        if FACILITY_HEADS.has(t.text) {
-            if let Some(end) = p.facility_chain(i) {
-                p.facility(i, end, out);
-                skip_until = end;
-            }
-        }
-        if COUNTY_WORDS.has(t.text) {
-            p.county(i, out);
-        }
-        if PREPOSITIONS.has(t.text) {
-            p.after_cue(i, out);
-        }
-        if PLAN_WORDS.has(t.text) {
-            p.building_in_plan(i, out);
+            None => {}
         }
     }
     p.repeat(first, out);
 }
+
+/// Where the pass over the tokens is.
+struct Scan {
+    /// Facility chains already handled ("Hospital Medical Center") are skipped up to here.
+    skip_until: usize,
+    /// The last house number an address was tried from, so that two suffixes after it
+    /// ("Harbor View Drive") try it once.
+    street_tried: usize,
+}
+
+/// Every word that may start or end a rule: [`TRIGGERS`], [`SUFFIXES`] and [`ABBR_ENDINGS`] in
+/// one filter, so that the pass over the tokens dismisses most words with one test.
+const RULE_WORDS: [u32; 676] = {
+    let mut filter = [0u32; 676];
+    let mut at = 0;
+    while at < 676 {
+        filter[at] = TRIGGERS[at] | SUFFIXES[at] | ABBR_ENDINGS[at];
+        at += 1;
+    }
+    filter
+};
 
 /// (first letter, length) pairs of the words that start a rule, so that most tokens are
 /// dismissed with one bit test instead of ~45 string comparisons.
@@ -289,6 +278,12 @@ impl WordSet {
             return false;
         }
         is_any(word, self.words)
+    }
+
+    /// [`WordSet::has`] for a word whose [`filter_key`] is already known.
+    #[inline]
+    fn has_keyed(&self, word: &str, at: usize, bit: u32) -> bool {
+        self.filter.get(at).is_some_and(|b| b & bit != 0) && is_any(word, self.words)
     }
 }
 
@@ -677,6 +672,58 @@ impl<'a, 't> Places<'a, 't> {
             words,
             toks: words.tokens(),
             caseless: words.caseless(),
+        }
+    }
+
+    /// The rules a word may start or end, given its [`filter_key`]: token `i` passed
+    /// [`RULE_WORDS`].
+    #[inline(never)]
+    fn word_rules(
+        &self,
+        i: usize,
+        t: &Token<'t>,
+        (at, bit): (usize, u32),
+        scan: &mut Scan,
+        out: &mut Vec<Finding>,
+    ) {
+        let in_filter = |filter: &[u32; 676]| filter.get(at).is_some_and(|b| b & bit != 0);
+        if in_filter(&SUFFIXES) {
+            // An address ends here: try the numbers up to six tokens back as its house number
+            // (or ordinal), each once.
+            for k in i.saturating_sub(6)..i {
+                let numeric = self.toks.get(k).is_some_and(|n| {
+                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line
+                });
+                if numeric && (scan.street_tried == usize::MAX || k > scan.street_tried) {
+                    scan.street_tried = k;
+                    let before = out.len();
+                    self.street_address(k, out);
+                    if out.len() > before {
+                        break;
+                    }
+                }
+            }
+        }
+        if in_filter(&ABBR_ENDINGS) && abbr_shaped(t.text) {
+            self.hospital_abbr(i, out);
+        }
+        if !in_filter(&TRIGGERS) {
+            return;
+        }
+        if FACILITY_HEADS.has_keyed(t.text, at, bit) {
+            if let Some(end) = self.facility_chain(i) {
+                self.facility(i, end, out);
+                scan.skip_until = end;
+            }
+        }
+        if COUNTY_WORDS.has_keyed(t.text, at, bit) {
+            self.county(i, out);
+        }
+        if PREPOSITIONS.has_keyed(t.text, at, bit) {
+            self.after_cue(i, out);
+        }
+        if PLAN_WORDS.has_keyed(t.text, at, bit) {
+            self.building_in_plan(i, out);
         }
     }
 
