@@ -1582,6 +1582,24 @@ impl<'a, 't> Places<'a, 't> {
     /// - Names followed by a facility word are left to [`Places::facility`].
     fn after_cue(&self, i: usize, out: &mut Vec<Finding>) {
         let prep = self.text(i);
+        let mut a = i + 1;
+        if is_any(self.text(a), &["the"]) {
+            a += 1;
+        }
+        if !self.same_line(i, a) {
+            return;
+        }
+        // Prepositions are among the most frequent words of a note, and what follows one
+        // rules most of them out before the cue word is looked up: a place starts with a word
+        // (after a move cue also a building glued to its floor, "LAKEVIEW7"), and in a cased
+        // note a lowercase word is a name only after a move or home cue and with four letters
+        // or more (see `name_word_loose`): "to the floor", "in bed", "of 5 mg".
+        let Some(first) = self.tok(a) else { return };
+        let glued = first.shape == Shape::Alphanumeric;
+        let lowercase = first.shape == Shape::Lower && !self.caseless;
+        if !(is_word_shape(first.shape) || glued) || (lowercase && first.text.len() < 4) {
+            return;
+        }
         // "on" starts only a building with its floor ("on Lakeview 5"): "arrived on Neo",
         // "home on Thursday" are no places.
         let cue = if prep.eq_ignore_ascii_case("on") {
@@ -1593,11 +1611,7 @@ impl<'a, 't> Places<'a, 't> {
             // "lives at" is followed by an address or a facility, which other rules find.
             return;
         }
-        let mut a = i + 1;
-        if is_any(self.text(a), &["the"]) {
-            a += 1;
-        }
-        if !self.same_line(i, a) {
+        if (glued && cue != Cue::Move) || (lowercase && !matches!(cue, Cue::Move | Cue::Home)) {
             return;
         }
         if cue == Cue::Home && self.text(a) == "DC" {
