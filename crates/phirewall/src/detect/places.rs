@@ -251,39 +251,94 @@ struct Places<'a, 't> {
 }
 
 /// A list of lowercase words with a filter in front: most words are dismissed by one bit test
-/// (see [`letter_length_filter`]) before any string comparison.
+/// (see [`letter_length_filter`]) before any string comparison, and the words the filter lets
+/// through are found with one hash probe rather than a comparison with every word of the list.
 struct WordSet {
     words: &'static [&'static str],
     filter: [u32; 676],
+    /// An open-addressing table over [`fold_hash`]: index + 1 into `words`, 0 for an empty
+    /// slot. Sets hold at most half as many words as there are slots, so probes stay short.
+    slots: [u8; SLOTS],
+}
+
+/// The size of a [`WordSet`]'s hash table.
+const SLOTS: usize = 256;
+
+/// An FNV-1a hash of `bytes` that ignores ASCII case (`| 0x20` lowercases letters; the few
+/// punctuation bytes it merges only make a collision, which the comparison after the probe
+/// settles), reduced to a slot of a [`WordSet`].
+#[inline]
+const fn fold_hash(bytes: &[u8]) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h ^ (bytes[i] | 0x20) as u32).wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    (h >> 24) as usize % SLOTS
 }
 
 impl WordSet {
     const fn new(words: &'static [&'static str]) -> WordSet {
+        assert!(
+            words.len() <= SLOTS / 2,
+            "a WordSet holds at most 128 words"
+        );
+        let mut slots = [0u8; SLOTS];
+        let mut w = 0;
+        while w < words.len() {
+            let mut slot = fold_hash(words[w].as_bytes());
+            while slots[slot] != 0 {
+                slot = (slot + 1) % SLOTS;
+            }
+            slots[slot] = (w + 1) as u8;
+            w += 1;
+        }
         WordSet {
             words,
             filter: letter_length_filter(&[words]),
+            slots,
         }
     }
 
-    /// Whether `word` is in the set, ignoring ASCII case. Words that do not start and end
-    /// with a letter ("l&d", "d/c'd") are compared without the filter.
+    /// Whether `word` is in the set, ignoring ASCII case.
     #[inline]
     fn has(&self, word: &str) -> bool {
-        let plain = word
-            .as_bytes()
-            .first()
-            .zip(word.as_bytes().last())
-            .is_some_and(|(a, z)| a.is_ascii_alphabetic() && z.is_ascii_alphabetic());
-        if plain && !may_be_in(&self.filter, word) {
-            return false;
+        match filter_key(word) {
+            Some((at, bit)) => self.has_keyed(word, at, bit),
+            // Words that do not start and end with a letter ("l&d", "d/c'd") skip the filter.
+            None => self.probe(word),
         }
-        is_any(word, self.words)
     }
 
-    /// [`WordSet::has`] for a word whose [`filter_key`] is already known.
+    /// [`WordSet::has`] for a word that starts and ends with a letter, whose [`filter_key`]
+    /// is already known.
     #[inline]
     fn has_keyed(&self, word: &str, at: usize, bit: u32) -> bool {
-        self.filter.get(at).is_some_and(|b| b & bit != 0) && is_any(word, self.words)
+        if !self.filter.get(at).is_some_and(|b| b & bit != 0) {
+            return false;
+        }
+        // A word of one or two letters is its first and last letter: the filter said it all.
+        word.len() <= 2 || self.probe(word)
+    }
+
+    /// Whether `word` is in the set, by the hash table.
+    fn probe(&self, word: &str) -> bool {
+        let mut slot = fold_hash(word.as_bytes());
+        for _ in 0..SLOTS {
+            let Some(&k) = self.slots.get(slot).filter(|&&k| k != 0) else {
+                return false;
+            };
+            let listed = usize::from(k)
+                .checked_sub(1)
+                .and_then(|w| self.words.get(w))
+                .is_some_and(|w| w.eq_ignore_ascii_case(word));
+            if listed {
+                return true;
+            }
+            slot = (slot + 1) % SLOTS;
+        }
+        false
     }
 }
 
@@ -2687,5 +2742,55 @@ mod tests {
         }
         assert!(!may_be_in(&TRIGGERS, ""));
         assert!(!may_be_in(&TRIGGERS, "3rd"));
+    }
+
+    /// The hash table of every set finds each of its words, in any case, and nothing else:
+    /// not the word with a letter more or less, nor with its last letter changed.
+    #[test]
+    fn word_sets_find_exactly_their_words() {
+        let sets = [
+            &STREET_SUFFIX_WORDS,
+            &MOVE_CUES,
+            &MOVE_CUES_WEAK,
+            &HOME_CUES,
+            &PREPOSITIONS,
+            &FACILITY_HEADS,
+            &FACILITY_SECOND_WORDS,
+            &WEAK_HEADS,
+            &CONNECTIVES,
+            &NEVER_NAME,
+            &WARDS,
+            &LARGER_THAN_A_STATE,
+            &ABBR_BEFORE,
+            &ABBR_AFTER,
+            &NOT_HOSPITAL_ABBRS,
+            &HOSPITAL_NAME_FIRST_WORDS,
+            &PLAN_FLOOR_FOLLOWERS,
+            &PLAN_WORDS,
+            &COUNTY_WORDS,
+            &FILLERS,
+            &FOLLOWERS,
+            &CORE_SUFFIXES,
+            &AMBIGUOUS_SUFFIXES,
+            &UNITS,
+            &NOT_STREET_NAME,
+            &DIRECTIONS,
+        ];
+        for set in sets {
+            for w in set.words {
+                assert!(set.has(w), "{w}");
+                assert!(set.has(&w.to_ascii_uppercase()), "{w}");
+                let mut others = vec![format!("{w}s"), format!("x{w}")];
+                if let Some(shorter) = w.get(..w.len() - 1).filter(|s| !s.is_empty()) {
+                    others.push(shorter.to_string());
+                    others.push(format!("{shorter}q"));
+                }
+                for other in others {
+                    let listed = set.words.iter().any(|l| l.eq_ignore_ascii_case(&other));
+                    assert_eq!(set.has(&other), listed, "{other}");
+                }
+            }
+            assert!(!set.has(""));
+        }
     }
 }
