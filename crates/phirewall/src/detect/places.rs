@@ -707,6 +707,36 @@ const LARGER_THAN_A_STATE: WordSet = WordSet::new(&[
     "vietnam",
 ]);
 
+/// The preposition a cue rule starts from (one of [`PREPOSITIONS`]): matched once per rule
+/// rather than compared as text at each of its steps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prep {
+    To,
+    From,
+    At,
+    In,
+    Of,
+    Near,
+    On,
+}
+
+impl Prep {
+    fn of(word: &str) -> Option<Prep> {
+        const ALL: [(&str, Prep); 7] = [
+            ("to", Prep::To),
+            ("from", Prep::From),
+            ("at", Prep::At),
+            ("in", Prep::In),
+            ("of", Prep::Of),
+            ("near", Prep::Near),
+            ("on", Prep::On),
+        ];
+        ALL.iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(word))
+            .map(|&(_, prep)| prep)
+    }
+}
+
 /// Cue kinds for [`Places::after_cue`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cue {
@@ -774,8 +804,10 @@ impl<'a, 't> Places<'a, 't> {
         if COUNTY_WORDS.has_keyed(t.text, at, bit) {
             self.county(i, out);
         }
-        if PREPOSITIONS.has_keyed(t.text, at, bit) {
-            self.after_cue(i, out);
+        if in_filter(&PREPOSITIONS.filter) {
+            if let Some(prep) = Prep::of(t.text) {
+                self.after_cue(i, prep, out);
+            }
         }
         if PLAN_WORDS.has_keyed(t.text, at, bit) {
             self.building_in_plan(i, out);
@@ -1614,10 +1646,10 @@ impl<'a, 't> Places<'a, 't> {
     /// LOCATION or CITY after a cue: "transferred to X", "admitted from X", "sent to X", "works
     /// at X", "lives in X", "moved to X", "daughter from X", "vacation in X".
     ///
-    /// Token `i` is the preposition; the cue word is right before it (or one filler word
-    /// before, as in "transferred back to", "lives nearby in"). After the preposition an
-    /// optional "the", then one to four name words (see [`Places::name_word`]; in a cased note
-    /// capitalized), at least one of them distinctive.
+    /// Token `i` is the preposition (`prep` says which); the cue word is right before it (or
+    /// one filler word before, as in "transferred back to", "lives nearby in"). After the
+    /// preposition an optional "the", then one to four name words (see [`Places::name_word`];
+    /// in a cased note capitalized), at least one of them distinctive.
     ///
     /// - After a home cue ("lives in", "moved to", "son from"): a city or county the dictionary
     ///   knows is reported as CITY or COUNTY; an unknown proper-case word as LOCATION (a town
@@ -1635,10 +1667,9 @@ impl<'a, 't> Places<'a, 't> {
     /// - After any of them, an unknown proper-case word followed by a small number names a
     ///   building with its floor or wing ("to Lakeview 2", "on Pavilion 5"): LOCATION.
     /// - Names followed by a facility word are left to [`Places::facility`].
-    fn after_cue(&self, i: usize, out: &mut Vec<Finding>) {
-        let prep = self.text(i);
+    fn after_cue(&self, i: usize, prep: Prep, out: &mut Vec<Finding>) {
         let mut a = i + 1;
-        if is_any(self.text(a), &["the"]) {
+        if self.text(a).eq_ignore_ascii_case("the") {
             a += 1;
         }
         if !self.same_line(i, a) {
@@ -1657,12 +1688,12 @@ impl<'a, 't> Places<'a, 't> {
         }
         // "on" starts only a building with its floor ("on Lakeview 5"): "arrived on Neo",
         // "home on Thursday" are no places.
-        let cue = if prep.eq_ignore_ascii_case("on") {
+        let cue = if prep == Prep::On {
             Cue::None
         } else {
-            self.cue_before(i)
+            self.cue_before(i, prep)
         };
-        if cue == Cue::Home && prep.eq_ignore_ascii_case("at") {
+        if cue == Cue::Home && prep == Prep::At {
             // "lives at" is followed by an address or a facility, which other rules find.
             return;
         }
@@ -1674,13 +1705,13 @@ impl<'a, 't> Places<'a, 't> {
             self.push(out, Kind::City, a, a, SCORE_CUE, "place.cue_home");
             return;
         }
-        if cue != Cue::Home && is_any(prep, &["to", "from", "at", "in"]) {
+        if cue != Cue::Home && matches!(prep, Prep::To | Prep::From | Prep::At | Prep::In) {
             if let Some(b) = self.hospital_name_at(a) {
                 self.push(out, Kind::Location, a, b, SCORE_CUE, "place.hospital_name");
                 return;
             }
         }
-        if a > i + 1 && is_any(prep, &["from", "on", "in", "to", "at"]) {
+        if a > i + 1 && matches!(prep, Prep::From | Prep::On | Prep::In | Prep::To | Prep::At) {
             if let Some(b) = self.region_at(a) {
                 self.push(out, Kind::Location, a, b, SCORE_CUE, "place.region");
                 return;
@@ -1696,7 +1727,7 @@ impl<'a, 't> Places<'a, 't> {
             let floor_next = self
                 .tok(a + 1)
                 .is_some_and(|n| n.shape == Shape::Digits && n.text.len() <= 2);
-            let bare_city = is_any(prep, &["from", "in", "of"])
+            let bare_city = matches!(prep, Prep::From | Prep::In | Prep::Of)
                 && self.proper_case(a)
                 && self.text(a).len() >= 3;
             if !floor_next && !bare_city {
@@ -1787,7 +1818,7 @@ impl<'a, 't> Places<'a, 't> {
         let building = a == b
             && entry.map_or(true, |e| e.classes & !PERSON == 0)
             && phrase.len() >= 4
-            && is_any(prep, &["to", "from", "on"])
+            && matches!(prep, Prep::To | Prep::From | Prep::On)
             && floor_number;
         if building && cue != Cue::Home {
             if !self.proper_case(a)
@@ -1799,7 +1830,7 @@ impl<'a, 't> Places<'a, 't> {
             self.push(out, Kind::Location, a, b, SCORE_CUE, "place.building");
             return;
         }
-        if prep.eq_ignore_ascii_case("on") {
+        if prep == Prep::On {
             return;
         }
         let short = a == b && phrase.len() <= 3;
@@ -1842,7 +1873,7 @@ impl<'a, 't> Places<'a, 't> {
                 self.push(out, kind, a, b, SCORE_CUE, "place.cue_home");
             }
             Cue::Move | Cue::MoveWeak => {
-                if is_any(prep, &["in", "of", "near"]) {
+                if matches!(prep, Prep::In | Prep::Of | Prep::Near) {
                     return;
                 }
                 if short
@@ -1860,14 +1891,10 @@ impl<'a, 't> Places<'a, 't> {
             }
             Cue::None => {
                 let Some(e) = entry else { return };
-                if !e.is(Class::City)
-                    || e.is(Class::EnglishWord)
-                    || short
-                    || prep.eq_ignore_ascii_case("to")
-                {
+                if !e.is(Class::City) || e.is(Class::EnglishWord) || short || prep == Prep::To {
                     return;
                 }
-                if prep.eq_ignore_ascii_case("of") {
+                if prep == Prep::Of {
                     // In a note written in one case, capitals still tell when both the
                     // name and the town have them ("daughter Doris of Ankeny").
                     let town_capitalized =
@@ -1885,7 +1912,7 @@ impl<'a, 't> Places<'a, 't> {
                         return;
                     }
                 }
-                if prep.eq_ignore_ascii_case("at") || prep.eq_ignore_ascii_case("on") {
+                if prep == Prep::At || prep == Prep::On {
                     return;
                 }
                 self.push(out, Kind::City, a, b, SCORE_BARE, "place.city_bare");
@@ -2118,8 +2145,7 @@ impl<'a, 't> Places<'a, 't> {
 
     /// The cue class of the word before the preposition at `i` (allowing one filler word:
     /// "transferred back to", "lives nearby in", "was sent over to").
-    fn cue_before(&self, i: usize) -> Cue {
-        let prep = self.text(i);
+    fn cue_before(&self, i: usize, prep: Prep) -> Cue {
         for back in 1..=2 {
             let Some(j) = i.checked_sub(back) else {
                 return Cue::None;
@@ -2132,7 +2158,7 @@ impl<'a, 't> Places<'a, 't> {
             if !may_be_in(&CUE_WORDS, w) {
                 return Cue::None;
             }
-            if !prep.eq_ignore_ascii_case("of") {
+            if prep != Prep::Of {
                 if MOVE_CUES.has(w) {
                     return Cue::Move;
                 }
@@ -2142,7 +2168,7 @@ impl<'a, 't> Places<'a, 't> {
             }
             if HOME_CUES.has(w) {
                 // "moved to Springfield", but "arrive to start", "son to visit".
-                let to = prep.eq_ignore_ascii_case("to");
+                let to = prep == Prep::To;
                 if !to || is_any(w, &["moved", "moving", "relocated", "relocating", "move"]) {
                     return Cue::Home;
                 }
@@ -2726,6 +2752,9 @@ mod tests {
             assert!(may_be_in(&SUFFIXES, w), "{w}");
         }
         assert!(!PREPOSITIONS.has("tox"));
+        for w in PREPOSITIONS.words {
+            assert!(Prep::of(w).is_some(), "{w}");
+        }
         for name in HOSPITAL_NAMES {
             assert!(HOSPITAL_NAME_FIRST_WORDS.has(name[0]), "{name:?}");
         }
