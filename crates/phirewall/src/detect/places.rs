@@ -1171,19 +1171,19 @@ impl<'a, 't> Places<'a, 't> {
     /// CITY: a city before ", State": "Boston, Massachusetts", "RENO, NEVADA". Token `i` is the
     /// comma; the state is matched against the table in `geo.rs`.
     fn city_state_name(&self, i: usize, out: &mut Vec<Finding>) {
+        // Commas are frequent: the words on both sides are tested before the state table.
+        let Some(end) = i.checked_sub(1) else { return };
+        if !self.same_line(end, i) || !self.proper_case(end) {
+            return;
+        }
         let Some(after) = self.tok(i + 1) else { return };
         if !matches!(after.shape, Shape::Capitalized | Shape::AllCaps) || !self.same_line(i, i + 1)
         {
             return;
         }
         let rest = self.words.text().get(after.span.start..).unwrap_or("");
-        if !geo::starts_with_state_name(rest) {
-            return;
-        }
-        if let Some(end) = i.checked_sub(1) {
-            if self.same_line(end, i) {
-                self.city_before(end, false, false, out);
-            }
+        if geo::starts_with_state_name(rest) {
+            self.city_before(end, false, false, out);
         }
     }
 
