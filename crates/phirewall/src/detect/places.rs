@@ -1607,21 +1607,28 @@ impl<'a, 't> Places<'a, 't> {
         }
         // One pass over the tokens for all names. A token is compared only when its length
         // is that of a name's first word (or of a single-word name with a one- or two-digit
-        // floor glued on): one bit test for almost every token of the note.
+        // floor glued on) and it starts with the same letter: two bit tests for almost every
+        // token of the note.
         let len_bit = |len: usize| 1u64 << len.min(63);
+        // The first byte, case folded (`| 0x20`), to one of 32 bits; other bytes that share a
+        // bit only cost a comparison.
+        let first_bit =
+            |text: &str| 1u32 << text.as_bytes().first().map_or(0, |&b| (b | 0x20) & 31);
         let mut lengths = 0u64;
+        let mut firsts = 0u32;
         for &(a, b, _) in &names {
             let len = self.text(a).len();
             lengths |= len_bit(len);
             if a == b && len >= 4 {
                 lengths |= len_bit(len + 1) | len_bit(len + 2);
             }
+            firsts |= first_bit(self.text(a));
         }
         // Per name, the first token a new repeat may start at (repeats of one name do not
         // overlap).
         let mut next = [0usize; 16];
         for (i, t) in self.toks.iter().enumerate() {
-            if lengths & len_bit(t.text.len()) == 0 {
+            if lengths & len_bit(t.text.len()) == 0 || firsts & first_bit(t.text) == 0 {
                 continue;
             }
             for (&(a, b, kind), next) in names.iter().zip(next.iter_mut()) {
