@@ -67,33 +67,15 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     };
     // This loop runs for every token of every note, and nine words in ten start no rule: it
     // only sorts tokens, with one table test for words, and leaves the rules to
-    // `Places::word_rules` (kept out of line so that the loop stays small).
+    // `Places::word_rules` and `Places::comma_or_zip_rules` (kept out of line so that the loop
+    // stays small).
     for (i, t) in toks.iter().enumerate() {
-        match filter_key(t.text) {
-            Some((at, bit)) => {
-                let may_start = RULE_WORDS.get(at).is_some_and(|b| b & bit != 0);
-                if may_start && i >= scan.skip_until {
-                    p.word_rules(i, t, (at, bit), &mut scan, out);
-                }
+        if let Some((at, bit)) = filter_key(t.text) {
+            if RULE_WORDS.get(at).is_some_and(|b| b & bit != 0) {
+                p.word_rules(i, t, (at, bit), &mut scan, out);
             }
-            // Punctuation and numbers: ", MA", ", Massachusetts", "MA 02114".
-            None if t.text == "," && i >= scan.skip_until => {
-                p.city_state_name(i, out);
-                if toks.get(i + 1).is_some_and(|n| n.text.len() == 2) {
-                    p.city_state(i + 1, out);
-                }
-            }
-            None if t.shape == Shape::Digits
-                && t.text.len() == 5
-                && i > 1
-                && i >= scan.skip_until =>
-            {
-                let before_comma = toks.get(i - 2).is_some_and(|c| c.text == ",");
-                if toks.get(i - 1).is_some_and(|s| s.text.len() == 2) && !before_comma {
-                    p.city_state(i - 1, out);
-                }
-            }
-            None => {}
+        } else if t.text == "," || (t.shape == Shape::Digits && t.text.len() == 5) {
+            p.comma_or_zip_rules(i, t, &scan, out);
         }
     }
     p.repeat(first, out);
@@ -232,7 +214,8 @@ static LETTER: [u8; 256] = {
 fn filter_key(word: &str) -> Option<(usize, u32)> {
     let bytes = word.as_bytes();
     let n = bytes.len();
-    let (&first, &last) = bytes.first().zip(bytes.last())?;
+    let first = *bytes.first()?;
+    let last = *bytes.get(n - 1)?;
     let a = usize::from(LETTER[usize::from(first)]);
     let z = usize::from(LETTER[usize::from(last)]);
     ((a < 26) & (z < 26) & (n < 32)).then(|| (a * 26 + z, 1 << n))
@@ -760,8 +743,28 @@ impl<'a, 't> Places<'a, 't> {
         }
     }
 
+    /// The rules after a comma (", MA", ", Massachusetts") or before a five-digit number
+    /// ("MA 02114"): token `i` is one of them.
+    #[inline(never)]
+    fn comma_or_zip_rules(&self, i: usize, t: &Token<'t>, scan: &Scan, out: &mut Vec<Finding>) {
+        if i < scan.skip_until {
+            return;
+        }
+        if t.text == "," {
+            self.city_state_name(i, out);
+            if self.tok(i + 1).is_some_and(|n| n.text.len() == 2) {
+                self.city_state(i + 1, out);
+            }
+        } else if i > 1 {
+            let before_comma = self.text(i - 2) == ",";
+            if self.tok(i - 1).is_some_and(|s| s.text.len() == 2) && !before_comma {
+                self.city_state(i - 1, out);
+            }
+        }
+    }
+
     /// The rules a word may start or end, given its [`filter_key`]: token `i` passed
-    /// [`RULE_WORDS`].
+    /// [`RULE_WORDS`]. Tokens of a facility chain already handled are skipped.
     #[inline(never)]
     fn word_rules(
         &self,
@@ -771,6 +774,9 @@ impl<'a, 't> Places<'a, 't> {
         scan: &mut Scan,
         out: &mut Vec<Finding>,
     ) {
+        if i < scan.skip_until {
+            return;
+        }
         let in_filter = |filter: &[u32; 676]| filter.get(at).is_some_and(|b| b & bit != 0);
         if in_filter(&SUFFIXES) {
             // An address ends here: try the numbers up to six tokens back as its house number
