@@ -1633,10 +1633,19 @@ impl<'a, 't> Places<'a, 't> {
         // Per name, the first token a new repeat may start at (repeats of one name do not
         // overlap).
         let mut next = [0usize; 16];
-        for (i, t) in self.toks.iter().enumerate() {
-            if lengths & len_bit(t.text.len()) == 0 || firsts & first_bit(t.text) == 0 {
-                continue;
-            }
+        let candidate =
+            |t: &Token<'_>| lengths & len_bit(t.text.len()) != 0 && firsts & first_bit(t.text) != 0;
+        // The search for the next candidate is a loop of its own, small enough to keep its
+        // values in registers.
+        let mut from = 0;
+        while let Some(skipped) = self
+            .toks
+            .get(from..)
+            .and_then(|rest| rest.iter().position(candidate))
+        {
+            let i = from + skipped;
+            from = i + 1;
+            let Some(t) = self.toks.get(i) else { break };
             for (&(a, b, kind), next) in names.iter().zip(next.iter_mut()) {
                 let n = b - a;
                 if i < *next || i == a {
