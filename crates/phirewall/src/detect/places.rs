@@ -956,8 +956,15 @@ impl<'a, 't> Places<'a, 't> {
         if !house_number(t.text) || (lettered && (self.caseless || !next_capitalized)) {
             return;
         }
-        // Most numbers in a note are doses and vitals: first make sure a word that may be a
-        // street suffix comes two to six tokens later, with one bit test per token.
+        // Most numbers in a note are doses and vitals ("2 mg", "5 days"): the word after a
+        // house number must be a street name's (or a direction, written as a name), and a word
+        // that may be a street suffix must come two to six tokens later, with one bit test per
+        // token.
+        let named_next =
+            self.same_line(i, i + 1) && self.tok(i + 1).is_some_and(|w| self.street_word(w));
+        if !named_next {
+            return;
+        }
         let suffix_ahead =
             (i + 2..=i + 6).any(|j| self.same_line(i, j) && may_be_in(&SUFFIXES, self.text(j)));
         if !suffix_ahead {
@@ -1001,13 +1008,7 @@ impl<'a, 't> Places<'a, 't> {
                     return;
                 }
             }
-            let name_like = match w.shape {
-                Shape::Capitalized | Shape::AllCaps | Shape::MixedCase => true,
-                Shape::Lower => self.caseless,
-                Shape::Alphanumeric => ordinal(w.text),
-                _ => false,
-            };
-            if !name_like || NOT_STREET_NAME.has(w.text) {
+            if !self.street_word(w) || NOT_STREET_NAME.has(w.text) {
                 return;
             }
             if w.text.eq_ignore_ascii_case("x") {
@@ -1028,6 +1029,17 @@ impl<'a, 't> Places<'a, 't> {
                     "place.street",
                 );
             }
+        }
+    }
+
+    /// Whether `w` may be a word of a street name: written as a name (any case in a caseless
+    /// note), or an ordinal ("5th").
+    fn street_word(&self, w: &Token<'_>) -> bool {
+        match w.shape {
+            Shape::Capitalized | Shape::AllCaps | Shape::MixedCase => true,
+            Shape::Lower => self.caseless,
+            Shape::Alphanumeric => ordinal(w.text),
+            _ => false,
         }
     }
 
