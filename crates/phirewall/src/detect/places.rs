@@ -1320,20 +1320,29 @@ impl<'a, 't> Places<'a, 't> {
         let mut best = self.entry(i).filter(|e| e.is(Class::Facility)).map(|_| i);
         let mut j = i;
         while j < i + 4 && self.same_line(i, j + 1) && self.is_word(j + 1) {
-            // Most facility words stand alone ("hospital.", "rest and"): a phrase goes on only
-            // with one of a few second words, tested before walking the dictionary.
-            if j == i && !FACILITY_SECOND_WORDS.has(self.text(i + 1)) {
-                break;
-            }
-            let upto = self.phrase(i, j);
-            if !dict.continues(upto) {
-                break;
-            }
+            let longer = if j == i {
+                // Most facility words stand alone ("hospital.", "rest and"): a phrase goes on
+                // only with one of a few second words, tested before the dictionary.
+                if !FACILITY_SECOND_WORDS.has(self.text(i + 1)) {
+                    break;
+                }
+                // When the two words are an entry ("medical center") the first one continues:
+                // the walk of the dictionary that tells (`continues`, the costlier question) is
+                // needed only when they are not. Neither word has an apostrophe, so the entry
+                // is the phrase itself and not its form without one (see `Dict::lookup`).
+                let two = dict.lookup(self.phrase(i, i + 1));
+                if two.is_none() && !dict.continues(self.phrase(i, i)) {
+                    break;
+                }
+                two
+            } else {
+                if !dict.continues(self.phrase(i, j)) {
+                    break;
+                }
+                dict.lookup(self.phrase(i, j + 1))
+            };
             j += 1;
-            if dict
-                .lookup(self.phrase(i, j))
-                .is_some_and(|e| e.is(Class::Facility))
-            {
+            if longer.is_some_and(|e| e.is(Class::Facility)) {
                 best = Some(j);
             }
         }
