@@ -70,16 +70,55 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     // `Places::word_rules` and `Places::comma_or_zip_rules` (kept out of line so that the loop
     // stays small).
     for (i, t) in toks.iter().enumerate() {
-        if let Some((at, bit)) = filter_key(t.text) {
-            if RULE_WORDS.get(at).is_some_and(|b| b & bit != 0) {
-                p.word_rules(i, t, (at, bit), &mut scan, out);
-            }
+        if let Some(key) = rule_key(t.text) {
+            p.word_rules(i, t, key, &mut scan, out);
         } else if t.text == "," || (t.shape == Shape::Digits && t.text.len() == 5) {
             p.comma_or_zip_rules(i, t, &scan, out);
         }
     }
     p.repeat(first, out);
 }
+
+/// The [`filter_key`] of `word` if the word passes [`RULE_WORDS`]: the one test of the pass
+/// over the tokens, so it takes the table in the form that needs the fewest steps
+/// ([`RULE_STARTS`]).
+#[inline]
+fn rule_key(word: &str) -> Option<(usize, u32)> {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    let a = usize::from(LETTER[usize::from(*bytes.first()?)]);
+    if a >= 26 {
+        return None;
+    }
+    // `n >= 1` here; a last byte that is no letter gives 26, a bit no row has.
+    let z = usize::from(LETTER[usize::from(*bytes.get(n - 1)?)]);
+    let row = RULE_STARTS.get(a * 64 + n.min(63)).copied().unwrap_or(0);
+    (row & (1 << z) != 0).then(|| (a * 26 + z, 1 << n))
+}
+
+/// [`RULE_WORDS`] indexed by first letter and length (64 lengths a letter, so that the
+/// lengths of 32 and more, which no rule word has, fall on empty rows), with a bit per last
+/// letter.
+const RULE_STARTS: [u32; 26 * 64] = {
+    let mut table = [0u32; 26 * 64];
+    let mut a = 0;
+    while a < 26 {
+        let mut z = 0;
+        while z < 26 {
+            let lengths = RULE_WORDS[a * 26 + z];
+            let mut n = 0;
+            while n < 32 {
+                if lengths & (1 << n) != 0 {
+                    table[a * 64 + n] |= 1 << z;
+                }
+                n += 1;
+            }
+            z += 1;
+        }
+        a += 1;
+    }
+    table
+};
 
 /// Where the pass over the tokens is.
 struct Scan {
@@ -2814,6 +2853,50 @@ mod tests {
         }
         assert!(!may_be_in(&TRIGGERS, ""));
         assert!(!may_be_in(&TRIGGERS, "3rd"));
+    }
+
+    #[test]
+    fn rule_key_is_the_rule_words_filter() {
+        let mut words: Vec<String> = [
+            "",
+            ",",
+            "5",
+            "02114",
+            "x4123",
+            "3rd",
+            "with",
+            "WITH",
+            "Hospital",
+            "to",
+            "TO",
+            "St",
+            "vh",
+            "UMMC",
+            "l&d",
+            "o'neil",
+            "a",
+            "z",
+            "abcdefghijklmnopqrstuvwxyzabcdefgh",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        for list in [
+            FACILITY_HEADS.words,
+            PREPOSITIONS.words,
+            CORE_SUFFIXES.words,
+            UNITS.words,
+        ] {
+            for w in list {
+                words.push(w.to_string());
+                words.push(w.to_ascii_uppercase());
+                words.push(format!("{w}x"));
+            }
+        }
+        for w in &words {
+            let filtered = filter_key(w).filter(|&(at, bit)| RULE_WORDS[at] & bit != 0);
+            assert_eq!(rule_key(w), filtered, "{w}");
+        }
     }
 
     /// The hash table of every set finds each of its words, in any case, and nothing else:
