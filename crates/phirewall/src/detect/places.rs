@@ -41,6 +41,8 @@
 //! (cue verbs, facility heads, prepositions, street suffixes; see [`WordSet`]); the dictionary
 //! is asked only about candidates those let through, so most tokens cost a few bit tests.
 
+use std::cell::Cell;
+
 use super::geo;
 use super::words::Words;
 use crate::dict::{Class, Entry};
@@ -270,7 +272,15 @@ struct Places<'a, 't> {
     words: &'a Words<'t>,
     toks: &'a [Token<'t>],
     caseless: bool,
+    /// The last dictionary answers by token index, direct-mapped: the rules ask about the same
+    /// words (the name after a cue, then the name before a facility word, then the name's
+    /// repeats), and a lookup costs a few hundred instructions.
+    entries: [Cell<(usize, Option<Entry>)>; ENTRY_SLOTS],
 }
+
+/// The size of [`Places::entries`]: rules look at most a few tokens around the word they
+/// start from.
+const ENTRY_SLOTS: usize = 32;
 
 /// A list of lowercase words with a filter in front: most words are dismissed by one bit test
 /// (see [`letter_length_filter`]) before any string comparison, and the words the filter lets
@@ -779,6 +789,7 @@ impl<'a, 't> Places<'a, 't> {
             words,
             toks: words.tokens(),
             caseless: words.caseless(),
+            entries: std::array::from_fn(|_| Cell::new((usize::MAX, None))),
         }
     }
 
@@ -889,8 +900,19 @@ impl<'a, 't> Places<'a, 't> {
         })
     }
 
+    /// What the dictionary knows about token `i`'s text (see [`Places::entries`]).
     fn entry(&self, i: usize) -> Option<Entry> {
-        self.words.entry(i)
+        let Some(slot) = self.entries.get(i % ENTRY_SLOTS) else {
+            return self.words.entry(i);
+        };
+        match slot.get() {
+            (at, entry) if at == i => entry,
+            _ => {
+                let entry = self.words.entry(i);
+                slot.set((i, entry));
+                entry
+            }
+        }
     }
 
     /// The text from token `a` through token `b` (inclusive), as written.
@@ -1261,8 +1283,12 @@ impl<'a, 't> Places<'a, 't> {
             {
                 continue;
             }
-            let phrase = self.phrase(start, end);
-            let Some(e) = self.words.dict().lookup(phrase) else {
+            let known = if start == end {
+                self.entry(start)
+            } else {
+                self.words.dict().lookup(self.phrase(start, end))
+            };
+            let Some(e) = known else {
                 if n == 1 && zip_after && self.name_word(start) == NameWord::Distinctive {
                     self.push(
                         out,
@@ -1881,7 +1907,11 @@ impl<'a, 't> Places<'a, 't> {
             return;
         }
         let phrase = self.phrase(a, b);
-        let entry = self.words.dict().lookup(phrase);
+        let entry = if a == b {
+            self.entry(a)
+        } else {
+            self.words.dict().lookup(phrase)
+        };
         if entry
             .is_some_and(|e| e.is(Class::State) || (e.is(Class::StateAbbr) && phrase.len() <= 5))
         {
