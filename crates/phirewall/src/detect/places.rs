@@ -1701,7 +1701,8 @@ impl<'a, 't> Places<'a, 't> {
         // is that of a name's first word (or of a single-word name with a one- or two-digit
         // floor glued on) and it starts with the same letter: two bit tests for almost every
         // token of the note.
-        let len_bit = |len: usize| 1u64 << len.min(63);
+        // Lengths of 64 and more share bits with shorter ones: that only costs a comparison.
+        let len_bit = |len: usize| 1u64 << (len % 64);
         // The first byte, case folded (`| 0x20`), to one of 32 bits; other bytes that share a
         // bit only cost a comparison.
         let first_bit =
