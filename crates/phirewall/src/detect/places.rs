@@ -1651,7 +1651,9 @@ impl<'a, 't> Places<'a, 't> {
     /// "Lakeview" of "seen at Lakeview cardiology" is too. A single-word name must not be an
     /// English word ("Harbor" once a facility stays a word elsewhere).
     fn repeat(&self, first: usize, out: &mut Vec<Finding>) {
-        let mut names: Vec<(usize, usize, Kind)> = Vec::new();
+        // At most 16 names, kept on the stack: most notes have none or one.
+        let mut found = [(0usize, 0usize, Kind::Location); 16];
+        let mut count = 0;
         for f in out.get(first..).unwrap_or(&[]) {
             let source = matches!(
                 f.detector,
@@ -1690,10 +1692,13 @@ impl<'a, 't> Places<'a, 't> {
                 y - x == n
                     && (0..=n).all(|d| self.text(x + d).eq_ignore_ascii_case(self.text(a + d)))
             };
-            if !names.iter().any(same) && names.len() < 16 {
-                names.push((a, a + n, f.kind));
+            let known = found.get(..count).unwrap_or(&[]).iter().any(same);
+            if let Some(slot) = found.get_mut(count).filter(|_| !known) {
+                *slot = (a, a + n, f.kind);
+                count += 1;
             }
         }
+        let names = found.get(..count).unwrap_or(&[]);
         if names.is_empty() {
             return;
         }
@@ -1709,7 +1714,7 @@ impl<'a, 't> Places<'a, 't> {
             |text: &str| 1u32 << text.as_bytes().first().map_or(0, |&b| (b | 0x20) & 31);
         let mut lengths = 0u64;
         let mut firsts = 0u32;
-        for &(a, b, _) in &names {
+        for &(a, b, _) in names {
             let len = self.text(a).len();
             lengths |= len_bit(len);
             if a == b && len >= 4 {
