@@ -2273,18 +2273,22 @@ impl<'a, 't> Places<'a, 't> {
             }
             let w = self.text(j);
             let w = w.strip_suffix("'s").unwrap_or(w);
-            if !may_be_in(&CUE_WORDS, w) {
+            // One filter key for the four word lists.
+            let Some((at, bit)) = filter_key(w) else {
+                return Cue::None;
+            };
+            if !CUE_WORDS.get(at).is_some_and(|b| b & bit != 0) {
                 return Cue::None;
             }
             if prep != Prep::Of {
-                if MOVE_CUES.has(w) {
+                if MOVE_CUES.has_keyed(w, at, bit) {
                     return Cue::Move;
                 }
-                if MOVE_CUES_WEAK.has(w) {
+                if MOVE_CUES_WEAK.has_keyed(w, at, bit) {
                     return Cue::MoveWeak;
                 }
             }
-            if HOME_CUES.has(w) {
+            if HOME_CUES.has_keyed(w, at, bit) {
                 // "moved to Springfield", but "arrive to start", "son to visit".
                 let to = prep == Prep::To;
                 if !to || is_any(w, &["moved", "moving", "relocated", "relocating", "move"]) {
@@ -2293,7 +2297,7 @@ impl<'a, 't> Places<'a, 't> {
                 return Cue::None;
             }
             // One filler word at most, and not punctuation.
-            if back == 1 && !FILLERS.has(w) {
+            if back == 1 && !FILLERS.has_keyed(w, at, bit) {
                 return Cue::None;
             }
         }
