@@ -74,7 +74,13 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     for (i, t) in toks.iter().enumerate() {
         if let Some(key) = rule_key(t.text) {
             p.word_rules(i, t, key, &mut scan, out);
-        } else if t.text == "," || (t.shape == Shape::Digits && t.text.len() == 5) {
+        } else if t.text == "," {
+            // Every comma rule reports the words before the comma, which must be written as a
+            // name: in a cased note that rules out most commas.
+            if i.checked_sub(1).is_some_and(|w| p.proper_case(w)) {
+                p.comma_or_zip_rules(i, t, &scan, out);
+            }
+        } else if t.shape == Shape::Digits && t.text.len() == 5 {
             p.comma_or_zip_rules(i, t, &scan, out);
         }
     }
