@@ -340,7 +340,7 @@ impl WordSet {
     }
 
     /// Whether `word` is in the set, ignoring ASCII case.
-    #[inline]
+    #[inline(always)]
     fn has(&self, word: &str) -> bool {
         match filter_key(word) {
             Some((at, bit)) => self.has_keyed(word, at, bit),
