@@ -852,7 +852,11 @@ impl<'a, 't> Places<'a, 't> {
                 }
             }
         }
-        if in_filter(&ABBR_ENDINGS) && abbr_shaped(t.text) {
+        // Initials are written all caps or all lowercase (see `hospital_abbr`).
+        if in_filter(&ABBR_ENDINGS)
+            && matches!(t.shape, Shape::AllCaps | Shape::Lower)
+            && abbr_shaped(t.text)
+        {
             self.hospital_abbr(i, out);
         }
         if !in_filter(&TRIGGERS) {
