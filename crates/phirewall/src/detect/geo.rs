@@ -215,11 +215,15 @@ pub(crate) fn starts_with_state_name(rest: &str) -> bool {
     if n >= 32 || !FIRST_WORDS.get(at).is_some_and(|bits| bits & (1 << n) != 0) {
         return false;
     }
+    // The first word of the name has the length of `rest`'s first word: one byte test
+    // dismisses the other states before their names are compared.
     STATES.iter().any(|s| {
-        rest.get(..s.name.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(s.name))
-            && !rest
-                .as_bytes()
+        let name = s.name.as_bytes();
+        name.get(n).map_or(true, |&b| b == b' ')
+            && rest
+                .get(..s.name.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(s.name))
+            && !bytes
                 .get(s.name.len())
                 .is_some_and(u8::is_ascii_alphanumeric)
     })
@@ -449,6 +453,32 @@ fn is_name_word(w: &str) -> bool {
 mod tests {
     use super::*;
     use crate::detect::Scanner;
+
+    #[test]
+    fn state_names_at_the_start() {
+        for rest in [
+            "Massachusetts, 02114",
+            "NEW YORK 10021",
+            "north dakota",
+            "West Virginia.",
+            "Northern Mariana Islands",
+            "Guam",
+        ] {
+            assert!(starts_with_state_name(rest), "{rest}");
+        }
+        for rest in [
+            "New Yorker",
+            "Newark",
+            "New",
+            "Washingtonville",
+            "Virgin",
+            "Maine2",
+            "Iowan",
+            "",
+        ] {
+            assert!(!starts_with_state_name(rest), "{rest}");
+        }
+    }
 
     /// The ZIP findings in `text`, as strings (other kinds are other families' business).
     fn zips(text: &str) -> Vec<String> {

@@ -41,6 +41,8 @@
 //! (cue verbs, facility heads, prepositions, street suffixes; see [`WordSet`]); the dictionary
 //! is asked only about candidates those let through, so most tokens cost a few bit tests.
 
+use std::cell::Cell;
+
 use super::geo;
 use super::words::Words;
 use crate::dict::{Class, Entry};
@@ -61,75 +63,91 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let first = out.len();
     let p = Places::new(words);
     let toks = words.tokens();
-    // Facility chains already handled ("Hospital Medical Center") are skipped.
-    let mut skip_until = 0;
-    // The last house number an address was tried from, so that two suffixes after it
-    // ("Harbor View Drive") try it once.
-    let mut street_tried = usize::MAX;
+    let mut scan = Scan {
+        skip_until: 0,
+        street_tried: usize::MAX,
+    };
+    // This loop runs for every token of every note, and nine words in ten start no rule: it
+    // only sorts tokens, with one table test for words, and leaves the rules to
+    // `Places::word_rules` and `Places::comma_or_zip_rules` (kept out of line so that the loop
+    // stays small).
     for (i, t) in toks.iter().enumerate() {
-        if i < skip_until {
-            continue;
-        }
-        // One table lookup decides for most tokens: words that may start a rule (a facility
-        // word, a county word, a preposition) or end a street address (a suffix).
-        let Some((at, bit)) = filter_key(t.text) else {
-            // Punctuation and numbers: ", MA", ", Massachusetts", "MA 02114".
-            if t.text == "," {
-                p.city_state_name(i, out);
-                if toks.get(i + 1).is_some_and(|n| n.text.len() == 2) {
-                    p.city_state(i + 1, out);
-                }
-            } else if t.shape == Shape::Digits && t.text.len() == 5 && i > 1 {
-                let before_comma = toks.get(i - 2).is_some_and(|c| c.text == ",");
-                if toks.get(i - 1).is_some_and(|s| s.text.len() == 2) && !before_comma {
-                    p.city_state(i - 1, out);
-                }
+        if let Some(key) = rule_key(t.text) {
+            p.word_rules(i, t, key, &mut scan, out);
+        } else if t.text == "," {
+            // Every comma rule reports the words before the comma, which must be written as a
+            // name: in a cased note that rules out most commas.
+            if i.checked_sub(1).is_some_and(|w| p.proper_case(w)) {
+                p.comma_or_zip_rules(i, t, &scan, out);
             }
-            continue;
-        };
-        let trigger = TRIGGERS.get(at).is_some_and(|b| b & bit != 0);
-        let suffix = SUFFIXES.get(at).is_some_and(|b| b & bit != 0);
-        if suffix {
-            // An address ends here: try the numbers up to six tokens back as its house number
-            // (or ordinal), each once.
-            for k in i.saturating_sub(6)..i {
-                let numeric = toks.get(k).is_some_and(|n| {
-                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line
-                });
-                if numeric && (street_tried == usize::MAX || k > street_tried) {
-                    street_tried = k;
-                    let before = out.len();
-                    p.street_address(k, out);
-                    if out.len() > before {
-                        break;
-                    }
-                }
-            }
-        }
-        if ABBR_ENDINGS.get(at).is_some_and(|b| b & bit != 0) && abbr_shaped(t.text) {
-            p.hospital_abbr(i, out);
-        }
-        if !trigger {
-            continue;
-        }
-        if FACILITY_HEADS.has(t.text) {
-            if let Some(end) = p.facility_chain(i) {
-                p.facility(i, end, out);
-                skip_until = end;
-            }
-        }
-        if COUNTY_WORDS.has(t.text) {
-            p.county(i, out);
-        }
-        if PREPOSITIONS.has(t.text) {
-            p.after_cue(i, out);
-        }
-        if PLAN_WORDS.has(t.text) {
-            p.building_in_plan(i, out);
+        } else if t.shape == Shape::Digits && t.text.len() == 5 {
+            p.comma_or_zip_rules(i, t, &scan, out);
         }
     }
     p.repeat(first, out);
 }
+
+/// The [`filter_key`] of `word` if the word passes [`RULE_WORDS`]: the one test of the pass
+/// over the tokens, so it takes the table in the form that needs the fewest steps
+/// ([`RULE_STARTS`]).
+#[inline]
+fn rule_key(word: &str) -> Option<(usize, u32)> {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    let a = usize::from(LETTER[usize::from(*bytes.first()?)]);
+    if a >= 26 {
+        return None;
+    }
+    // `n >= 1` here; a last byte that is no letter gives 26, a bit no row has.
+    let z = usize::from(LETTER[usize::from(*bytes.get(n - 1)?)]);
+    let row = RULE_STARTS.get(a * 64 + n.min(63)).copied().unwrap_or(0);
+    (row & (1 << z) != 0).then(|| (a * 26 + z, 1 << n))
+}
+
+/// [`RULE_WORDS`] indexed by first letter and length (64 lengths a letter, so that the
+/// lengths of 32 and more, which no rule word has, fall on empty rows), with a bit per last
+/// letter.
+const RULE_STARTS: [u32; 26 * 64] = {
+    let mut table = [0u32; 26 * 64];
+    let mut a = 0;
+    while a < 26 {
+        let mut z = 0;
+        while z < 26 {
+            let lengths = RULE_WORDS[a * 26 + z];
+            let mut n = 0;
+            while n < 32 {
+                if lengths & (1 << n) != 0 {
+                    table[a * 64 + n] |= 1 << z;
+                }
+                n += 1;
+            }
+            z += 1;
+        }
+        a += 1;
+    }
+    table
+};
+
+/// Where the pass over the tokens is.
+struct Scan {
+    /// Facility chains already handled ("Hospital Medical Center") are skipped up to here.
+    skip_until: usize,
+    /// The last house number an address was tried from, so that two suffixes after it
+    /// ("Harbor View Drive") try it once.
+    street_tried: usize,
+}
+
+/// Every word that may start or end a rule: [`TRIGGERS`], [`SUFFIXES`] and [`ABBR_ENDINGS`] in
+/// one filter, so that the pass over the tokens dismisses most words with one test.
+const RULE_WORDS: [u32; 676] = {
+    let mut filter = [0u32; 676];
+    let mut at = 0;
+    while at < 676 {
+        filter[at] = TRIGGERS[at] | SUFFIXES[at] | ABBR_ENDINGS[at];
+        at += 1;
+    }
+    filter
+};
 
 /// (first letter, length) pairs of the words that start a rule, so that most tokens are
 /// dismissed with one bit test instead of ~45 string comparisons.
@@ -243,7 +261,8 @@ static LETTER: [u8; 256] = {
 fn filter_key(word: &str) -> Option<(usize, u32)> {
     let bytes = word.as_bytes();
     let n = bytes.len();
-    let (&first, &last) = bytes.first().zip(bytes.last())?;
+    let first = *bytes.first()?;
+    let last = *bytes.get(n - 1)?;
     let a = usize::from(LETTER[usize::from(first)]);
     let z = usize::from(LETTER[usize::from(last)]);
     ((a < 26) & (z < 26) & (n < 32)).then(|| (a * 26 + z, 1 << n))
@@ -259,36 +278,106 @@ struct Places<'a, 't> {
     words: &'a Words<'t>,
     toks: &'a [Token<'t>],
     caseless: bool,
+    /// The last dictionary answers by token index, direct-mapped: the rules ask about the same
+    /// words (the name after a cue, then the name before a facility word, then the name's
+    /// repeats), and a lookup costs a few hundred instructions.
+    entries: [Cell<(usize, Option<Entry>)>; ENTRY_SLOTS],
 }
 
+/// The size of [`Places::entries`]: rules look at most a few tokens around the word they
+/// start from.
+const ENTRY_SLOTS: usize = 32;
+
 /// A list of lowercase words with a filter in front: most words are dismissed by one bit test
-/// (see [`letter_length_filter`]) before any string comparison.
+/// (see [`letter_length_filter`]) before any string comparison, and the words the filter lets
+/// through are found with one hash probe rather than a comparison with every word of the list.
 struct WordSet {
     words: &'static [&'static str],
     filter: [u32; 676],
+    /// An open-addressing table over [`fold_hash`]: index + 1 into `words`, 0 for an empty
+    /// slot. Sets hold at most half as many words as there are slots, so probes stay short.
+    slots: [u8; SLOTS],
+}
+
+/// The size of a [`WordSet`]'s hash table.
+const SLOTS: usize = 256;
+
+/// An FNV-1a hash of `bytes` that ignores ASCII case (`| 0x20` lowercases letters; the few
+/// punctuation bytes it merges only make a collision, which the comparison after the probe
+/// settles), reduced to a slot of a [`WordSet`].
+#[inline]
+const fn fold_hash(bytes: &[u8]) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h ^ (bytes[i] | 0x20) as u32).wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    (h >> 24) as usize % SLOTS
 }
 
 impl WordSet {
     const fn new(words: &'static [&'static str]) -> WordSet {
+        assert!(
+            words.len() <= SLOTS / 2,
+            "a WordSet holds at most 128 words"
+        );
+        let mut slots = [0u8; SLOTS];
+        let mut w = 0;
+        while w < words.len() {
+            let mut slot = fold_hash(words[w].as_bytes());
+            while slots[slot] != 0 {
+                slot = (slot + 1) % SLOTS;
+            }
+            slots[slot] = (w + 1) as u8;
+            w += 1;
+        }
         WordSet {
             words,
             filter: letter_length_filter(&[words]),
+            slots,
         }
     }
 
-    /// Whether `word` is in the set, ignoring ASCII case. Words that do not start and end
-    /// with a letter ("l&d", "d/c'd") are compared without the filter.
-    #[inline]
+    /// Whether `word` is in the set, ignoring ASCII case.
+    #[inline(always)]
     fn has(&self, word: &str) -> bool {
-        let plain = word
-            .as_bytes()
-            .first()
-            .zip(word.as_bytes().last())
-            .is_some_and(|(a, z)| a.is_ascii_alphabetic() && z.is_ascii_alphabetic());
-        if plain && !may_be_in(&self.filter, word) {
+        match filter_key(word) {
+            Some((at, bit)) => self.has_keyed(word, at, bit),
+            // Words that do not start and end with a letter ("l&d", "d/c'd") skip the filter.
+            None => self.probe(word),
+        }
+    }
+
+    /// [`WordSet::has`] for a word that starts and ends with a letter, whose [`filter_key`]
+    /// is already known. Always inlined: the filter test is a load and a bit test, and most
+    /// words stop there.
+    #[inline(always)]
+    fn has_keyed(&self, word: &str, at: usize, bit: u32) -> bool {
+        if !self.filter.get(at).is_some_and(|b| b & bit != 0) {
             return false;
         }
-        is_any(word, self.words)
+        // A word of one or two letters is its first and last letter: the filter said it all.
+        word.len() <= 2 || self.probe(word)
+    }
+
+    /// Whether `word` is in the set, by the hash table.
+    fn probe(&self, word: &str) -> bool {
+        let mut slot = fold_hash(word.as_bytes());
+        for _ in 0..SLOTS {
+            let Some(&k) = self.slots.get(slot).filter(|&&k| k != 0) else {
+                return false;
+            };
+            let listed = usize::from(k)
+                .checked_sub(1)
+                .and_then(|w| self.words.get(w))
+                .is_some_and(|w| w.eq_ignore_ascii_case(word));
+            if listed {
+                return true;
+            }
+            slot = (slot + 1) % SLOTS;
+        }
+        false
     }
 }
 
@@ -657,6 +746,36 @@ const LARGER_THAN_A_STATE: WordSet = WordSet::new(&[
     "vietnam",
 ]);
 
+/// The preposition a cue rule starts from (one of [`PREPOSITIONS`]): matched once per rule
+/// rather than compared as text at each of its steps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prep {
+    To,
+    From,
+    At,
+    In,
+    Of,
+    Near,
+    On,
+}
+
+impl Prep {
+    fn of(word: &str) -> Option<Prep> {
+        const ALL: [(&str, Prep); 7] = [
+            ("to", Prep::To),
+            ("from", Prep::From),
+            ("at", Prep::At),
+            ("in", Prep::In),
+            ("of", Prep::Of),
+            ("near", Prep::Near),
+            ("on", Prep::On),
+        ];
+        ALL.iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(word))
+            .map(|&(_, prep)| prep)
+    }
+}
+
 /// Cue kinds for [`Places::after_cue`].
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cue {
@@ -677,6 +796,88 @@ impl<'a, 't> Places<'a, 't> {
             words,
             toks: words.tokens(),
             caseless: words.caseless(),
+            entries: std::array::from_fn(|_| Cell::new((usize::MAX, None))),
+        }
+    }
+
+    /// The rules after a comma (", MA", ", Massachusetts") or before a five-digit number
+    /// ("MA 02114"): token `i` is one of them.
+    #[inline(never)]
+    fn comma_or_zip_rules(&self, i: usize, t: &Token<'t>, scan: &Scan, out: &mut Vec<Finding>) {
+        if i < scan.skip_until {
+            return;
+        }
+        if t.text == "," {
+            self.city_state_name(i, out);
+            if self.tok(i + 1).is_some_and(|n| n.text.len() == 2) {
+                self.city_state(i + 1, out);
+            }
+        } else if i > 1 {
+            let before_comma = self.text(i - 2) == ",";
+            if self.tok(i - 1).is_some_and(|s| s.text.len() == 2) && !before_comma {
+                self.city_state(i - 1, out);
+            }
+        }
+    }
+
+    /// The rules a word may start or end, given its [`filter_key`]: token `i` passed
+    /// [`RULE_WORDS`]. Tokens of a facility chain already handled are skipped.
+    #[inline(never)]
+    fn word_rules(
+        &self,
+        i: usize,
+        t: &Token<'t>,
+        (at, bit): (usize, u32),
+        scan: &mut Scan,
+        out: &mut Vec<Finding>,
+    ) {
+        if i < scan.skip_until {
+            return;
+        }
+        let in_filter = |filter: &[u32; 676]| filter.get(at).is_some_and(|b| b & bit != 0);
+        if in_filter(&SUFFIXES) {
+            // An address ends here: try the numbers up to six tokens back as its house number
+            // (or ordinal), each once.
+            for k in i.saturating_sub(6)..i {
+                let numeric = self.toks.get(k).is_some_and(|n| {
+                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line
+                });
+                if numeric && (scan.street_tried == usize::MAX || k > scan.street_tried) {
+                    scan.street_tried = k;
+                    let before = out.len();
+                    self.street_address(k, out);
+                    if out.len() > before {
+                        break;
+                    }
+                }
+            }
+        }
+        // Initials are written all caps or all lowercase (see `hospital_abbr`).
+        if in_filter(&ABBR_ENDINGS)
+            && matches!(t.shape, Shape::AllCaps | Shape::Lower)
+            && abbr_shaped(t.text)
+        {
+            self.hospital_abbr(i, out);
+        }
+        if !in_filter(&TRIGGERS) {
+            return;
+        }
+        if FACILITY_HEADS.has_keyed(t.text, at, bit) {
+            if let Some(end) = self.facility_chain(i) {
+                self.facility(i, end, out);
+                scan.skip_until = end;
+            }
+        }
+        if COUNTY_WORDS.has_keyed(t.text, at, bit) {
+            self.county(i, out);
+        }
+        if in_filter(&PREPOSITIONS.filter) {
+            if let Some(prep) = Prep::of(t.text) {
+                self.after_cue(i, prep, out);
+            }
+        }
+        if PLAN_WORDS.has_keyed(t.text, at, bit) {
+            self.building_in_plan(i, out);
         }
     }
 
@@ -710,8 +911,19 @@ impl<'a, 't> Places<'a, 't> {
         })
     }
 
+    /// What the dictionary knows about token `i`'s text (see [`Places::entries`]).
     fn entry(&self, i: usize) -> Option<Entry> {
-        self.words.entry(i)
+        let Some(slot) = self.entries.get(i % ENTRY_SLOTS) else {
+            return self.words.entry(i);
+        };
+        match slot.get() {
+            (at, entry) if at == i => entry,
+            _ => {
+                let entry = self.words.entry(i);
+                slot.set((i, entry));
+                entry
+            }
+        }
     }
 
     /// The text from token `a` through token `b` (inclusive), as written.
@@ -816,8 +1028,15 @@ impl<'a, 't> Places<'a, 't> {
         if !house_number(t.text) || (lettered && (self.caseless || !next_capitalized)) {
             return;
         }
-        // Most numbers in a note are doses and vitals: first make sure a word that may be a
-        // street suffix comes two to six tokens later, with one bit test per token.
+        // Most numbers in a note are doses and vitals ("2 mg", "5 days"): the word after a
+        // house number must be a street name's (or a direction, written as a name), and a word
+        // that may be a street suffix must come two to six tokens later, with one bit test per
+        // token.
+        let named_next =
+            self.same_line(i, i + 1) && self.tok(i + 1).is_some_and(|w| self.street_word(w));
+        if !named_next {
+            return;
+        }
         let suffix_ahead =
             (i + 2..=i + 6).any(|j| self.same_line(i, j) && may_be_in(&SUFFIXES, self.text(j)));
         if !suffix_ahead {
@@ -861,13 +1080,7 @@ impl<'a, 't> Places<'a, 't> {
                     return;
                 }
             }
-            let name_like = match w.shape {
-                Shape::Capitalized | Shape::AllCaps | Shape::MixedCase => true,
-                Shape::Lower => self.caseless,
-                Shape::Alphanumeric => ordinal(w.text),
-                _ => false,
-            };
-            if !name_like || NOT_STREET_NAME.has(w.text) {
+            if !self.street_word(w) || NOT_STREET_NAME.has(w.text) {
                 return;
             }
             if w.text.eq_ignore_ascii_case("x") {
@@ -888,6 +1101,17 @@ impl<'a, 't> Places<'a, 't> {
                     "place.street",
                 );
             }
+        }
+    }
+
+    /// Whether `w` may be a word of a street name: written as a name (any case in a caseless
+    /// note), or an ordinal ("5th").
+    fn street_word(&self, w: &Token<'_>) -> bool {
+        match w.shape {
+            Shape::Capitalized | Shape::AllCaps | Shape::MixedCase => true,
+            Shape::Lower => self.caseless,
+            Shape::Alphanumeric => ordinal(w.text),
+            _ => false,
         }
     }
 
@@ -1037,19 +1261,19 @@ impl<'a, 't> Places<'a, 't> {
     /// CITY: a city before ", State": "Boston, Massachusetts", "RENO, NEVADA". Token `i` is the
     /// comma; the state is matched against the table in `geo.rs`.
     fn city_state_name(&self, i: usize, out: &mut Vec<Finding>) {
+        // Commas are frequent: the words on both sides are tested before the state table.
+        let Some(end) = i.checked_sub(1) else { return };
+        if !self.same_line(end, i) || !self.proper_case(end) {
+            return;
+        }
         let Some(after) = self.tok(i + 1) else { return };
         if !matches!(after.shape, Shape::Capitalized | Shape::AllCaps) || !self.same_line(i, i + 1)
         {
             return;
         }
         let rest = self.words.text().get(after.span.start..).unwrap_or("");
-        if !geo::starts_with_state_name(rest) {
-            return;
-        }
-        if let Some(end) = i.checked_sub(1) {
-            if self.same_line(end, i) {
-                self.city_before(end, false, false, out);
-            }
+        if geo::starts_with_state_name(rest) {
+            self.city_before(end, false, false, out);
         }
     }
 
@@ -1070,8 +1294,12 @@ impl<'a, 't> Places<'a, 't> {
             {
                 continue;
             }
-            let phrase = self.phrase(start, end);
-            let Some(e) = self.words.dict().lookup(phrase) else {
+            let known = if start == end {
+                self.entry(start)
+            } else {
+                self.words.dict().lookup(self.phrase(start, end))
+            };
+            let Some(e) = known else {
                 if n == 1 && zip_after && self.name_word(start) == NameWord::Distinctive {
                     self.push(
                         out,
@@ -1168,20 +1396,29 @@ impl<'a, 't> Places<'a, 't> {
         let mut best = self.entry(i).filter(|e| e.is(Class::Facility)).map(|_| i);
         let mut j = i;
         while j < i + 4 && self.same_line(i, j + 1) && self.is_word(j + 1) {
-            // Most facility words stand alone ("hospital.", "rest and"): a phrase goes on only
-            // with one of a few second words, tested before walking the dictionary.
-            if j == i && !FACILITY_SECOND_WORDS.has(self.text(i + 1)) {
-                break;
-            }
-            let upto = self.phrase(i, j);
-            if !dict.continues(upto) {
-                break;
-            }
+            let longer = if j == i {
+                // Most facility words stand alone ("hospital.", "rest and"): a phrase goes on
+                // only with one of a few second words, tested before the dictionary.
+                if !FACILITY_SECOND_WORDS.has(self.text(i + 1)) {
+                    break;
+                }
+                // When the two words are an entry ("medical center") the first one continues:
+                // the walk of the dictionary that tells (`continues`, the costlier question) is
+                // needed only when they are not. Neither word has an apostrophe, so the entry
+                // is the phrase itself and not its form without one (see `Dict::lookup`).
+                let two = dict.lookup(self.phrase(i, i + 1));
+                if two.is_none() && !dict.continues(self.phrase(i, i)) {
+                    break;
+                }
+                two
+            } else {
+                if !dict.continues(self.phrase(i, j)) {
+                    break;
+                }
+                dict.lookup(self.phrase(i, j + 1))
+            };
             j += 1;
-            if dict
-                .lookup(self.phrase(i, j))
-                .is_some_and(|e| e.is(Class::Facility))
-            {
+            if longer.is_some_and(|e| e.is(Class::Facility)) {
                 best = Some(j);
             }
         }
@@ -1425,7 +1662,9 @@ impl<'a, 't> Places<'a, 't> {
     /// "Lakeview" of "seen at Lakeview cardiology" is too. A single-word name must not be an
     /// English word ("Harbor" once a facility stays a word elsewhere).
     fn repeat(&self, first: usize, out: &mut Vec<Finding>) {
-        let mut names: Vec<(usize, usize, Kind)> = Vec::new();
+        // At most 16 names, kept on the stack: most notes have none or one.
+        let mut found = [(0usize, 0usize, Kind::Location); 16];
+        let mut count = 0;
         for f in out.get(first..).unwrap_or(&[]) {
             let source = matches!(
                 f.detector,
@@ -1464,32 +1703,52 @@ impl<'a, 't> Places<'a, 't> {
                 y - x == n
                     && (0..=n).all(|d| self.text(x + d).eq_ignore_ascii_case(self.text(a + d)))
             };
-            if !names.iter().any(same) && names.len() < 16 {
-                names.push((a, a + n, f.kind));
+            let known = found.get(..count).unwrap_or(&[]).iter().any(same);
+            if let Some(slot) = found.get_mut(count).filter(|_| !known) {
+                *slot = (a, a + n, f.kind);
+                count += 1;
             }
         }
+        let names = found.get(..count).unwrap_or(&[]);
         if names.is_empty() {
             return;
         }
         // One pass over the tokens for all names. A token is compared only when its length
         // is that of a name's first word (or of a single-word name with a one- or two-digit
-        // floor glued on): one bit test for almost every token of the note.
-        let len_bit = |len: usize| 1u64 << len.min(63);
+        // floor glued on) and it starts with the same letter: two bit tests for almost every
+        // token of the note.
+        // Lengths of 64 and more share bits with shorter ones: that only costs a comparison.
+        let len_bit = |len: usize| 1u64 << (len % 64);
+        // The first byte, case folded (`| 0x20`), to one of 32 bits; other bytes that share a
+        // bit only cost a comparison.
+        let first_bit =
+            |text: &str| 1u32 << text.as_bytes().first().map_or(0, |&b| (b | 0x20) & 31);
         let mut lengths = 0u64;
-        for &(a, b, _) in &names {
+        let mut firsts = 0u32;
+        for &(a, b, _) in names {
             let len = self.text(a).len();
             lengths |= len_bit(len);
             if a == b && len >= 4 {
                 lengths |= len_bit(len + 1) | len_bit(len + 2);
             }
+            firsts |= first_bit(self.text(a));
         }
         // Per name, the first token a new repeat may start at (repeats of one name do not
         // overlap).
         let mut next = [0usize; 16];
-        for (i, t) in self.toks.iter().enumerate() {
-            if lengths & len_bit(t.text.len()) == 0 {
-                continue;
-            }
+        let candidate =
+            |t: &Token<'_>| lengths & len_bit(t.text.len()) != 0 && firsts & first_bit(t.text) != 0;
+        // The search for the next candidate is a loop of its own, small enough to keep its
+        // values in registers.
+        let mut from = 0;
+        while let Some(skipped) = self
+            .toks
+            .get(from..)
+            .and_then(|rest| rest.iter().position(candidate))
+        {
+            let i = from + skipped;
+            from = i + 1;
+            let Some(t) = self.toks.get(i) else { break };
             for (&(a, b, kind), next) in names.iter().zip(next.iter_mut()) {
                 let n = b - a;
                 if i < *next || i == a {
@@ -1512,10 +1771,10 @@ impl<'a, 't> Places<'a, 't> {
     /// LOCATION or CITY after a cue: "transferred to X", "admitted from X", "sent to X", "works
     /// at X", "lives in X", "moved to X", "daughter from X", "vacation in X".
     ///
-    /// Token `i` is the preposition; the cue word is right before it (or one filler word
-    /// before, as in "transferred back to", "lives nearby in"). After the preposition an
-    /// optional "the", then one to four name words (see [`Places::name_word`]; in a cased note
-    /// capitalized), at least one of them distinctive.
+    /// Token `i` is the preposition (`prep` says which); the cue word is right before it (or
+    /// one filler word before, as in "transferred back to", "lives nearby in"). After the
+    /// preposition an optional "the", then one to four name words (see [`Places::name_word`];
+    /// in a cased note capitalized), at least one of them distinctive.
     ///
     /// - After a home cue ("lives in", "moved to", "son from"): a city or county the dictionary
     ///   knows is reported as CITY or COUNTY; an unknown proper-case word as LOCATION (a town
@@ -1533,24 +1792,37 @@ impl<'a, 't> Places<'a, 't> {
     /// - After any of them, an unknown proper-case word followed by a small number names a
     ///   building with its floor or wing ("to Lakeview 2", "on Pavilion 5"): LOCATION.
     /// - Names followed by a facility word are left to [`Places::facility`].
-    fn after_cue(&self, i: usize, out: &mut Vec<Finding>) {
-        let prep = self.text(i);
-        // "on" starts only a building with its floor ("on Lakeview 5"): "arrived on Neo",
-        // "home on Thursday" are no places.
-        let cue = if prep.eq_ignore_ascii_case("on") {
-            Cue::None
-        } else {
-            self.cue_before(i)
-        };
-        if cue == Cue::Home && prep.eq_ignore_ascii_case("at") {
-            // "lives at" is followed by an address or a facility, which other rules find.
-            return;
-        }
+    fn after_cue(&self, i: usize, prep: Prep, out: &mut Vec<Finding>) {
         let mut a = i + 1;
-        if is_any(self.text(a), &["the"]) {
+        if self.text(a).eq_ignore_ascii_case("the") {
             a += 1;
         }
         if !self.same_line(i, a) {
+            return;
+        }
+        // Prepositions are among the most frequent words of a note, and what follows one
+        // rules most of them out before the cue word is looked up: a place starts with a word
+        // (after a move cue also a building glued to its floor, "LAKEVIEW7"), and in a cased
+        // note a lowercase word is a name only after a move or home cue and with four letters
+        // or more (see `name_word_loose`): "to the floor", "in bed", "of 5 mg".
+        let Some(first) = self.tok(a) else { return };
+        let glued = first.shape == Shape::Alphanumeric;
+        let lowercase = first.shape == Shape::Lower && !self.caseless;
+        if !(is_word_shape(first.shape) || glued) || (lowercase && first.text.len() < 4) {
+            return;
+        }
+        // "on" starts only a building with its floor ("on Lakeview 5"): "arrived on Neo",
+        // "home on Thursday" are no places.
+        let cue = if prep == Prep::On {
+            Cue::None
+        } else {
+            self.cue_before(i, prep)
+        };
+        if cue == Cue::Home && prep == Prep::At {
+            // "lives at" is followed by an address or a facility, which other rules find.
+            return;
+        }
+        if (glued && cue != Cue::Move) || (lowercase && !matches!(cue, Cue::Move | Cue::Home)) {
             return;
         }
         if cue == Cue::Home && self.text(a) == "DC" {
@@ -1558,13 +1830,13 @@ impl<'a, 't> Places<'a, 't> {
             self.push(out, Kind::City, a, a, SCORE_CUE, "place.cue_home");
             return;
         }
-        if cue != Cue::Home && is_any(prep, &["to", "from", "at", "in"]) {
+        if cue != Cue::Home && matches!(prep, Prep::To | Prep::From | Prep::At | Prep::In) {
             if let Some(b) = self.hospital_name_at(a) {
                 self.push(out, Kind::Location, a, b, SCORE_CUE, "place.hospital_name");
                 return;
             }
         }
-        if a > i + 1 && is_any(prep, &["from", "on", "in", "to", "at"]) {
+        if a > i + 1 && matches!(prep, Prep::From | Prep::On | Prep::In | Prep::To | Prep::At) {
             if let Some(b) = self.region_at(a) {
                 self.push(out, Kind::Location, a, b, SCORE_CUE, "place.region");
                 return;
@@ -1580,7 +1852,7 @@ impl<'a, 't> Places<'a, 't> {
             let floor_next = self
                 .tok(a + 1)
                 .is_some_and(|n| n.shape == Shape::Digits && n.text.len() <= 2);
-            let bare_city = is_any(prep, &["from", "in", "of"])
+            let bare_city = matches!(prep, Prep::From | Prep::In | Prep::Of)
                 && self.proper_case(a)
                 && self.text(a).len() >= 3;
             if !floor_next && !bare_city {
@@ -1652,7 +1924,11 @@ impl<'a, 't> Places<'a, 't> {
             return;
         }
         let phrase = self.phrase(a, b);
-        let entry = self.words.dict().lookup(phrase);
+        let entry = if a == b {
+            self.entry(a)
+        } else {
+            self.words.dict().lookup(phrase)
+        };
         if entry
             .is_some_and(|e| e.is(Class::State) || (e.is(Class::StateAbbr) && phrase.len() <= 5))
         {
@@ -1671,7 +1947,7 @@ impl<'a, 't> Places<'a, 't> {
         let building = a == b
             && entry.map_or(true, |e| e.classes & !PERSON == 0)
             && phrase.len() >= 4
-            && is_any(prep, &["to", "from", "on"])
+            && matches!(prep, Prep::To | Prep::From | Prep::On)
             && floor_number;
         if building && cue != Cue::Home {
             if !self.proper_case(a)
@@ -1683,7 +1959,7 @@ impl<'a, 't> Places<'a, 't> {
             self.push(out, Kind::Location, a, b, SCORE_CUE, "place.building");
             return;
         }
-        if prep.eq_ignore_ascii_case("on") {
+        if prep == Prep::On {
             return;
         }
         let short = a == b && phrase.len() <= 3;
@@ -1726,7 +2002,7 @@ impl<'a, 't> Places<'a, 't> {
                 self.push(out, kind, a, b, SCORE_CUE, "place.cue_home");
             }
             Cue::Move | Cue::MoveWeak => {
-                if is_any(prep, &["in", "of", "near"]) {
+                if matches!(prep, Prep::In | Prep::Of | Prep::Near) {
                     return;
                 }
                 if short
@@ -1744,14 +2020,10 @@ impl<'a, 't> Places<'a, 't> {
             }
             Cue::None => {
                 let Some(e) = entry else { return };
-                if !e.is(Class::City)
-                    || e.is(Class::EnglishWord)
-                    || short
-                    || prep.eq_ignore_ascii_case("to")
-                {
+                if !e.is(Class::City) || e.is(Class::EnglishWord) || short || prep == Prep::To {
                     return;
                 }
-                if prep.eq_ignore_ascii_case("of") {
+                if prep == Prep::Of {
                     // In a note written in one case, capitals still tell when both the
                     // name and the town have them ("daughter Doris of Ankeny").
                     let town_capitalized =
@@ -1769,7 +2041,7 @@ impl<'a, 't> Places<'a, 't> {
                         return;
                     }
                 }
-                if prep.eq_ignore_ascii_case("at") || prep.eq_ignore_ascii_case("on") {
+                if prep == Prep::At || prep == Prep::On {
                     return;
                 }
                 self.push(out, Kind::City, a, b, SCORE_BARE, "place.city_bare");
@@ -2002,8 +2274,7 @@ impl<'a, 't> Places<'a, 't> {
 
     /// The cue class of the word before the preposition at `i` (allowing one filler word:
     /// "transferred back to", "lives nearby in", "was sent over to").
-    fn cue_before(&self, i: usize) -> Cue {
-        let prep = self.text(i);
+    fn cue_before(&self, i: usize, prep: Prep) -> Cue {
         for back in 1..=2 {
             let Some(j) = i.checked_sub(back) else {
                 return Cue::None;
@@ -2013,27 +2284,31 @@ impl<'a, 't> Places<'a, 't> {
             }
             let w = self.text(j);
             let w = w.strip_suffix("'s").unwrap_or(w);
-            if !may_be_in(&CUE_WORDS, w) {
+            // One filter key for the four word lists.
+            let Some((at, bit)) = filter_key(w) else {
+                return Cue::None;
+            };
+            if !CUE_WORDS.get(at).is_some_and(|b| b & bit != 0) {
                 return Cue::None;
             }
-            if !prep.eq_ignore_ascii_case("of") {
-                if MOVE_CUES.has(w) {
+            if prep != Prep::Of {
+                if MOVE_CUES.has_keyed(w, at, bit) {
                     return Cue::Move;
                 }
-                if MOVE_CUES_WEAK.has(w) {
+                if MOVE_CUES_WEAK.has_keyed(w, at, bit) {
                     return Cue::MoveWeak;
                 }
             }
-            if HOME_CUES.has(w) {
+            if HOME_CUES.has_keyed(w, at, bit) {
                 // "moved to Springfield", but "arrive to start", "son to visit".
-                let to = prep.eq_ignore_ascii_case("to");
+                let to = prep == Prep::To;
                 if !to || is_any(w, &["moved", "moving", "relocated", "relocating", "move"]) {
                     return Cue::Home;
                 }
                 return Cue::None;
             }
             // One filler word at most, and not punctuation.
-            if back == 1 && !FILLERS.has(w) {
+            if back == 1 && !FILLERS.has_keyed(w, at, bit) {
                 return Cue::None;
             }
         }
@@ -2610,6 +2885,9 @@ mod tests {
             assert!(may_be_in(&SUFFIXES, w), "{w}");
         }
         assert!(!PREPOSITIONS.has("tox"));
+        for w in PREPOSITIONS.words {
+            assert!(Prep::of(w).is_some(), "{w}");
+        }
         for name in HOSPITAL_NAMES {
             assert!(HOSPITAL_NAME_FIRST_WORDS.has(name[0]), "{name:?}");
         }
@@ -2626,5 +2904,99 @@ mod tests {
         }
         assert!(!may_be_in(&TRIGGERS, ""));
         assert!(!may_be_in(&TRIGGERS, "3rd"));
+    }
+
+    #[test]
+    fn rule_key_is_the_rule_words_filter() {
+        let mut words: Vec<String> = [
+            "",
+            ",",
+            "5",
+            "02114",
+            "x4123",
+            "3rd",
+            "with",
+            "WITH",
+            "Hospital",
+            "to",
+            "TO",
+            "St",
+            "vh",
+            "UMMC",
+            "l&d",
+            "o'neil",
+            "a",
+            "z",
+            "abcdefghijklmnopqrstuvwxyzabcdefgh",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        for list in [
+            FACILITY_HEADS.words,
+            PREPOSITIONS.words,
+            CORE_SUFFIXES.words,
+            UNITS.words,
+        ] {
+            for w in list {
+                words.push(w.to_string());
+                words.push(w.to_ascii_uppercase());
+                words.push(format!("{w}x"));
+            }
+        }
+        for w in &words {
+            let filtered = filter_key(w).filter(|&(at, bit)| RULE_WORDS[at] & bit != 0);
+            assert_eq!(rule_key(w), filtered, "{w}");
+        }
+    }
+
+    /// The hash table of every set finds each of its words, in any case, and nothing else:
+    /// not the word with a letter more or less, nor with its last letter changed.
+    #[test]
+    fn word_sets_find_exactly_their_words() {
+        let sets = [
+            &STREET_SUFFIX_WORDS,
+            &MOVE_CUES,
+            &MOVE_CUES_WEAK,
+            &HOME_CUES,
+            &PREPOSITIONS,
+            &FACILITY_HEADS,
+            &FACILITY_SECOND_WORDS,
+            &WEAK_HEADS,
+            &CONNECTIVES,
+            &NEVER_NAME,
+            &WARDS,
+            &LARGER_THAN_A_STATE,
+            &ABBR_BEFORE,
+            &ABBR_AFTER,
+            &NOT_HOSPITAL_ABBRS,
+            &HOSPITAL_NAME_FIRST_WORDS,
+            &PLAN_FLOOR_FOLLOWERS,
+            &PLAN_WORDS,
+            &COUNTY_WORDS,
+            &FILLERS,
+            &FOLLOWERS,
+            &CORE_SUFFIXES,
+            &AMBIGUOUS_SUFFIXES,
+            &UNITS,
+            &NOT_STREET_NAME,
+            &DIRECTIONS,
+        ];
+        for set in sets {
+            for w in set.words {
+                assert!(set.has(w), "{w}");
+                assert!(set.has(&w.to_ascii_uppercase()), "{w}");
+                let mut others = vec![format!("{w}s"), format!("x{w}")];
+                if let Some(shorter) = w.get(..w.len() - 1).filter(|s| !s.is_empty()) {
+                    others.push(shorter.to_string());
+                    others.push(format!("{shorter}q"));
+                }
+                for other in others {
+                    let listed = set.words.iter().any(|l| l.eq_ignore_ascii_case(&other));
+                    assert_eq!(set.has(&other), listed, "{other}");
+                }
+            }
+            assert!(!set.has(""));
+        }
     }
 }
