@@ -17,7 +17,7 @@
 //! Lookups never allocate: the input is lowercased into a stack buffer of
 //! [`phirewall_dicts::MAX_TERM_LEN`] bytes, and a longer input cannot be an entry anyway.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -132,7 +132,14 @@ impl Entry {
 pub(crate) struct Dict {
     map: Map<&'static [u8]>,
     common: HashMap<u128, u64, BuildHasherDefault<FxHasher>>,
+    /// The (packed) first names of rank up to [`FREQUENT_FIRST_RANK`]: see
+    /// [`Dict::may_be_frequent_first`].
+    frequent_first: HashSet<u128, BuildHasherDefault<FxHasher>>,
 }
+
+/// First names up to this rank (SSA counts, 1 = most frequent) are "frequent" for
+/// [`Dict::may_be_frequent_first`]; the name detector's pair rule in caseless notes needs one.
+pub(crate) const FREQUENT_FIRST_RANK: u16 = 1_500;
 
 impl std::fmt::Debug for Dict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -165,9 +172,15 @@ impl Dict {
         }
         let map = Map::new(data::TERMS).map_err(|_| BROKEN)?;
         let mut common = HashMap::with_capacity_and_hasher(16_384, Default::default());
+        let mut frequent_first = HashSet::with_capacity_and_hasher(2_048, Default::default());
         let mut stream = map.stream().into_stream();
         while let Some((key, value)) = stream.next() {
             let entry = Entry::from_value(value);
+            if (1..=FREQUENT_FIRST_RANK).contains(&entry.first_rank) {
+                if let Some(packed) = pack(key) {
+                    frequent_first.insert(packed);
+                }
+            }
             let common_word = entry.word_rank != 0 && entry.word_rank <= COMMON_WORD_MAX_SIZE;
             if common_word || entry.classes & COMMON_CLASSES != 0 {
                 if let Some(packed) = pack(key) {
@@ -175,7 +188,11 @@ impl Dict {
                 }
             }
         }
-        Ok(Dict { map, common })
+        Ok(Dict {
+            map,
+            common,
+            frequent_first,
+        })
     }
 
     /// Calls `f` with every term (lowercase) and its entry, in byte order: for lists derived
@@ -211,6 +228,26 @@ impl Dict {
             (Some(a), Some(b)) => Some(a.merge(b)),
             (a, b) => a.or(b),
         }
+    }
+
+    /// Whether `term` may be a first name of rank up to [`FREQUENT_FIRST_RANK`]: `false` means
+    /// it surely is not, `true` that [`Dict::lookup`] must tell. A set probe instead of the FST
+    /// walk: in notes written all in capitals nearly every word is asked this, and nearly every
+    /// answer is no. Terms the set cannot answer for (non-ASCII, an apostrophe, longer than 15
+    /// bytes) get `true`.
+    pub(crate) fn may_be_frequent_first(&self, term: &str) -> bool {
+        let bytes = term.as_bytes();
+        if bytes.len() > PACKED_MAX_LEN || !bytes.iter().all(|b| b.is_ascii_alphanumeric()) {
+            return true;
+        }
+        let mut lower = [0u8; PACKED_MAX_LEN];
+        for (l, b) in lower.iter_mut().zip(bytes) {
+            *l = b.to_ascii_lowercase();
+        }
+        lower
+            .get(..bytes.len())
+            .and_then(pack)
+            .map_or(true, |packed| self.frequent_first.contains(&packed))
     }
 
     /// Whether some multi-word entry starts with `words` followed by a space: after "new" a

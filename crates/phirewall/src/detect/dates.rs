@@ -729,7 +729,10 @@ fn terms_before<'t>(
         while start > 0 && bytes.get(start - 1).is_some_and(|&b| is_term_byte(b)) {
             start -= 1;
         }
-        let term = text.get(start..end).unwrap_or_default().trim_matches(['/', '&']);
+        let term = text
+            .get(start..end)
+            .unwrap_or_default()
+            .trim_matches(['/', '&']);
         if !f(term, end) {
             return;
         }

@@ -89,7 +89,7 @@ const LISTED_SURNAME_RANK: u16 = 60_000;
 
 /// The pair rule in caseless notes needs a frequent first name: two listed words in a row are
 /// otherwise too common in shorthand.
-const CASELESS_PAIR_FIRST_RANK: u16 = 1_500;
+const CASELESS_PAIR_FIRST_RANK: u16 = crate::dict::FREQUENT_FIRST_RANK;
 
 /// "John Smith": in a cased note, a capitalized first name and surname both this frequent are a
 /// name even when each is also a common word ("john", "smith", "rich", "young"). A rank in the
@@ -2215,6 +2215,16 @@ impl<'a, 't> Scan<'a, 't> {
             if !first_last && !last_first {
                 continue;
             }
+            // In a caseless note only a frequent first name starts a pair, or any listed one
+            // in an opening introduction ("althea kowalski is a ..."): most words are ruled out
+            // by a set probe, without the dictionary walk.
+            let intro_shape = caseless
+                && (i == 0 || self.tok(i - 1).is_some_and(|p| p.line != t.line))
+                && self.text_is(i + 2, &["is"])
+                && self.text_is(i + 3, &["a", "an"]);
+            if caseless && !intro_shape && !self.words.dict().may_be_frequent_first(bare(t.text)) {
+                continue;
+            }
             let Some(e) = self.entry(i) else {
                 continue;
             };
@@ -2231,11 +2241,7 @@ impl<'a, 't> Scan<'a, 't> {
             }
             // First Last.
             // "althea kowalski is a 68 y/o woman": a note's opening introduction.
-            let intro = caseless
-                && (1..=LISTED_FIRST_RANK).contains(&e.first_rank)
-                && (i == 0 || self.tok(i - 1).is_some_and(|p| p.line != t.line))
-                && self.text_is(i + 2, &["is"])
-                && self.text_is(i + 3, &["a", "an"]);
+            let intro = intro_shape && (1..=LISTED_FIRST_RANK).contains(&e.first_rank);
             let strong_first = !marked
                 && if caseless {
                     intro || (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
