@@ -612,7 +612,7 @@ fn is_digit(b: Option<u8>) -> bool {
 /// Whether the number at `span` is glued to more numbers, making it part of something longer:
 /// "GCS 3/4/5", "2.3/4", "7/22-23", "10:3/4", "120/12/10", "600x12x.4/5". A `/` on either side
 /// (or a space and then `/` before) always counts; `.`, `-`, `:` and `+` count when a digit is
-/// on their far side. With `loose`, a `-` between digits is allowed on either side (a range
+/// on their far side, and `:` also when a letter is ("7/2001:db8::1" is an IPv6 address). With `loose`, a `-` between digits is allowed on either side (a range
 /// between two full dates: "12/25/2020-1/2/2021"). A match that starts with a letter ("Feb 2" in
 /// "Jan 31-Feb 2") is never glued on its left.
 fn glued(ctx: &Context<'_>, span: Span, loose: bool) -> bool {
@@ -623,7 +623,8 @@ fn glued(ctx: &Context<'_>, span: Span, loose: bool) -> bool {
     }
     let after_digit = is_digit(byte(ctx, span.end + 1));
     let glued_after = match after {
-        Some(b'.' | b':' | b'+') => after_digit,
+        Some(b':') => byte(ctx, span.end + 1).is_some_and(|b| b.is_ascii_alphanumeric()),
+        Some(b'.' | b'+') => after_digit,
         Some(b'-') => after_digit && !loose,
         _ => false,
     };
