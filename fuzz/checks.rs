@@ -144,7 +144,20 @@ pub fn check_deid(text: &str) {
                     .deid
                     .deidentify(text, Some(PATIENT))
                     .unwrap_or_else(|e| panic!("{name}: deidentify failed: {e}"));
-                assert!(out == plain, "{name}: pseudonymize and deidentify differ");
+                // The same findings are replaced by the same operators; only a surrogate that
+                // the vault already held for another value is drawn again, so the texts may
+                // differ there (and only there).
+                let same = |a: &Deidentified, b: &Deidentified| {
+                    a.replacements.len() == b.replacements.len()
+                        && a.replacements.iter().zip(&b.replacements).all(|(x, y)| {
+                            (x.kind, x.op, x.source, x.detector)
+                                == (y.kind, y.op, y.source, y.detector)
+                        })
+                };
+                assert!(
+                    same(&out, &plain),
+                    "{name}: pseudonymize and deidentify differ"
+                );
                 assert!(
                     vault.len() <= out.replacements.len(),
                     "{name}: more vault entries than replacements"
@@ -303,14 +316,19 @@ pub fn check_surrogates_redetected(name: &str, policy: &Policy, out: &Deidentifi
 /// - SSNs: surrogates use the never-issued 900-999 area, which the SSN detectors reject (that
 ///   range is ITINs); a masked SSN's `xxx` is drawn as random letters;
 /// - ZIP codes: surrogates use the unassigned 000 prefix, which a ZIP after a state name fails;
-/// - identifiers whose detector checks structure the shape-keeping surrogate does not keep:
-///   ABA routing prefixes, IBAN country and check digits, a non-Visa card's length under the
-///   424242 test prefix, DEA registrant letters, MBI and HICN letter positions, VIN letters
-///   (I, O and Q are drawn though VINs never use them), UDI application identifiers, and the
-///   `x` of a phone extension;
+/// - identifiers whose detector checks structure the surrogate does not keep: a non-Visa card's
+///   length under the 424242 test prefix, and the `x` of a phone extension (IBAN, MBI, VIN,
+///   DEA, ABA and UDI surrogates keep their structure and check digits, and are promised);
 /// - dates without a year (a month alone, month and day): whether a bare "7/09" or "nov." is a
 ///   date depends on the value itself ("Pain 4/05" reads as a score, "aug." as Augmentin), and
-///   the shifted value is another value;
+///   the shifted value is another value; and a two-digit year alone (`date.apostrophe_year`),
+///   which is kept as it is but found only by its neighbours (a history list), which other
+///   replacements may change;
+/// - numeric dates with a two-digit year ("5/31/33"): next to a scale or ventilator term they are
+///   read by their numbers ("BLE 5/5/33" is strength scores, "PS 10/5/40" a setting), and a
+///   shift changes the numbers;
+/// - compressed IPv6 addresses (`ip.v6_compressed`): a run of colons and hex letters glued to
+///   others ("2:B::.B::2)::8") is split differently once part of it is replaced;
 /// - a code found after its cue (`mrn.cue`, `license.cue`...) whose surrogate ends in letters:
 ///   the letters are drawn at random and may spell a unit, and the cue checks reject a number
 ///   with a unit ("DL 9937709g" reads as 9937709 grams).
@@ -321,25 +339,26 @@ pub fn surrogate_redetection_promised(kind: Kind, detector: &str, surrogate: &st
     if detector.ends_with(".cue") && surrogate.ends_with(|c: char| c.is_ascii_alphabetic()) {
         return false;
     }
+    let two_digit_year = surrogate
+        .rsplit(['/', '-', '.'])
+        .next()
+        .is_some_and(|y| y.len() == 2);
+    if detector == "date.numeric" && two_digit_year {
+        return false;
+    }
     !matches!(
         detector,
         "date.month_alone"
+            | "date.apostrophe_year"
+            | "ip.v6_compressed"
             | "date.month_day"
             | "date.month_day_numeric"
             | "date.month_day_hyphen"
             | "date.month_day_pair"
             | "date.day_month"
             | "date.ordinal_day"
-            | "account.aba"
-            | "account.iban"
             | "account.card"
-            | "license.dea"
-            | "health_plan.mbi"
             | "health_plan.cue"
-            | "vehicle.vin"
-            | "vehicle.vin_cue"
-            | "device.udi"
-            | "device.gs1_udi"
             | "phone.cue_local"
     )
 }

@@ -11,7 +11,8 @@
 //!
 //! Identifiers keep their separators and come from ranges that are never issued where one
 //! exists: SSNs 9xx-xx-xxxx, phones 555-01xx, e-mail at example.org, URLs under example.org, IPs
-//! in the documentation blocks (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32),
+//! in the documentation blocks (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32,
+//! or ::ffff:192.0.2.x for an address written from "::"),
 //! ZIP codes 000xx, payment cards in the 424242 test range. Numbers that carry a check digit
 //! (cards, NPI, DEA, VIN, ABA, GTIN, IBAN, HIBCC) get a valid one, and identifiers with a fixed
 //! structure keep it: an IBAN its country and length, an MBI its letter and digit positions
@@ -148,9 +149,11 @@ fn with_check(s: &mut Stream, value: &str) -> String {
         shape(s, value)
     };
     // Leading characters that name a category rather than the holder are kept: a DEA number's
-    // registrant type (A, B, F, M, ...), an NPI's first digit (1 or 2, the only ones issued),
+    // registrant type (A, B, F, M, ...) and a second-character 9, an NPI's first digit (1 or 2, the only ones issued),
     // a routing number's Federal Reserve district (its first two digits).
     let keep = match name {
+        // A DEA number's second character is a letter, or 9 for some registrants: a 9 stays.
+        "dea" if value.as_bytes().get(1) == Some(&b'9') => 2,
         "dea" | "npi" => 1,
         "aba" => 2,
         _ => 0,
@@ -407,7 +410,20 @@ fn phone(s: &mut Stream, value: &str) -> String {
         10 => format!("{}{}", area(s), line),
         11 if digits.first() == Some(&'1') => format!("1{}{}", area(s), line),
         // International numbers and extensions: new digits; letters ("x", "ext") are labels.
-        _ => return fill_digits(value, &mut std::iter::from_fn(|| Some(s.digit()))),
+        // After a "+" the first digit stays: it opens the country code, and a drawn 1 would
+        // make it a North American number (0 opens none).
+        _ => {
+            let mut keep = value.trim_start().starts_with('+');
+            let kept = value.chars().find(char::is_ascii_digit);
+            let mut digits = std::iter::from_fn(|| {
+                if std::mem::take(&mut keep) {
+                    kept
+                } else {
+                    Some(s.digit())
+                }
+            });
+            return fill_digits(value, &mut digits);
+        }
     };
     fill_digits(value, &mut new.chars())
 }
@@ -452,6 +468,12 @@ fn url(s: &mut Stream, value: &str) -> String {
 
 /// Addresses in the blocks reserved for documentation (RFC 5737, RFC 3849).
 fn ip(s: &mut Stream, value: &str) -> String {
+    if value.starts_with("::") {
+        // Written from "::" (leading zero groups): the surrogate starts the same way, as the
+        // IPv4-mapped form of 192.0.2.x, so it joins its neighbours as the original did (a
+        // "2001:..." after a letter or "_" would read as one word).
+        return format!("::ffff:c000:2{:02x}", 1 + s.below(254));
+    }
     if value.contains(':') {
         return format!("2001:db8::{:x}:{:x}", s.below(0x10000), s.below(0x10000));
     }
