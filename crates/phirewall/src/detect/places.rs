@@ -2037,6 +2037,11 @@ impl<'a, 't> Places<'a, 't> {
                 if matches!(prep, Prep::In | Prep::Of | Prep::Near) {
                     return;
                 }
+                // "retired from the Navy", "works for the State": an employer that names no
+                // place (see `Places::employer`).
+                if cue == Cue::MoveWeak && GENERIC_EMPLOYERS.has(self.text(a)) {
+                    return;
+                }
                 if short
                     && (cue == Cue::MoveWeak
                         || (!self.caseless
@@ -2400,6 +2405,7 @@ impl<'a, 't> Places<'a, 't> {
             || WARDS.has(w)
             || PREPOSITIONS.has(w)
             || GENERIC_EMPLOYERS.has(w)
+            || NAME_ENDS.has(w)
             || MONTHS.has(w)
             || LARGER_THAN_A_STATE.has(w)
         {
@@ -2464,28 +2470,29 @@ impl<'a, 't> Places<'a, 't> {
                 break;
             }
             if ORG_WORDS.has(w) {
-                org = plain.then_some(k);
+                if plain {
+                    org = Some(k);
+                }
                 continue;
             }
             plain = true;
-            org = None;
             let common = self.entry(k).is_some_and(|e| e.is(Class::EnglishWord));
             if !common {
                 distinctive = Some(k);
             }
         }
-        match (distinctive, org) {
-            (_, Some(o)) if !article => Some(o),
-            (Some(d), _) => Some(d),
-            _ => None,
+        match (distinctive, org.filter(|_| !article)) {
+            (Some(d), Some(o)) => Some(d.max(o)),
+            (Some(k), None) | (None, Some(k)) => Some(k),
+            (None, None) => None,
         }
     }
 
     /// LOCATION: a hospital's campus by its direction: "radiation planning on North Campus",
     /// "parking at the west campus", "Main Campus". Token `i` is "campus". Only the direction
     /// word is reported: a hospital with a North Campus is told apart by it. "Main" counts
-    /// only written as a name (any case in a caseless note). Rejects "north of campus", "off
-    /// campus", "the college campus", "main campus" in lowercase in a cased note.
+    /// only capitalized, as a name: "the main campus", "THE MAIN CAMPUS" are how any hospital
+    /// is described. Rejects "north of campus", "off campus", "the college campus".
     fn campus(&self, i: usize, out: &mut Vec<Finding>) {
         let Some(d) = i.checked_sub(1) else { return };
         if !self.same_line(d, i) {
@@ -2493,7 +2500,7 @@ impl<'a, 't> Places<'a, 't> {
         }
         let w = self.text(d);
         let direction = is_any(w, &["north", "south", "east", "west"]);
-        let main = w.eq_ignore_ascii_case("main") && self.proper_case(d);
+        let main = w == "Main";
         if direction || main {
             self.push(out, Kind::Location, d, d, SCORE_FACILITY, "place.campus");
         }
@@ -2766,6 +2773,33 @@ const GENERIC_EMPLOYERS: WordSet = WordSet::new(&[
     "present",
     "school",
     "church",
+]);
+
+/// Words of a sentence's grammar that end an employer's name in a caseless note: "works for
+/// zentrova as a chemist", "works at ridgeline health since the spring".
+const NAME_ENDS: WordSet = WordSet::new(&[
+    "as",
+    "and",
+    "but",
+    "so",
+    "since",
+    "until",
+    "when",
+    "while",
+    "where",
+    "who",
+    "is",
+    "was",
+    "now",
+    "still",
+    "there",
+    "here",
+    "part",
+    "full",
+    "time",
+    "doing",
+    "full-time",
+    "part-time",
 ]);
 
 /// Month names, which follow "in" as towns do ("seen in clinic in March").
