@@ -202,12 +202,28 @@ const STREET_SUFFIX_WORDS: WordSet = WordSet::new(&[
     "wharf",
 ]);
 
-const TRIGGERS: [u32; 676] = letter_length_filter(&[
-    FACILITY_HEADS.words,
-    COUNTY_WORDS.words,
-    PREPOSITIONS.words,
-    PLAN_WORDS.words,
-]);
+const TRIGGERS: [u32; 676] = {
+    let mut filter = letter_length_filter(&[
+        FACILITY_HEADS.words,
+        COUNTY_WORDS.words,
+        PREPOSITIONS.words,
+        PLAN_WORDS.words,
+        EMPLOY_CUES.words,
+        STATE_NAMES.words,
+    ]);
+    // "towson maryland's facility": a state's name with "'s" ends in "s", two bytes longer.
+    let names = STATE_NAMES.words;
+    let mut w = 0;
+    while w < names.len() {
+        let bytes = names[w].as_bytes();
+        let n = bytes.len() + 2;
+        if n < 32 {
+            filter[(bytes[0] - b'a') as usize * 26 + (b's' - b'a') as usize] |= 1 << n;
+        }
+        w += 1;
+    }
+    filter
+};
 
 /// The words that make a cue (see [`Places::cue_before`]).
 const CUE_WORDS: [u32; 676] = letter_length_filter(&[
@@ -863,6 +879,9 @@ impl<'a, 't> Places<'a, 't> {
             return;
         }
         if FACILITY_HEADS.has_keyed(t.text, at, bit) {
+            if t.text.eq_ignore_ascii_case("campus") {
+                self.campus(i, out);
+            }
             if let Some(end) = self.facility_chain(i) {
                 self.facility(i, end, out);
                 scan.skip_until = end;
@@ -878,6 +897,13 @@ impl<'a, 't> Places<'a, 't> {
         }
         if PLAN_WORDS.has_keyed(t.text, at, bit) {
             self.building_in_plan(i, out);
+        }
+        if EMPLOY_CUES.has_keyed(t.text, at, bit) {
+            self.employer(i, out);
+        }
+        let state = t.text.strip_suffix("'s").unwrap_or(t.text);
+        if STATE_NAMES.has(state) {
+            self.town_before_state(i, out);
         }
     }
 
@@ -1676,6 +1702,9 @@ impl<'a, 't> Places<'a, 't> {
                     | "place.abbr"
                     | "place.hospital_name"
                     | "place.region"
+                    | "place.employer"
+                    | "place.campus"
+                    | "place.facility_town"
             );
             if !source {
                 continue;
@@ -1823,6 +1852,9 @@ impl<'a, 't> Places<'a, 't> {
             return;
         }
         if (glued && cue != Cue::Move) || (lowercase && !matches!(cue, Cue::Move | Cue::Home)) {
+            return;
+        }
+        if cue == Cue::None && prep == Prep::In && a == i + 1 && self.town_after_facility(i, out) {
             return;
         }
         if cue == Cue::Home && self.text(a) == "DC" {
@@ -2003,6 +2035,11 @@ impl<'a, 't> Places<'a, 't> {
             }
             Cue::Move | Cue::MoveWeak => {
                 if matches!(prep, Prep::In | Prep::Of | Prep::Near) {
+                    return;
+                }
+                // "retired from the Navy", "works for the State": an employer that names no
+                // place (see `Places::employer`).
+                if cue == Cue::MoveWeak && GENERIC_EMPLOYERS.has(self.text(a)) {
                     return;
                 }
                 if short
@@ -2272,6 +2309,341 @@ impl<'a, 't> Places<'a, 't> {
         None
     }
 
+    // ---------------------------------------------------------------------------------------
+    // Employers, campuses, towns after a facility or before a state
+
+    /// LOCATION: the organization someone works for: "works for Lindqvist Corp", "worked at
+    /// Dunmore Bakery", "employed by Bank of Ithavia", "retired from Hartwell Steel", "employee
+    /// of Acme", "concerned about his business Zentrova". Token `i` is the cue word; the
+    /// preposition that fits it must follow ("works for|at", "employed by|at|with", "employee
+    /// of", "retired from"; "business" takes none but needs "his", "her", "their" or "own"
+    /// before it), then an optional "the". An employer names a place as surely as a hospital
+    /// does, and family notes mention it often.
+    ///
+    /// - Written as a name in a cased note: the run of one to four capitalized words (all-caps
+    ///   ones of up to five letters, "UPS", or no English word, "ZENTROVA"), with "of", "&" or "and" between two of them
+    ///   ("Bank of Ithavia"), is reported whole.
+    /// - Otherwise (a caseless note, or a lowercase name): up to three words up to punctuation
+    ///   or a word that cannot be in a name; accepted only if one of them is no common English
+    ///   word ("zentrova") or the last is an organization word after a word that is not one
+    ///   ("vista health", "ridgeline motors"), with no "the" before ("works for the gas
+    ///   company" names none). The span ends at the last such word.
+    ///
+    /// Rejects "works for the state", "works at home", "works for a living", "works at night",
+    /// "works well", "work for him" ("work" is no cue: it is too often a verb of effort), "works
+    /// for Dr. Lindqvist" (a person), "works at the ICU", and a state or country alone ("works
+    /// for Ohio"). A facility word ends the run: "works at Hartwell Hospital" leaves the name
+    /// to [`Places::facility`], reported the same way.
+    fn employer(&self, i: usize, out: &mut Vec<Finding>) {
+        let cue = self.text(i);
+        let mut a = i + 1;
+        if cue.eq_ignore_ascii_case("business") {
+            let owner = i
+                .checked_sub(1)
+                .is_some_and(|p| is_any(self.text(p), &["his", "her", "their", "own"]));
+            if !owner {
+                return;
+            }
+        } else {
+            let preps: &[&str] = if is_any(cue, &["employed"]) {
+                &["by", "at", "with"]
+            } else if is_any(cue, &["employee"]) {
+                &["of"]
+            } else if is_any(cue, &["retired"]) {
+                &["from"]
+            } else {
+                &["for", "at"]
+            };
+            if !is_any(self.text(a), preps) {
+                return;
+            }
+            a += 1;
+        }
+        let article = self.text(a).eq_ignore_ascii_case("the");
+        if article {
+            a += 1;
+        }
+        let Some(first) = self.tok(a) else { return };
+        if !self.same_line(i, a) || !is_word_shape(first.shape) {
+            return;
+        }
+        let cased = !self.caseless
+            && matches!(
+                first.shape,
+                Shape::Capitalized | Shape::MixedCase | Shape::AllCaps
+            );
+        let run = if cased {
+            self.employer_cased(a)
+        } else {
+            self.employer_caseless(a, article)
+        };
+        let Some(b) = run else { return };
+        // A state or country alone is no employer that Safe Harbor removes.
+        if a == b
+            && (LARGER_THAN_A_STATE.has(self.text(a))
+                || self.entry(a).is_some_and(|e| e.is(Class::State)))
+        {
+            return;
+        }
+        self.push(out, Kind::Location, a, b, SCORE_FACILITY, "place.employer");
+    }
+
+    /// Whether token `k` cannot be part of an employer's name: a word of the note's grammar, a
+    /// ward, a generic employer ("state", "home", "family"), a month, a title, clinical
+    /// shorthand, or a facility word (see [`Places::employer`]); "health" and "healthcare" end
+    /// many employers' names and are allowed.
+    fn employer_stop(&self, k: usize) -> bool {
+        let Some(t) = self.tok(k) else { return true };
+        let w = t.text;
+        if !is_word_shape(t.shape) || w.len() > 30 {
+            return true;
+        }
+        if FACILITY_HEADS.has(w) && !is_any(w, &["health", "healthcare"]) {
+            return true;
+        }
+        if NEVER_NAME.has(w)
+            || WARDS.has(w)
+            || PREPOSITIONS.has(w)
+            || GENERIC_EMPLOYERS.has(w)
+            || NAME_ENDS.has(w)
+            || MONTHS.has(w)
+            || LARGER_THAN_A_STATE.has(w)
+        {
+            return true;
+        }
+        let never = Class::ClinicalAbbr as u16
+            | Class::Drug as u16
+            | Class::Title as u16
+            | Class::RelationCue as u16
+            | Class::Unit as u16
+            | Class::MedicalTerm as u16;
+        self.entry(k).is_some_and(|e| e.classes & never != 0)
+    }
+
+    /// The last token of an employer's name written as a name, starting at token `a` (see
+    /// [`Places::employer`]).
+    fn employer_cased(&self, a: usize) -> Option<usize> {
+        let mut b = None;
+        let mut taken = 0;
+        let mut k = a;
+        while taken < 4 && self.same_line(a, k) {
+            let t = self.tok(k)?;
+            let inner = b.is_some()
+                && (is_any(t.text, &["of", "&", "and"]) || t.text == "-")
+                && self
+                    .tok(k + 1)
+                    .is_some_and(|n| matches!(n.shape, Shape::Capitalized | Shape::AllCaps))
+                && self.same_line(k, k + 1);
+            if inner {
+                k += 1;
+                continue;
+            }
+            let named = match t.shape {
+                Shape::Capitalized | Shape::MixedCase => true,
+                Shape::AllCaps => {
+                    t.text.len() <= 5 || !self.entry(k).is_some_and(|e| e.is(Class::EnglishWord))
+                }
+                _ => false,
+            };
+            if !named || self.employer_stop(k) {
+                break;
+            }
+            b = Some(k);
+            taken += 1;
+            k += 1;
+        }
+        b
+    }
+
+    /// The last token of an employer's name in a caseless note or written in lowercase,
+    /// starting at token `a` (see [`Places::employer`]).
+    fn employer_caseless(&self, a: usize, article: bool) -> Option<usize> {
+        let mut distinctive = None;
+        let mut org = None;
+        let mut plain = false;
+        for k in a..a + 3 {
+            if !self.same_line(a, k) || self.employer_stop(k) {
+                break;
+            }
+            let w = self.text(k);
+            if w.len() < 2 {
+                break;
+            }
+            if ORG_WORDS.has(w) {
+                if plain {
+                    org = Some(k);
+                }
+                continue;
+            }
+            plain = true;
+            let common = self.entry(k).is_some_and(|e| e.is(Class::EnglishWord));
+            if !common {
+                distinctive = Some(k);
+            }
+        }
+        match (distinctive, org.filter(|_| !article)) {
+            (Some(d), Some(o)) => Some(d.max(o)),
+            (Some(k), None) | (None, Some(k)) => Some(k),
+            (None, None) => None,
+        }
+    }
+
+    /// LOCATION: a hospital's campus by its direction: "radiation planning on North Campus",
+    /// "parking at the west campus", "Main Campus". Token `i` is "campus". Only the direction
+    /// word is reported: a hospital with a North Campus is told apart by it. "Main" counts
+    /// only capitalized, as a name: "the main campus", "THE MAIN CAMPUS" are how any hospital
+    /// is described. Rejects "north of campus", "off campus", "the college campus".
+    fn campus(&self, i: usize, out: &mut Vec<Finding>) {
+        let Some(d) = i.checked_sub(1) else { return };
+        if !self.same_line(d, i) {
+            return;
+        }
+        let w = self.text(d);
+        let direction = is_any(w, &["north", "south", "east", "west"]);
+        let main = w == "Main";
+        if direction || main {
+            self.push(out, Kind::Location, d, d, SCORE_FACILITY, "place.campus");
+        }
+    }
+
+    /// LOCATION: the town after a facility and "in", in a cased note: "from the VA in Balt",
+    /// "transferred from Mercy Hospital in Glenvale", "rehab in Dunport Heights". Token `i`
+    /// is "in", the word before it a facility word ("Hospital", "Rehab", "Center") or "VA",
+    /// "VAMC"; the word after it must be capitalized, three letters or more, and unknown to
+    /// the dictionary or known only as a person's name. One more such word may follow.
+    /// Returns whether it reported one.
+    ///
+    /// A town the dictionary knows is left to [`Places::after_cue`] (CITY); this rule reports
+    /// the unknown ones as LOCATION, as the cue rules do. Rejects English words ("Hospital in
+    /// Stable condition"), months ("seen at clinic in March"), wards and shorthand ("Hospital
+    /// in ICU"), states and countries, and every lowercase or all-caps word.
+    fn town_after_facility(&self, i: usize, out: &mut Vec<Finding>) -> bool {
+        let a = i + 1;
+        let shaped = |k: usize| {
+            self.same_line(i, k)
+                && self
+                    .tok(k)
+                    .is_some_and(|t| t.shape == Shape::Capitalized && t.text.len() >= 3)
+        };
+        if self.caseless || !shaped(a) {
+            return false;
+        }
+        let Some(p) = i.checked_sub(1) else {
+            return false;
+        };
+        let facility = self.same_line(p, i)
+            && (matches!(self.text(p), "VA" | "VAMC")
+                || (self.proper_case(p)
+                    && FACILITY_HEADS.has(self.text(p))
+                    && self.entry(p).is_some_and(|e| e.is(Class::Facility))));
+        if !facility {
+            return false;
+        }
+        let unknown = |k: usize| {
+            let w = self.text(k);
+            !NEVER_NAME.has(w)
+                && !WARDS.has(w)
+                && !MONTHS.has(w)
+                && !LARGER_THAN_A_STATE.has(w)
+                && self.entry(k).map_or(true, |e| e.classes & !PERSON == 0)
+        };
+        if !unknown(a) {
+            return false;
+        }
+        let b = if shaped(a + 1) && unknown(a + 1) {
+            a + 1
+        } else {
+            a
+        };
+        self.push(out, Kind::Location, a, b, SCORE_CUE, "place.facility_town");
+        true
+    }
+
+    /// CITY: a town right before its state's full name, without the comma: "this towson
+    /// maryland facility", "lives in Glenvale Ohio", "from Kansas City Missouri". Token `i` is
+    /// the state (a single-word name, possibly with "'s").
+    ///
+    /// Accepts a city the dictionary knows (two words first: "Kansas City"), when it is no
+    /// English word or person's name, or is one after "in", "from", "of", "near", "to", "at",
+    /// "this" or "the"; and in a cased note an unknown capitalized word after "in", "from",
+    /// "of" or "near" before a capitalized state. Town and state must be written alike (both
+    /// as names, or both lowercase). The state is never reported.
+    ///
+    /// Rejects a state's name after a title ("Dr. Georgia"), the two-word states ("West
+    /// Virginia"), a first name before a state used as a middle name ("Mary Virginia Lee": a
+    /// known name needs a preposition before it), and "Washington" (a surname and a city as
+    /// often as a state: not in [`STATE_NAMES`]).
+    fn town_before_state(&self, i: usize, out: &mut Vec<Finding>) {
+        let Some(b) = i.checked_sub(1) else { return };
+        let (Some(town), Some(state)) = (self.tok(b), self.tok(i)) else {
+            return;
+        };
+        if !self.same_line(b, i) || !is_word_shape(town.shape) {
+            return;
+        }
+        let lower = |t: &Token<'_>| t.shape == Shape::Lower;
+        let named = |t: &Token<'_>| {
+            matches!(
+                t.shape,
+                Shape::Capitalized | Shape::AllCaps | Shape::MixedCase
+            )
+        };
+        let alike = self.caseless || (named(town) && named(state)) || (lower(town) && lower(state));
+        if !alike {
+            return;
+        }
+        let dict = self.words.dict();
+        if dict
+            .lookup(self.phrase(b, i))
+            .is_some_and(|e| e.is(Class::State))
+        {
+            return;
+        }
+        let before = |k: usize| {
+            k.checked_sub(1).is_some_and(|p| {
+                self.same_line(p, k)
+                    && is_any(
+                        self.text(p),
+                        &["in", "from", "of", "near", "to", "at", "this", "the"],
+                    )
+            })
+        };
+        let city = |e: Entry| e.is(Class::City) && !e.is(Class::State) && !e.is(Class::Title);
+        // Two words first: "Kansas City Missouri".
+        if let Some(a) = b.checked_sub(1) {
+            let two = self.same_line(a, b)
+                && self.tok(a).is_some_and(|t| is_word_shape(t.shape))
+                && dict
+                    .lookup(self.phrase(a, b))
+                    .is_some_and(|e| city(e) && !e.is(Class::EnglishWord));
+            if two {
+                self.push(out, Kind::City, a, b, SCORE_CITY_STATE, "place.city_state");
+                return;
+            }
+        }
+        match self.entry(b) {
+            Some(e) if city(e) && !e.is(Class::ClinicalAbbr) => {
+                let plain = e.classes & (PERSON | Class::EnglishWord as u16) == 0;
+                if plain || before(b) {
+                    self.push(out, Kind::City, b, b, SCORE_CITY_STATE, "place.city_state");
+                }
+            }
+            None => {
+                let cased = !self.caseless
+                    && town.shape == Shape::Capitalized
+                    && state.shape == Shape::Capitalized
+                    && town.text.len() >= 3;
+                let cued = b.checked_sub(1).is_some_and(|p| {
+                    self.same_line(p, b) && is_any(self.text(p), &["in", "from", "of", "near"])
+                });
+                if cased && cued {
+                    self.push(out, Kind::City, b, b, SCORE_CITY_STATE, "place.city_state");
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
     /// The cue class of the word before the preposition at `i` (allowing one filler word:
     /// "transferred back to", "lives nearby in", "was sent over to").
     fn cue_before(&self, i: usize, prep: Prep) -> Cue {
@@ -2315,6 +2687,192 @@ impl<'a, 't> Places<'a, 't> {
         Cue::None
     }
 }
+
+/// Words that say where someone works, for [`Places::employer`]: "works for", "employed by",
+/// "employee of", "retired from", "his business".
+const EMPLOY_CUES: WordSet = WordSet::new(&[
+    "works", "worked", "working", "employed", "employee", "retired", "business",
+]);
+
+/// Words that end an organization's name ("Vista Health", "Ridgeline Motors"): after a work
+/// cue, a name of common words counts when it ends in one of these (see
+/// [`Places::employer`]).
+const ORG_WORDS: WordSet = WordSet::new(&[
+    "health",
+    "healthcare",
+    "corp",
+    "corporation",
+    "inc",
+    "co",
+    "company",
+    "bank",
+    "systems",
+    "group",
+    "industries",
+    "university",
+    "college",
+    "insurance",
+    "services",
+    "labs",
+    "laboratories",
+    "motors",
+    "foods",
+    "steel",
+    "construction",
+    "market",
+    "store",
+    "stores",
+    "airlines",
+    "airways",
+    "electric",
+    "energy",
+    "technologies",
+    "tech",
+    "pharmaceuticals",
+    "pharma",
+    "partners",
+    "associates",
+    "enterprises",
+    "manufacturing",
+    "logistics",
+    "bakery",
+    "dairy",
+    "farms",
+    "mills",
+    "shipyard",
+    "ltd",
+    "llc",
+]);
+
+/// Employers that name no particular place: "works for the state", "works for the city",
+/// "retired from the Navy", "works at the family store".
+const GENERIC_EMPLOYERS: WordSet = WordSet::new(&[
+    "state",
+    "city",
+    "county",
+    "town",
+    "government",
+    "federal",
+    "army",
+    "navy",
+    "military",
+    "marines",
+    "police",
+    "himself",
+    "herself",
+    "family",
+    "him",
+    "them",
+    "me",
+    "us",
+    "living",
+    "night",
+    "nights",
+    "days",
+    "weekends",
+    "present",
+    "school",
+    "church",
+]);
+
+/// Words of a sentence's grammar that end an employer's name in a caseless note: "works for
+/// zentrova as a chemist", "works at ridgeline health since the spring".
+const NAME_ENDS: WordSet = WordSet::new(&[
+    "as",
+    "and",
+    "but",
+    "so",
+    "since",
+    "until",
+    "when",
+    "while",
+    "where",
+    "who",
+    "is",
+    "was",
+    "now",
+    "still",
+    "there",
+    "here",
+    "part",
+    "full",
+    "time",
+    "doing",
+    "full-time",
+    "part-time",
+]);
+
+/// Month names, which follow "in" as towns do ("seen in clinic in March").
+const MONTHS: WordSet = WordSet::new(&[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]);
+
+/// The states whose name is one word, for [`Places::town_before_state`]. "Washington" is
+/// left out: a surname and a city as often as a state.
+const STATE_NAMES: WordSet = WordSet::new(&[
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "virginia",
+    "wisconsin",
+    "wyoming",
+]);
 
 /// The (first letter, last letter, length) filter of words that may be hospital initials: two
 /// to five letters ending in "h" or "c" (see [`abbr_shaped`]).
