@@ -321,7 +321,8 @@ pub fn check_surrogates_redetected(name: &str, policy: &Policy, out: &Deidentifi
 ///   DEA, ABA and UDI surrogates keep their structure and check digits, and are promised);
 /// - dates without a year (a month alone, month and day): whether a bare "7/09" or "nov." is a
 ///   date depends on the value itself ("Pain 4/05" reads as a score, "aug." as Augmentin), and
-///   the shifted value is another value; and a two-digit year alone (`date.apostrophe_year`),
+///   the shifted value is another value; and a two-digit year alone (`date.apostrophe_year`,
+///   `date.history_year`),
 ///   which is kept as it is but found only by its neighbours (a history list), which other
 ///   replacements may change;
 /// - numeric dates with a two-digit year ("5/31/33"): next to a scale or ventilator term they are
@@ -350,6 +351,7 @@ pub fn surrogate_redetection_promised(kind: Kind, detector: &str, surrogate: &st
         detector,
         "date.month_alone"
             | "date.apostrophe_year"
+            | "date.history_year"
             | "ip.v6_compressed"
             | "date.month_day"
             | "date.month_day_numeric"

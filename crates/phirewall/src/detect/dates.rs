@@ -283,6 +283,21 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             format!(r"{APOS}[0-9]{{2}}\b|\b[0-9]{{2}}{APOS}"),
             check_apostrophe_year,
         ),
+        // A two-digit year without an apostrophe, in a medical history, where only an event
+        // word next to it says it is a year: before a procedure ("PMH: ... 09 PTCA to LCX, 13
+        // stent to RCA") or after an event at the end of a list item ("NQWMI 13.", "CVA 04,").
+        // Elsewhere a bare two-digit number is a count or a value, and even in a history a
+        // number before a unit or another number is one ("2 stents", "PTCA x 2" have one digit,
+        // "stent 18 mm" a unit). Scores 0.5, as `date.apostrophe_year`.
+        Pattern::new(
+            "date.history_year",
+            Kind::Date,
+            0.5,
+            format!(
+                r"\b(?P<v>[0-9]{{2}})[ \t]+(?i:{HISTORY_EVENTS})\b|\b(?i:{HISTORY_EVENTS})[ \t]+[0-9]{{2}}\b"
+            ),
+            check_history_year,
+        ),
         // An ordinal day alone after a date word: "on the 4th", "it's the 11th", "until the 15th".
         // Only the ordinal is reported. Rejected when a noun follows ("on the 4th floor", "by the
         // 3rd day") or when "of" follows (then it is "the 4th of March", found above).
@@ -1568,7 +1583,55 @@ fn in_history(ctx: &Context<'_>, pos: usize) -> bool {
     false
 }
 
-/// Accepts a two-digit year with an apostrophe (see `date.apostrophe_year`).
+/// Procedures and events that a medical history dates with a bare two-digit year: "09 PTCA",
+/// "NQWMI 13.", "CVA 04". An alternation for [`date.history_year`]'s pattern.
+const HISTORY_EVENTS: &str = "ptca|pci|cabg|stent|angioplasty|ablation|avr|mvr|cea|turp|appy|\
+                              appendectomy|cholecystectomy|lami|nqwmi|imi|ami|mi|cva|tia";
+
+/// Accepts `date.history_year`: the two digits, inside a medical history (see [`in_history`]),
+/// not joined to a longer number or a decimal, not before a unit, and, after an event word,
+/// ending a list item (a `.`, `,`, `;` or `)` or the end of the line after it): "MI 13 days
+/// ago" is a count.
+fn check_history_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let whole = hit.whole;
+    let text = ctx.slice(whole);
+    let leading = text.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    let digits = if leading {
+        Span::new(whole.start, whole.start + 2)
+    } else {
+        Span::new(whole.end - 2, whole.end)
+    };
+    if matches!(
+        byte_before(ctx, digits.start, 1),
+        Some(b'.' | b'/' | b'-' | b'\'' | b'#')
+    ) || is_digit(byte_before(ctx, digits.start, 1))
+    {
+        return None;
+    }
+    if !leading {
+        let after = byte(ctx, digits.end);
+        let item_end = match after {
+            None | Some(b'.' | b',' | b';' | b')' | b'\n' | b'\r') => true,
+            Some(b' ' | b'\t') => ctx
+                .after(digits.end, 8)
+                .trim_start_matches([' ', '\t'])
+                .starts_with(['\n', '\r']),
+            _ => false,
+        };
+        if !item_end
+            || (after == Some(b'.') && is_digit(byte(ctx, digits.end + 1)))
+            || unit_after(ctx, digits.end)
+        {
+            return None;
+        }
+    }
+    in_history(ctx, digits.start).then_some(Finding {
+        span: digits,
+        ..hit.found
+    })
+}
+
+/// Accepts a two-digit year with an apostrophe (see `date.apostrophe_year`)./// Accepts a two-digit year with an apostrophe (see `date.apostrophe_year`).
 ///
 /// Before the digits ("'98"): rejected after a digit ("5'10" is feet and inches), before a
 /// closing quote, another apostrophe or a `"` ("'10'" is a quoted number), before `%`, `/`, `:`

@@ -28,16 +28,19 @@ pub(crate) fn offset(keys: Keys<'_>, patient_key: &str, range: ShiftRange) -> i6
     d
 }
 
-/// The detector of two-digit years written with an apostrophe, whose value is the year alone.
-pub(crate) const APOSTROPHE_YEAR: &str = "date.apostrophe_year";
+/// Whether a date detector reports a year alone: two-digit years of a medical history, written
+/// with an apostrophe ("CABG '03") or next to the event they date ("09 PTCA").
+pub(crate) fn is_year_alone(detector: &str) -> bool {
+    matches!(detector, "date.apostrophe_year" | "date.history_year")
+}
 
 /// `value` moved by `days`, in its own format; `None` if it is not a date this module reads.
 ///
-/// A year written alone (`date.apostrophe_year`: the "03" of "CABG '03", reported because
+/// A year written alone (see [`is_year_alone`]: the "03" of "CABG '03", reported because
 /// history lists use it as a date) stays as it is: a shift of days says nothing about which
 /// year it would move to, and a year alone is not a Safe Harbor identifier.
 pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
-    if detector == APOSTROPHE_YEAR {
+    if is_year_alone(detector) {
         return Some(value.to_string());
     }
     let parsed = Parsed::new(value, detector)?;

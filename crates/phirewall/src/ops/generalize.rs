@@ -14,7 +14,7 @@ use crate::{Finding, Kind};
 pub(crate) fn generalize(f: &Finding, value: &str, policy: &Policy) -> Option<String> {
     match f.kind {
         // A year written alone ("CABG '03") is all Safe Harbor lets a date keep anyway.
-        Kind::Date if f.detector == date_shift::APOSTROPHE_YEAR => Some(value.to_string()),
+        Kind::Date if date_shift::is_year_alone(f.detector) => Some(value.to_string()),
         Kind::Date => date_shift::year(value, f.detector).or_else(|| bare_year(value)),
         Kind::Age => Some("90+".to_string()),
         Kind::Zip => {
