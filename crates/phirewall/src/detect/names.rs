@@ -853,6 +853,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let mut candidates = Vec::new();
     let mut capitals = Vec::new();
     let mut initials = Vec::new();
+    let mut vocatives = Vec::new();
     let mut paragraphs = Vec::new();
     let mut line = 0;
     for (i, t) in toks.iter().enumerate() {
@@ -876,8 +877,18 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 if next.is_some_and(|d| d.text == "." && touches(t, d)) {
                     initials.push(i);
                 }
-            } else if scan.lower {
-                capitals.push(i);
+            } else {
+                if scan.lower {
+                    capitals.push(i);
+                }
+                // `"Elaine, I know where I am"`: opening a quotation, before a comma.
+                let quoted = i
+                    .checked_sub(1)
+                    .and_then(|p| toks.get(p))
+                    .is_some_and(|q| q.text == "\"" && touches(q, t));
+                if quoted && next.is_some_and(|d| d.text == "," && touches(t, d)) {
+                    vocatives.push(i);
+                }
             }
         }
         if let Some(cue) = cue_of(t.text) {
@@ -890,6 +901,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     any |= scan.pairs(&candidates);
     any |= scan.capitals(&capitals);
     any |= scan.initialed(&initials);
+    any |= scan.vocatives(&vocatives);
     any |= scan.paragraph_ends(&paragraphs);
     if any {
         scan.repeat();
@@ -2420,6 +2432,31 @@ impl<'a, 't> Scan<'a, 't> {
             }
             self.mark(i, w.last, Rule::Initial);
             any = true;
+        }
+        any
+    }
+
+    /// `S: "Elaine, I know where I am."`: a capitalized first name opening a quotation and
+    /// followed by a comma is the person spoken to. Only listed first names that are nothing
+    /// else (no common word, eponym, drug, abbreviation, month or weekday: `"Well, ..."`,
+    /// `"Lasix, ..."`, `"Tuesday, ..."` are not), and not in a note written all in capitals. `at` are the capitalized words between
+    /// a quote and a comma, in order.
+    fn vocatives(&mut self, at: &[usize]) -> bool {
+        let mut any = false;
+        for &i in at {
+            let Some(t) = self.tok(i) else {
+                continue;
+            };
+            if self.marked(i) || is_stop(t.text) || is_calendar(t.text) || self.caseless_at(i) {
+                continue;
+            }
+            let Some(e) = self.entry(i) else {
+                continue;
+            };
+            if is_first_name(e) && !is_common(e) && e.classes & Class::MedicalTerm as u16 == 0 {
+                self.mark(i, i, Rule::Cue);
+                any = true;
+            }
         }
         any
     }
