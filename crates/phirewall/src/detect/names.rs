@@ -881,7 +881,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 if scan.lower {
                     capitals.push(i);
                 }
-                // `"Elaine, I know where I am"`: opening a quotation, before a comma.
+                // `"Rosalind, where am I?"`: opening a quotation, before a comma.
                 let quoted = i
                     .checked_sub(1)
                     .and_then(|p| toks.get(p))
@@ -2436,7 +2436,7 @@ impl<'a, 't> Scan<'a, 't> {
         any
     }
 
-    /// `S: "Elaine, I know where I am."`: a capitalized first name opening a quotation and
+    /// `Pt states "Rosalind, where am I?"`: a capitalized first name opening a quotation and
     /// followed by a comma is the person spoken to. Only listed first names that are nothing
     /// else (no common word, eponym, drug, abbreviation, month or weekday: `"Well, ..."`,
     /// `"Lasix, ..."`, `"Tuesday, ..."` are not), and not in a note written all in capitals. `at` are the capitalized words between

@@ -211,7 +211,7 @@ const TRIGGERS: [u32; 676] = {
         EMPLOY_CUES.words,
         STATE_NAMES.words,
     ]);
-    // "towson maryland's facility": a state's name with "'s" ends in "s", two bytes longer.
+    // "glenvale ohio's facility": a state's name with "'s" ends in "s", two bytes longer.
     let names = STATE_NAMES.words;
     let mut w = 0;
     while w < names.len() {
@@ -2326,7 +2326,7 @@ impl<'a, 't> Places<'a, 't> {
     /// - Otherwise (a caseless note, or a lowercase name): up to three words up to punctuation
     ///   or a word that cannot be in a name; accepted only if one of them is no common English
     ///   word ("zentrova") or the last is an organization word after a word that is not one
-    ///   ("vista health", "ridgeline motors"), with no "the" before ("works for the gas
+    ///   ("corvane health", "ridgeline motors"), with no "the" before ("works for the gas
     ///   company" names none). The span ends at the last such word.
     ///
     /// Rejects "works for the state", "works at home", "works for a living", "works at night",
@@ -2506,7 +2506,7 @@ impl<'a, 't> Places<'a, 't> {
         }
     }
 
-    /// LOCATION: the town after a facility and "in", in a cased note: "from the VA in Balt",
+    /// LOCATION: the town after a facility and "in", in a cased note: "from the VA in Ostrel",
     /// "transferred from Mercy Hospital in Glenvale", "rehab in Dunport Heights". Token `i`
     /// is "in", the word before it a facility word ("Hospital", "Rehab", "Center") or "VA",
     /// "VAMC"; the word after it must be capitalized, three letters or more, and unknown to
@@ -2559,8 +2559,8 @@ impl<'a, 't> Places<'a, 't> {
         true
     }
 
-    /// CITY: a town right before its state's full name, without the comma: "this towson
-    /// maryland facility", "lives in Glenvale Ohio", "from Kansas City Missouri". Token `i` is
+    /// CITY: a town right before its state's full name, without the comma: "this glenvale
+    /// ohio facility", "lives in Glenvale Ohio", "from Kansas City Missouri". Token `i` is
     /// the state (a single-word name, possibly with "'s").
     ///
     /// Accepts a city the dictionary knows (two words first: "Kansas City"), when it is no
@@ -2694,7 +2694,7 @@ const EMPLOY_CUES: WordSet = WordSet::new(&[
     "works", "worked", "working", "employed", "employee", "retired", "business",
 ]);
 
-/// Words that end an organization's name ("Vista Health", "Ridgeline Motors"): after a work
+/// Words that end an organization's name ("Corvane Health", "Ridgeline Motors"): after a work
 /// cue, a name of common words counts when it ends in one of these (see
 /// [`Places::employer`]).
 const ORG_WORDS: WordSet = WordSet::new(&[
