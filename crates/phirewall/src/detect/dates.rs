@@ -982,15 +982,7 @@ fn with_weekday(ctx: &Context<'_>, span: Span) -> Span {
         return span;
     }
     let word = &ctx.text()[start..end];
-    const FULL: &[&str] = &sorted([
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]);
+    const FULL: &[&str] = &sorted(super::calendar::WEEKDAYS);
     const SHORT: &[&str] = &sorted(["tue", "tues", "wed", "thu", "thur", "thurs", "fri"]);
     const SHORT_PUNCT: &[&str] = &sorted(["mon", "sat", "sun"]);
     let title_or_upper = word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)

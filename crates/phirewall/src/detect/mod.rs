@@ -26,6 +26,7 @@ mod context;
 mod cues;
 
 mod ages;
+mod calendar;
 mod contact;
 mod dates;
 mod geo;

@@ -609,28 +609,7 @@ fn is_talk(text: &str) -> bool {
 /// Days and months: capitalized by writers who capitalize nothing else, and several are given
 /// names ("Wednesday", "June", "August").
 fn is_calendar(text: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    WORDS.iter().any(|w| w.eq_ignore_ascii_case(text))
+    super::calendar::is_day_or_month(text)
 }
 
 /// Lowercase particles that may stand inside a name ("Ludwig van Beethoven", "Maria de la Cruz").

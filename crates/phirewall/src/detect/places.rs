@@ -2803,32 +2803,7 @@ const NAME_ENDS: WordSet = WordSet::new(&[
 ]);
 
 /// Month names, which follow "in" as towns do ("seen in clinic in March").
-const MONTHS: WordSet = WordSet::new(&[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-]);
+const MONTHS: WordSet = WordSet::new(&super::calendar::MONTH_WORDS);
 
 /// The states whose name is one word, for [`Places::town_before_state`]. "Washington" is
 /// left out: a surname and a city as often as a state.
