@@ -1576,7 +1576,7 @@ fn in_history(ctx: &Context<'_>, pos: usize) -> bool {
 }
 
 /// Procedures and events that a medical history dates with a bare two-digit year: "09 PTCA",
-/// "NQWMI 13.", "CVA 04". An alternation for [`date.history_year`]'s pattern.
+/// "NQWMI 13.", "CVA 04". An alternation for the pattern of `date.history_year`.
 const HISTORY_EVENTS: &str = "ptca|pci|cabg|stent|angioplasty|ablation|avr|mvr|cea|turp|appy|\
                               appendectomy|cholecystectomy|lami|nqwmi|imi|ami|mi|cva|tia";
 
@@ -1623,7 +1623,7 @@ fn check_history_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     })
 }
 
-/// Accepts a two-digit year with an apostrophe (see `date.apostrophe_year`)./// Accepts a two-digit year with an apostrophe (see `date.apostrophe_year`).
+/// Accepts a two-digit year with an apostrophe (see `date.apostrophe_year`).
 ///
 /// Before the digits ("'98"): rejected after a digit ("5'10" is feet and inches), before a
 /// closing quote, another apostrophe or a `"` ("'10'" is a quoted number), before `%`, `/`, `:`

@@ -273,7 +273,7 @@ fn mbi(s: &mut Stream, value: &str) -> String {
         .collect()
 }
 
-/// A GS1 UDI, "(01)<GTIN-14>(17)<YYMMDD>(10)<lot>(21)<serial>": the application identifiers
+/// A GS1 UDI, `(01)<GTIN-14>(17)<YYMMDD>(10)<lot>(21)<serial>`: the application identifiers
 /// stay; the GTIN gets new digits (its first, the packaging level, kept) and a valid check
 /// digit; dates (AIs 11, 13, 15, 16, 17) become valid dates; lots, serials and other values are
 /// drawn by shape. `None` if the value is not made of `(AI)value` elements.
@@ -428,7 +428,7 @@ fn phone(s: &mut Stream, value: &str) -> String {
     fill_digits(value, &mut new.chars())
 }
 
-/// A plausible NANP area code: [2-9][0-8][0-9], not an N11 code.
+/// A plausible NANP area code: `[2-9][0-8][0-9]`, not an N11 code.
 fn area(s: &mut Stream) -> String {
     loop {
         let a = 2 + s.below(8);
