@@ -28,6 +28,7 @@
 //! (0.8 after a date word), a month name alone 0.5. Callers who want precision over recall can
 //! drop the weak ones with `min_score`.
 
+use super::terms::{Lists, TermTable};
 use super::{accept, Context, Cue, Hit, Pattern};
 use crate::{Finding, Kind, Span};
 
@@ -37,20 +38,20 @@ pub(crate) const CUES: &[(&str, Cue)] = &[];
 
 /// Vital signs, lab names and exam findings whose values look like month/day pairs: "BP 12/8",
 /// "BUN/Cr 54/2.8", "I/O 1200/800", "Apgars 8/9", "pupils 3/3", "rales 1/3 up", "2/6 SEM".
-const MEASURE_TERMS: &[&str] = &sorted([
+const MEASURE_TERMS: &[&str] = &[
     "bp", "b/p", "nbp", "nibp", "abp", "sbp", "map", "maps", "cvp", "pap", "pas", "pcwp", "wedge",
     "hr", "rr", "resp", "temp", "sat", "sats", "spo", "vs", "vitals", "pupils", "perrl", "perrla",
     "apgar", "apgars", "gcs", "ratio", "p/f", "i/o", "i&o", "in/out", "uo", "u/o", "intake",
     "output", "bun", "cr", "creat", "hct", "hgb", "h/h", "h&h", "plt", "ptt", "inr", "ck", "cpk",
     "mb", "trop", "lytes", "glucose", "fsbs", "murmur", "sem", "rales", "crackles", "cxs", "co",
     "ci", "svr", "pressure",
-]);
+];
 
 /// Strength, pain and other scales: "strength 5/5", "RUE 4/5", "pain 7/10", "c/o 6/10 CP",
 /// "grade 2/6". A score is at most its scale, so these mark only pairs whose first number is not
 /// the larger ("c/o CP 3/2" is a date); "pressure" is also a measurement term, for "pressure
 /// 12/8".
-const SCALE_TERMS: &[&str] = &sorted([
+const SCALE_TERMS: &[&str] = &[
     "strength",
     "motor",
     "grip",
@@ -80,11 +81,11 @@ const SCALE_TERMS: &[&str] = &sorted([
     "extremities",
     "rass",
     "nihss",
-]);
+];
 
 /// Ventilator modes and settings, whose pressures ("PS 10/5", "CPAP 5/5", "weaning trial on 5/5")
 /// are often written a few words away from the mode: "SIMV/PS, 50%, 550x6, & 8/10".
-const VENT_TERMS: &[&str] = &sorted([
+const VENT_TERMS: &[&str] = &[
     "ps",
     "peep",
     "cpap",
@@ -107,11 +108,10 @@ const VENT_TERMS: &[&str] = &sorted([
     "settings",
     "mode",
     "abg",
-]);
+];
 
 /// Words before a version number: "version 1.2.2021" is a release, not a date.
-const VERSION_TERMS: &[&str] =
-    &sorted(["version", "ver", "v", "rev", "release", "build", "firmware"]);
+const VERSION_TERMS: &[&str] = &["version", "ver", "v", "rev", "release", "build", "firmware"];
 
 /// A month name or abbreviation. Full names come first so that "march" is not cut to "mar"; an
 /// abbreviation may carry its period ("Sept.", "nov."), a full name may not (that period ends the
@@ -313,7 +313,7 @@ pub(crate) fn patterns() -> Vec<Pattern> {
 
 /// Words that, right before a number, say it is a date: "since 7/22", "admitted 8/20", "7pm
 /// 10/15". They outweigh any measurement cue nearby ("HCT 30 post 3/3").
-const DATE_WORDS: &[&str] = &sorted([
+const DATE_WORDS: &[&str] = &[
     "since",
     "until",
     "till",
@@ -362,23 +362,23 @@ const DATE_WORDS: &[&str] = &sorted([
     "placed",
     "inserted",
     "removed",
-]);
+];
 
 /// Prepositions that often introduce a date ("on 7/22", "from 3/4") but also a setting ("placed
 /// on 5/5", "weaned to 8/5"): they outweigh a measurement cue right before the number, not a
 /// ventilator cue a few words back.
-const DATE_PREPOSITIONS: &[&str] = &sorted(["on", "to", "from", "of", "in", "by", "as"]);
+const DATE_PREPOSITIONS: &[&str] = &["on", "to", "from", "of", "in", "by", "as"];
 
 /// Words that, right before a bare month name, say it is the month: "in July", "since Oct".
 /// Narrower than [`DATE_WORDS`]: "to June" and "from Jan" are as likely to be people.
-const MONTH_WORDS: &[&str] = &sorted([
+const MONTH_WORDS: &[&str] = &[
     "in", "since", "during", "until", "till", "through", "thru", "early", "mid", "late", "last",
     "next", "this", "before", "after", "around",
-]);
+];
 
 /// Words right after a number that make it a quantity, score or fraction, not a date:
 /// "1/2 tab", "2/3 of the time", "1/2 NS", "2/6 SEM", "4/5 RUE", "7/10 pain".
-const QUANTITY_WORDS: &[&str] = &sorted([
+const QUANTITY_WORDS: &[&str] = &[
     "mg",
     "mcg",
     "g",
@@ -524,10 +524,56 @@ const QUANTITY_WORDS: &[&str] = &sorted([
     "fio",
     "abg",
     "maintenance",
-]);
+];
 
 /// Time words after a year-shaped number: "March 4 2100 hrs" is a time, not the year 2100.
-const TIME_WORDS: &[&str] = &sorted(["h", "hr", "hrs", "hours", "am", "pm"]);
+const TIME_WORDS: &[&str] = &["h", "hr", "hrs", "hours", "am", "pm"];
+/// The named word lists of this file, as bits of a [`Lists`] set.
+mod list {
+    use crate::detect::terms::Lists;
+    pub(super) const MEASURE: Lists = Lists(1 << 0);
+    pub(super) const SCALE: Lists = Lists(1 << 1);
+    pub(super) const VENT: Lists = Lists(1 << 2);
+    pub(super) const VERSION: Lists = Lists(1 << 3);
+    pub(super) const DATE: Lists = Lists(1 << 4);
+    pub(super) const DATE_PREPOSITION: Lists = Lists(1 << 5);
+    pub(super) const MONTH: Lists = Lists(1 << 6);
+    pub(super) const QUANTITY: Lists = Lists(1 << 7);
+    pub(super) const TIME: Lists = Lists(1 << 8);
+    pub(super) const CHANGE_VERBS: Lists = Lists(1 << 9);
+    pub(super) const REGION: Lists = Lists(1 << 10);
+    pub(super) const AFTER_HYPHEN_DATE: Lists = Lists(1 << 11);
+    pub(super) const RESULT: Lists = Lists(1 << 12);
+    pub(super) const HISTORY: Lists = Lists(1 << 13);
+    pub(super) const LENGTH: Lists = Lists(1 << 14);
+    pub(super) const AFTER_YEAR: Lists = Lists(1 << 15);
+}
+
+/// Every named word list of this file in one hash table: [`on`] answers for any of them with
+/// one probe.
+static TERMS: TermTable = TermTable::new(&[
+    (MEASURE_TERMS, list::MEASURE),
+    (SCALE_TERMS, list::SCALE),
+    (VENT_TERMS, list::VENT),
+    (VERSION_TERMS, list::VERSION),
+    (DATE_WORDS, list::DATE),
+    (DATE_PREPOSITIONS, list::DATE_PREPOSITION),
+    (MONTH_WORDS, list::MONTH),
+    (QUANTITY_WORDS, list::QUANTITY),
+    (TIME_WORDS, list::TIME),
+    (CHANGE_VERBS, list::CHANGE_VERBS),
+    (REGION_WORDS, list::REGION),
+    (AFTER_HYPHEN_DATE, list::AFTER_HYPHEN_DATE),
+    (RESULT_WORDS, list::RESULT),
+    (HISTORY_TERMS, list::HISTORY),
+    (LENGTH_WORDS, list::LENGTH),
+    (AFTER_YEAR, list::AFTER_YEAR),
+]);
+
+/// Whether `word` is on one of `lists` (ASCII case ignored).
+fn on(word: &str, lists: Lists) -> bool {
+    TERMS.lists(word).meets(lists)
+}
 
 /// Whether `word` is one of `list`, ignoring ASCII case. `list` must be sorted and lowercase
 /// (wrap it in [`sorted`]): a binary search, since these lists are consulted for every date
@@ -593,23 +639,23 @@ const fn less(a: &str, b: &str) -> bool {
 }
 
 /// The word right before `pos` (with only spaces and light punctuation between), if it is one of
-/// `list`. "on 7/22", "Date: 7/22" and "(since 7/22" all count.
-fn preceded_by(ctx: &Context<'_>, pos: usize, list: &[&str]) -> bool {
+/// `lists`. "on 7/22", "Date: 7/22" and "(since 7/22" all count.
+fn preceded_by(ctx: &Context<'_>, pos: usize, lists: Lists) -> bool {
     ctx.word_just_before(pos, 4, b":,(-")
-        .is_some_and(|w| is_one_of(w, list))
+        .is_some_and(|w| on(w, lists))
 }
 
-/// The word right after `end` (only spaces between), if it is one of `list`.
-fn followed_by(ctx: &Context<'_>, end: usize, list: &[&str]) -> bool {
+/// The word right after `end` (only spaces between), if it is on one of `lists`.
+fn followed_by(ctx: &Context<'_>, end: usize, lists: Lists) -> bool {
     ctx.word_just_after(end, 3, b"")
-        .is_some_and(|w| is_one_of(w, list))
+        .is_some_and(|w| on(w, lists))
 }
 
 /// A unit or count word right after a date written with a month name ("Aug 2 tabs", "Mar 4,
 /// 10 mg"). "of" is left out: "March 4 of last year" is a date.
 fn unit_after(ctx: &Context<'_>, end: usize) -> bool {
     ctx.word_just_after(end, 3, b"")
-        .is_some_and(|w| !w.eq_ignore_ascii_case("of") && is_one_of(w, QUANTITY_WORDS))
+        .is_some_and(|w| !w.eq_ignore_ascii_case("of") && on(w, list::QUANTITY))
 }
 
 fn byte(ctx: &Context<'_>, i: usize) -> Option<u8> {
@@ -674,17 +720,26 @@ fn glued(ctx: &Context<'_>, span: Span, loose: bool) -> bool {
 /// preposition ("on"), 0 otherwise.
 fn date_word(ctx: &Context<'_>, pos: usize) -> u8 {
     match ctx.word_just_before(pos, 4, b":,(-") {
-        Some(w) if is_one_of(w, DATE_WORDS) => 2,
-        Some(w) if is_one_of(w, DATE_PREPOSITIONS) => 1,
+        Some(w) if on(w, list::DATE) => 2,
+        Some(w) if on(w, list::DATE_PREPOSITION) => 1,
         _ => 0,
     }
 }
 
 /// Whether `term` is one of `list`, whole or by one of its `/` or `&` parts ("SIMV/PS" is a
 /// ventilator mode because "PS" is).
-fn term_in(term: &str, list: &[&str]) -> bool {
-    is_one_of(term, list)
-        || (term.contains(['/', '&']) && term.split(['/', '&']).any(|p| is_one_of(p, list)))
+fn term_in(term: &str, lists: Lists) -> bool {
+    term_lists(term).meets(lists)
+}
+
+/// The lists `term` is on, whole or by one of its `/` or `&` parts.
+fn term_lists(term: &str) -> Lists {
+    let whole = TERMS.lists(term);
+    if !term.contains(['/', '&']) {
+        return whole;
+    }
+    term.split(['/', '&'])
+        .fold(whole, |lists, part| lists.or(TERMS.lists(part)))
 }
 
 fn is_term_byte(b: u8) -> bool {
@@ -707,10 +762,10 @@ fn clause_break(ctx: &Context<'_>, from: usize, to: usize) -> bool {
 /// Whether a term from `list` (a run of letters, `/` and `&`: "BP", "BUN/Cr", "I/O") ends at
 /// most `window` bytes before `pos`, in the same clause. "BP 120/80" and "pain score of 7/10"
 /// have their cue in the clause; in "BP stable. 3/4 echo" it belongs to the previous sentence.
-fn term_before(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bool {
+fn term_before(ctx: &Context<'_>, pos: usize, window: usize, lists: Lists) -> bool {
     let mut found = false;
     terms_before(ctx, pos, window, |term, _| {
-        found = term_in(term, list);
+        found = term_in(term, lists);
         !found
     });
     found
@@ -758,7 +813,7 @@ fn terms_before<'t>(
 
 /// Whether a term from `list` starts at most `window` bytes after `pos`, in the same clause:
 /// "5/5 PSV", "7/10 chest pain".
-fn term_after(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bool {
+fn term_after(ctx: &Context<'_>, pos: usize, window: usize, lists: Lists) -> bool {
     let bytes = ctx.text().as_bytes();
     let hi = (pos + window).min(bytes.len());
     let mut start = pos.min(bytes.len());
@@ -774,7 +829,7 @@ fn term_after(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bo
             end += 1;
         }
         let term = ctx.text()[start..end].trim_matches(['/', '&']);
-        if term_in(term, list) {
+        if term_in(term, lists) {
             return true;
         }
         start = end;
@@ -801,22 +856,33 @@ fn term_after(ctx: &Context<'_>, pos: usize, window: usize, list: &[&str]) -> bo
 fn measured(ctx: &Context<'_>, span: Span, fraction: (u32, u32)) -> bool {
     let (numerator, denominator) = fraction;
     let word = date_word(ctx, span.start).max(u8::from(time_after(ctx, span.end)));
-    let over_scale = numerator > denominator && denominator > 0;
-    let near = term_before(ctx, span.start, 12, MEASURE_TERMS)
-        || (!over_scale && term_before(ctx, span.start, 12, SCALE_TERMS));
-    if near && word == 0 {
-        return true;
-    }
     if word == 2 {
         return false;
     }
-    let vent =
-        term_before(ctx, span.start, 40, VENT_TERMS) || term_after(ctx, span.end, 3, VENT_TERMS);
-    let score = matches!(denominator, 5 | 10)
-        && !over_scale
-        && (term_before(ctx, span.start, 40, SCALE_TERMS)
-            || term_after(ctx, span.end, own_reach(ctx, span.end, 30), SCALE_TERMS));
-    vent || score
+    let over_scale = numerator > denominator && denominator > 0;
+    let score = matches!(denominator, 5 | 10) && !over_scale;
+    // One walk back over the terms, nearest first, that stops at the first one deciding the
+    // answer (each of the rules above makes the pair a measurement).
+    let near_lists = if over_scale {
+        list::MEASURE
+    } else {
+        list::MEASURE.or(list::SCALE)
+    };
+    let far_lists = if score {
+        list::VENT.or(list::SCALE)
+    } else {
+        list::VENT
+    };
+    let near_end = span.start.saturating_sub(12);
+    let mut found = false;
+    terms_before(ctx, span.start, 40, |term, end| {
+        let lists = term_lists(term);
+        found = lists.meets(far_lists) || (word == 0 && end > near_end && lists.meets(near_lists));
+        !found
+    });
+    found
+        || term_after(ctx, span.end, 3, list::VENT)
+        || (score && term_after(ctx, span.end, own_reach(ctx, span.end, 30), list::SCALE))
 }
 
 /// How many bytes after `end` (at most `max`) still describe the number that ends there: up to
@@ -873,7 +939,7 @@ fn time_after(ctx: &Context<'_>, end: usize) -> bool {
 
 /// Verbs that, before "to", say the number is a new setting: "changed over to 5/5", "weaned
 /// to 10/5", "will change over to 5/5 at 0600".
-const CHANGE_VERBS: &[&str] = &sorted([
+const CHANGE_VERBS: &[&str] = &[
     "change",
     "changed",
     "changing",
@@ -894,7 +960,7 @@ const CHANGE_VERBS: &[&str] = &sorted([
     "lowered",
     "raised",
     "dropped",
-]);
+];
 
 /// Whether the number is the target of a change: "to" right before it and a change verb within
 /// the two words before that ("changed over to 5/5", "weaned down to 8/5").
@@ -907,11 +973,11 @@ fn setting_change(ctx: &Context<'_>, start: usize) -> bool {
         return false;
     }
     words.next();
-    words.any(|w| is_one_of(w, CHANGE_VERBS))
+    words.any(|w| on(w, list::CHANGE_VERBS))
 }
 
 /// Lung regions and sides after a fraction: "crackles 1/3 RT>LEFT", "2/3 bases".
-const REGION_WORDS: &[&str] = &sorted([
+const REGION_WORDS: &[&str] = &[
     "rt",
     "lt",
     "r",
@@ -928,12 +994,12 @@ const REGION_WORDS: &[&str] = &sorted([
     "fields",
     "lung",
     "lungs",
-]);
+];
 
 /// Whether a proper fraction with a small denominator (1/2, 1/3, 2/3, 3/4) is followed by a side
 /// or a lung region: "CX 1/3 RT>LEFT" is how far up the crackles are heard.
 fn fraction_of_region(ctx: &Context<'_>, end: usize, m: u32, d: u32) -> bool {
-    m < d && d <= 4 && followed_by(ctx, end, REGION_WORDS)
+    m < d && d <= 4 && followed_by(ctx, end, list::REGION)
 }
 
 /// Days in a month; February has 29 when the year is unknown or a leap year.
@@ -1124,7 +1190,7 @@ fn check_month_name(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let mut year = date.year;
     if year.is_some()
         && date.day.is_some()
-        && (unit_after(ctx, whole.end) || followed_by(ctx, whole.end, TIME_WORDS))
+        && (unit_after(ctx, whole.end) || followed_by(ctx, whole.end, list::TIME))
     {
         end = whole.start + date.before_year;
         year = None;
@@ -1181,7 +1247,7 @@ fn check_month_alone(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         lower.as_str(),
         "january" | "february" | "july" | "september" | "october" | "november" | "december"
     ) || (lower == "march" && word != "march");
-    if !free && !preceded_by(ctx, span.start, MONTH_WORDS) {
+    if !free && !preceded_by(ctx, span.start, list::MONTH) {
         return None;
     }
     Some(hit.found)
@@ -1222,7 +1288,7 @@ fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let hyphens = text.contains('-');
     // A hyphenated date with more hyphens around it is a code or a phone fragment; a version
     // number ("version 1.2.2021") is not a date.
-    if glued(ctx, span, !hyphens) || term_before(ctx, span.start, 12, VERSION_TERMS) {
+    if glued(ctx, span, !hyphens) || term_before(ctx, span.start, 12, list::VERSION) {
         return None;
     }
     let (a, b, y, ylen) = three_numbers(text)?;
@@ -1247,7 +1313,7 @@ fn check_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     if ylen == 2 {
         // "PS 10/5/40" is a ventilator setting; "1-2-10 mg" a quantity.
         if measured(ctx, span, (a, b))
-            || followed_by(ctx, span.end, QUANTITY_WORDS)
+            || followed_by(ctx, span.end, list::QUANTITY)
             || matches!(byte(ctx, span.end), Some(b'%'))
         {
             return None;
@@ -1269,7 +1335,7 @@ fn check_numeric_month_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let m: u32 = m.parse().ok()?;
     if !(1..=12).contains(&m)
         || measured(ctx, span, (0, 0))
-        || followed_by(ctx, span.end, QUANTITY_WORDS)
+        || followed_by(ctx, span.end, list::QUANTITY)
     {
         return None;
     }
@@ -1326,7 +1392,7 @@ fn check_month_day_numeric(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         || setting_change(ctx, span.start)
         || fraction_of_region(ctx, span.end, m, d)
         || measured(ctx, span, (m, d))
-        || followed_by(ctx, span.end, QUANTITY_WORDS)
+        || followed_by(ctx, span.end, list::QUANTITY)
         || fio2_after(ctx, span.end)
         || after_drug_strength(ctx, span.start)
     {
@@ -1363,7 +1429,7 @@ fn check_month_day_pair(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     if !valid(m1, d1, None) || !valid(m2, d2, None) || !close {
         return None;
     }
-    if measured(ctx, span, (m2, d2)) || followed_by(ctx, span.end, QUANTITY_WORDS) {
+    if measured(ctx, span, (m2, d2)) || followed_by(ctx, span.end, list::QUANTITY) {
         return None;
     }
     Some(hit.found)
@@ -1371,16 +1437,16 @@ fn check_month_day_pair(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
 
 /// Words after a hyphenated month-day that leave it a date: a new clause ("on 7-8 for coiling",
 /// "since 3-12 when"), a time of day ("on 7-8 at 1400").
-const AFTER_HYPHEN_DATE: &[&str] = &sorted([
+const AFTER_HYPHEN_DATE: &[&str] = &[
     "for", "at", "and", "with", "when", "where", "after", "before", "but", "pt", "patient", "he",
     "she", "am", "pm", "morning", "evening", "night",
-]);
+];
 
 /// Verbs and results that follow the date a specimen was taken: "blood cx from 3-4 grew GPC",
 /// "sputum from 3-4 negative".
-const RESULT_WORDS: &[&str] = &sorted([
+const RESULT_WORDS: &[&str] = &[
     "grew", "growing", "grows", "showed", "shows", "revealed", "positive", "negative", "pending",
-]);
+];
 
 /// Accepts "on 7-8" when the numbers are a real month and day, are not part of a longer number
 /// ("on 7-8-9"), do not read as a measurement, and are followed by the end of the clause, a
@@ -1401,10 +1467,10 @@ fn check_month_day_hyphen(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         .word_just_before(span.start, 4, b"")
         .is_some_and(|w| w.eq_ignore_ascii_case("from"));
     if after_from {
-        return followed_by(ctx, span.end, RESULT_WORDS).then_some(hit.found);
+        return followed_by(ctx, span.end, list::RESULT).then_some(hit.found);
     }
     let ok_after = match ctx.word_just_after(span.end, 3, b"") {
-        Some(w) => is_one_of(w, AFTER_HYPHEN_DATE),
+        Some(w) => on(w, list::AFTER_HYPHEN_DATE),
         None => {
             let rest = ctx.after(span.end, 3).trim_start_matches([' ', '\t']);
             time_after(ctx, span.end)
@@ -1434,11 +1500,9 @@ fn check_glued_month_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         return None;
     }
     let word = ctx.slice(Span::new(word_start, span.start));
-    if term_in(word, MEASURE_TERMS)
-        || term_in(word, SCALE_TERMS)
-        || term_in(word, VENT_TERMS)
+    if term_in(word, list::MEASURE.or(list::SCALE).or(list::VENT))
         || measured(ctx, Span::new(word_start, span.end), (0, 0))
-        || followed_by(ctx, span.end, QUANTITY_WORDS)
+        || followed_by(ctx, span.end, list::QUANTITY)
     {
         return None;
     }
@@ -1469,13 +1533,13 @@ fn after_drug_strength(ctx: &Context<'_>, start: usize) -> bool {
 
 /// Headings and abbreviations that open a medical or surgical history: "PMH:", "PMHx", "PSH",
 /// "Hx", "h/o", "s/p", "Past medical history". Not "past" alone: "over the past 2 hrs".
-const HISTORY_TERMS: &[&str] = &sorted([
+const HISTORY_TERMS: &[&str] = &[
     "pmh", "pmhx", "psh", "pshx", "phx", "hx", "h/o", "history", "s/p",
-]);
+];
 
 /// Words before a number with an apostrophe after it that make it a length or an angle: "HOB
 /// 30'", "ambulated 50'", "fall from 12'", "up 20'".
-const LENGTH_WORDS: &[&str] = &sorted([
+const LENGTH_WORDS: &[&str] = &[
     "hob",
     "head",
     "elevated",
@@ -1501,10 +1565,10 @@ const LENGTH_WORDS: &[&str] = &sorted([
     "about",
     "at",
     "x",
-]);
+];
 
 /// Words that may follow a year in a history list: "repair in 98' c/b DVT", "MI 98' and CABG".
-const AFTER_YEAR: &[&str] = &sorted([
+const AFTER_YEAR: &[&str] = &[
     "c",
     "and",
     "with",
@@ -1517,7 +1581,7 @@ const AFTER_YEAR: &[&str] = &sorted([
     "for",
     "by",
     "x",
-]);
+];
 
 /// Whether a line of text (without its newline) holds a history term from [`HISTORY_TERMS`].
 fn has_history_term(ctx: &Context<'_>, from: usize, to: usize) -> bool {
@@ -1533,7 +1597,7 @@ fn has_history_term(ctx: &Context<'_>, from: usize, to: usize) -> bool {
             i += 1;
         }
         let term = ctx.text()[start..i].trim_matches(['/', '&']);
-        if term_in(term, HISTORY_TERMS) {
+        if term_in(term, list::HISTORY) {
             return true;
         }
     }
@@ -1662,12 +1726,12 @@ fn check_apostrophe_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
             byte_before(ctx, span.start, 1),
             Some(b'-' | b'.' | b'/' | b'~')
         )
-        || preceded_by(ctx, span.start, LENGTH_WORDS)
+        || preceded_by(ctx, span.start, list::LENGTH)
     {
         return None;
     }
     if let Some(w) = ctx.word_just_after(span.end, 3, b"") {
-        if !is_one_of(w, AFTER_YEAR) {
+        if !on(w, list::AFTER_YEAR) {
             return None;
         }
     }
@@ -1730,34 +1794,36 @@ fn check_ordinal_day(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
 mod tests {
 
     #[test]
-    fn term_lists_are_sorted_and_searched_ignoring_case() {
-        for list in [
-            MEASURE_TERMS,
-            SCALE_TERMS,
-            VENT_TERMS,
-            VERSION_TERMS,
-            DATE_WORDS,
-            DATE_PREPOSITIONS,
-            MONTH_WORDS,
-            QUANTITY_WORDS,
-            TIME_WORDS,
-            CHANGE_VERBS,
-            REGION_WORDS,
-            AFTER_HYPHEN_DATE,
-            RESULT_WORDS,
-            HISTORY_TERMS,
-            LENGTH_WORDS,
-            AFTER_YEAR,
+    fn term_lists_are_found_ignoring_case() {
+        for (words, lists) in [
+            (MEASURE_TERMS, list::MEASURE),
+            (SCALE_TERMS, list::SCALE),
+            (VENT_TERMS, list::VENT),
+            (VERSION_TERMS, list::VERSION),
+            (DATE_WORDS, list::DATE),
+            (DATE_PREPOSITIONS, list::DATE_PREPOSITION),
+            (MONTH_WORDS, list::MONTH),
+            (QUANTITY_WORDS, list::QUANTITY),
+            (TIME_WORDS, list::TIME),
+            (CHANGE_VERBS, list::CHANGE_VERBS),
+            (REGION_WORDS, list::REGION),
+            (AFTER_HYPHEN_DATE, list::AFTER_HYPHEN_DATE),
+            (RESULT_WORDS, list::RESULT),
+            (HISTORY_TERMS, list::HISTORY),
+            (LENGTH_WORDS, list::LENGTH),
+            (AFTER_YEAR, list::AFTER_YEAR),
         ] {
-            assert!(list.windows(2).all(|w| w[0] < w[1]));
-            for w in list {
-                assert!(is_one_of(w, list));
-                assert!(is_one_of(&w.to_ascii_uppercase(), list));
+            for w in words {
+                assert!(on(w, lists), "{w}");
+                assert!(on(&w.to_ascii_uppercase(), lists), "{w}");
             }
         }
-        assert!(!is_one_of("bpx", MEASURE_TERMS));
-        assert!(!is_one_of(&"x".repeat(40), MEASURE_TERMS));
-        assert!(!is_one_of("", MEASURE_TERMS));
+        assert!(!on("bpx", list::MEASURE));
+        assert!(!on("bp", list::SCALE));
+        assert!(!on(&"x".repeat(40), list::MEASURE));
+        assert!(!on("", list::MEASURE));
+        assert!(term_in("SIMV/PS", list::VENT));
+        assert!(!term_in("SIMV/PS", list::SCALE));
     }
     use super::*;
 

@@ -24,6 +24,7 @@ use crate::{Finding, Kind, Span};
 pub(crate) mod checksum;
 mod context;
 mod cues;
+mod terms;
 
 mod ages;
 mod calendar;
