@@ -331,10 +331,22 @@ fn joined_after(ctx: &Context<'_>, end: usize, seps: &[u8]) -> bool {
 /// cue before it (same line, within 32 bytes, no digits or ";" in between) is a fax cue. So in
 /// "Tel 617-555-0100 Fax 617-555-0101" the first number is a PHONE and the second a FAX.
 fn phone_or_fax(ctx: &Context<'_>, span: Span) -> Kind {
+    phone_or_fax_after(ctx, span, nearest_phone_cue(ctx, span.start))
+}
+
+/// The nearest phone or fax cue before `pos` (same line, within 32 bytes), with the class it
+/// was taken for.
+fn nearest_phone_cue(ctx: &Context<'_>, pos: usize) -> Option<(Span, Cue)> {
+    ctx.nearest_cue_before(pos, &[Cue::Phone, Cue::Fax], 32)
+}
+
+/// [`phone_or_fax`], given the nearest phone or fax cue before the number, for a check that
+/// has already looked it up.
+fn phone_or_fax_after(ctx: &Context<'_>, span: Span, nearest: Option<(Span, Cue)>) -> Kind {
     if fax_label_after(ctx, span.end) {
         return Kind::Fax;
     }
-    match ctx.nearest_cue_before(span.start, &[Cue::Phone, Cue::Fax], 32) {
+    match nearest {
         Some((cue, Cue::Fax)) => {
             let gap = ctx.slice(Span::new(cue.end, span.start));
             if gap.bytes().any(|b| b.is_ascii_digit() || b == b';') {
@@ -448,9 +460,9 @@ fn nanp(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
         .unwrap_or(text);
     let ds = digits(main);
     let ten = ds.get(ds.len().saturating_sub(10)..)?;
-    let cued = ctx.cue_before(span.start, Cue::Phone, 32)
-        || ctx.cue_before(span.start, Cue::Fax, 32)
-        || fax_label_after(ctx, span.end);
+    // One search of the cue window serves both the score and the choice of PHONE or FAX.
+    let nearest = nearest_phone_cue(ctx, span.start);
+    let cued = nearest.is_some() || fax_label_after(ctx, span.end);
     let mut found = hit.found;
     if !nanp_valid(ten) {
         if cued {
@@ -463,7 +475,7 @@ fn nanp(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     } else if cued {
         found.score = 0.95;
     }
-    found.kind = phone_or_fax(ctx, span);
+    found.kind = phone_or_fax_after(ctx, span, nearest);
     Some(found)
 }
 

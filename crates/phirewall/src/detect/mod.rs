@@ -294,6 +294,12 @@ impl Scanner {
             .range(start..)
             .anchored(regex_automata::Anchored::Yes);
         self.every.which_overlapping_matches(&input, &mut set);
+        // Usually the rejected pattern is the only one matching here; iterating the set
+        // visits every pattern, so skip that.
+        if set.len() < 2 {
+            scratch.set = Some(set);
+            return None;
+        }
         let accepted = set
             .iter()
             .filter(|pid| *pid > rejected.pattern())
