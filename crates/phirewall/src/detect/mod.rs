@@ -376,7 +376,11 @@ fn next_char_boundary(text: &str, mut i: usize) -> usize {
 /// Where candidates overlap, the higher score wins, then the longer span, then the earlier one.
 /// Candidates are considered best first, so a weak candidate never displaces a strong one.
 pub(crate) fn resolve(mut candidates: Vec<Finding>) -> Vec<Finding> {
-    if candidates.len() < 2 {
+    // The scan produces its findings in order and without overlaps; nothing to resolve then.
+    let in_order = candidates
+        .windows(2)
+        .all(|w| w[0].span.end <= w[1].span.start && w[0].span.start < w[1].span.start);
+    if in_order {
         return candidates;
     }
     candidates.sort_by(|a, b| {

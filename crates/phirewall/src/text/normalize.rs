@@ -143,7 +143,9 @@ struct ByteMap {
 impl<'t> Normalized<'t> {
     /// Builds the detection view of `original`.
     pub fn new(original: &'t str) -> Normalized<'t> {
-        if !needs_folding(original) {
+        // Most notes are all ASCII: one `is_ascii` over the whole text (a machine word per step,
+        // without a call per block) settles them.
+        if original.is_ascii() || !needs_folding(original) {
             return Normalized {
                 text: Cow::Borrowed(original),
                 map: None,
