@@ -547,6 +547,9 @@ mod list {
     pub(super) const HISTORY: Lists = Lists(1 << 13);
     pub(super) const LENGTH: Lists = Lists(1 << 14);
     pub(super) const AFTER_YEAR: Lists = Lists(1 << 15);
+    pub(super) const WEEKDAY: Lists = Lists(1 << 16);
+    pub(super) const WEEKDAY_SHORT: Lists = Lists(1 << 17);
+    pub(super) const WEEKDAY_SHORT_PUNCT: Lists = Lists(1 << 18);
 }
 
 /// Every named word list of this file in one hash table: [`on`] answers for any of them with
@@ -568,7 +571,17 @@ static TERMS: TermTable = TermTable::new(&[
     (HISTORY_TERMS, list::HISTORY),
     (LENGTH_WORDS, list::LENGTH),
     (AFTER_YEAR, list::AFTER_YEAR),
+    (&super::calendar::WEEKDAYS, list::WEEKDAY),
+    (WEEKDAY_SHORT, list::WEEKDAY_SHORT),
+    (WEEKDAY_SHORT_PUNCT, list::WEEKDAY_SHORT_PUNCT),
 ]);
+
+/// Weekday abbreviations that count before a date when written Title or UPPER case.
+const WEEKDAY_SHORT: &[&str] = &["tue", "tues", "wed", "thu", "thur", "thurs", "fri"];
+
+/// Weekday abbreviations that are also words or prefixes ("Sat" for saturation, "Mon" for
+/// monitor): they count only with a comma or period after them.
+const WEEKDAY_SHORT_PUNCT: &[&str] = &["mon", "sat", "sun"];
 
 /// Whether `word` is on one of `lists` (ASCII case ignored).
 fn on(word: &str, lists: Lists) -> bool {
@@ -719,10 +732,16 @@ fn glued(ctx: &Context<'_>, span: Span, loose: bool) -> bool {
 /// How strongly the word right before `pos` marks a date: 2 for a date word ("since"), 1 for a
 /// preposition ("on"), 0 otherwise.
 fn date_word(ctx: &Context<'_>, pos: usize) -> u8 {
-    match ctx.word_just_before(pos, 4, b":,(-") {
-        Some(w) if on(w, list::DATE) => 2,
-        Some(w) if on(w, list::DATE_PREPOSITION) => 1,
-        _ => 0,
+    let Some(word) = ctx.word_just_before(pos, 4, b":,(-") else {
+        return 0;
+    };
+    let lists = TERMS.lists(word);
+    if lists.meets(list::DATE) {
+        2
+    } else if lists.meets(list::DATE_PREPOSITION) {
+        1
+    } else {
+        0
     }
 }
 
@@ -735,7 +754,7 @@ fn term_in(term: &str, lists: Lists) -> bool {
 /// The lists `term` is on, whole or by one of its `/` or `&` parts.
 fn term_lists(term: &str) -> Lists {
     let whole = TERMS.lists(term);
-    if !term.contains(['/', '&']) {
+    if !term.bytes().any(is_joiner) {
         return whole;
     }
     term.split(['/', '&'])
@@ -743,7 +762,24 @@ fn term_lists(term: &str) -> Lists {
 }
 
 fn is_term_byte(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'/' || b == b'&'
+    b.is_ascii_alphabetic() || is_joiner(b)
+}
+
+/// The bytes that join the parts of a term ("BUN/Cr", "I&O").
+fn is_joiner(b: u8) -> bool {
+    b == b'/' || b == b'&'
+}
+
+/// `start..end` without the joiners at either end ("/PS" is "PS"). Byte by byte: `trim_matches`
+/// with a char set cost more than the term lookup itself.
+fn trim_joiners(bytes: &[u8], mut start: usize, mut end: usize) -> std::ops::Range<usize> {
+    while start < end && bytes.get(start).copied().is_some_and(is_joiner) {
+        start += 1;
+    }
+    while end > start && bytes.get(end - 1).copied().is_some_and(is_joiner) {
+        end -= 1;
+    }
+    start..end
 }
 
 /// Whether the text between `from` and `to` ends a clause: a line break, `;`, `!`, `?` or a
@@ -801,9 +837,8 @@ fn terms_before<'t>(
             start -= 1;
         }
         let term = text
-            .get(start..end)
-            .unwrap_or_default()
-            .trim_matches(['/', '&']);
+            .get(trim_joiners(bytes, start, end))
+            .unwrap_or_default();
         if !f(term, end) {
             return;
         }
@@ -828,7 +863,10 @@ fn term_after(ctx: &Context<'_>, pos: usize, window: usize, lists: Lists) -> boo
         while end < bytes.len() && is_term_byte(bytes[end]) {
             end += 1;
         }
-        let term = ctx.text()[start..end].trim_matches(['/', '&']);
+        let term = ctx
+            .text()
+            .get(trim_joiners(bytes, start, end))
+            .unwrap_or_default();
         if term_in(term, lists) {
             return true;
         }
@@ -1048,14 +1086,15 @@ fn with_weekday(ctx: &Context<'_>, span: Span) -> Span {
         return span;
     }
     let word = &ctx.text()[start..end];
-    const FULL: &[&str] = &sorted(super::calendar::WEEKDAYS);
-    const SHORT: &[&str] = &sorted(["tue", "tues", "wed", "thu", "thur", "thurs", "fri"]);
-    const SHORT_PUNCT: &[&str] = &sorted(["mon", "sat", "sun"]);
-    let title_or_upper = word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
-        && (word.bytes().skip(1).all(|b| b.is_ascii_lowercase())
-            || word.bytes().all(|b| b.is_ascii_uppercase()));
-    let ok = is_one_of(word, FULL)
-        || (title_or_upper && (is_one_of(word, SHORT) || (punct && is_one_of(word, SHORT_PUNCT))));
+    let lists = TERMS.lists(word);
+    let title_or_upper = || {
+        word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            && (word.bytes().skip(1).all(|b| b.is_ascii_lowercase())
+                || word.bytes().all(|b| b.is_ascii_uppercase()))
+    };
+    let short =
+        lists.meets(list::WEEKDAY_SHORT) || (punct && lists.meets(list::WEEKDAY_SHORT_PUNCT));
+    let ok = lists.meets(list::WEEKDAY) || (short && title_or_upper());
     if ok {
         Span::new(start, span.end)
     } else {
@@ -1812,6 +1851,9 @@ mod tests {
             (HISTORY_TERMS, list::HISTORY),
             (LENGTH_WORDS, list::LENGTH),
             (AFTER_YEAR, list::AFTER_YEAR),
+            (&super::calendar::WEEKDAYS, list::WEEKDAY),
+            (WEEKDAY_SHORT, list::WEEKDAY_SHORT),
+            (WEEKDAY_SHORT_PUNCT, list::WEEKDAY_SHORT_PUNCT),
         ] {
             for w in words {
                 assert!(on(w, lists), "{w}");
