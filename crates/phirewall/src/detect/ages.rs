@@ -4,8 +4,8 @@
 //! Ages of 89 and below are never reported; ages above 125 are taken as something else (a count,
 //! a lab value) rather than an age.
 
-use super::{accept, Cue, Pattern};
-use crate::Kind;
+use super::{accept, Context, Cue, Hit, Pattern};
+use crate::{Finding, Kind, Span};
 
 /// No cue phrases: the unit or the word "age" is part of each pattern.
 pub(crate) const CUES: &[(&str, Cue)] = &[];
@@ -26,16 +26,16 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             "age.number_unit",
             Kind::Age,
             0.95,
-            format!(r"(?i)\b(?P<v>{OVER_89})(?:\s*-\s*|\s*){UNIT}"),
-            accept,
+            format!(r"(?i)\b{OVER_89}(?:\s*-\s*|\s*){UNIT}"),
+            leading_number,
         ),
         // "age 95", "aged 97", "Age: 101".
         Pattern::new(
             "age.cue_number",
             Kind::Age,
             0.9,
-            format!(r"(?i)\bage[d]?\s*(?:[:=]|of|is)?\s*(?P<v>{OVER_89})\b"),
-            accept,
+            format!(r"(?i)\bage[d]?\s*(?:[:=]|of|is)?\s*{OVER_89}\b"),
+            trailing_number,
         ),
         // "ninety-two year old", "one hundred and one years old".
         Pattern::new(
@@ -46,4 +46,36 @@ pub(crate) fn patterns() -> Vec<Pattern> {
             accept,
         ),
     ]
+}
+
+/// Narrows "92 yo" to its number: the digits the match starts with. Cheaper than a capture
+/// group, which would run a backtracking search over the match; exact here because the number
+/// ([`OVER_89`]) is followed by a space, a dash or a unit, never by another digit.
+fn leading_number(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let whole = hit.found.span;
+    let digits = ctx
+        .slice(whole)
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    (digits > 0).then_some(Finding {
+        span: Span::new(whole.start, whole.start + digits),
+        ..hit.found
+    })
+}
+
+/// Narrows "age 95" to its number: the digits the match ends with (exact for the same reason:
+/// the cue before the number ends in a space, `:`, `=` or a letter).
+fn trailing_number(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
+    let whole = hit.found.span;
+    let digits = ctx
+        .slice(whole)
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    (digits > 0).then_some(Finding {
+        span: Span::new(whole.end - digits, whole.end),
+        ..hit.found
+    })
 }
