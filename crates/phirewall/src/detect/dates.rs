@@ -1851,7 +1851,7 @@ mod tests {
             (HISTORY_TERMS, list::HISTORY),
             (LENGTH_WORDS, list::LENGTH),
             (AFTER_YEAR, list::AFTER_YEAR),
-            (&super::calendar::WEEKDAYS, list::WEEKDAY),
+            (&crate::detect::calendar::WEEKDAYS, list::WEEKDAY),
             (WEEKDAY_SHORT, list::WEEKDAY_SHORT),
             (WEEKDAY_SHORT_PUNCT, list::WEEKDAY_SHORT_PUNCT),
         ] {
