@@ -135,6 +135,64 @@ pub(crate) struct Dict {
     /// The (packed) first names of rank up to [`FREQUENT_FIRST_RANK`]: see
     /// [`Dict::may_be_frequent_first`].
     frequent_first: HashSet<u128, BuildHasherDefault<FxHasher>>,
+    /// The ends and lengths of the terms in `frequent_first`: see [`EndsFilter`].
+    frequent_first_ends: EndsFilter,
+}
+
+/// Which (first byte, last byte, length) triples some term of a set has, for terms of ASCII
+/// letters and digits (either case) up to [`PACKED_MAX_LEN`] bytes: a bit per length, by the
+/// two end bytes. A word whose triple is absent is surely not in the set, which one table
+/// load tells; the set probe (lowercasing, packing, hashing) is left for the rest.
+struct EndsFilter(Box<[u16]>);
+
+/// 0-25 for an ASCII letter of either case, 26-35 for a digit, [`NOT_ALNUM`] for any other
+/// byte.
+static ALNUM_INDEX: [u8; 256] = {
+    let mut t = [NOT_ALNUM; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'a' as usize + i] = i as u8;
+        t[b'A' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        t[b'0' as usize + d] = 26 + d as u8;
+        d += 1;
+    }
+    t
+};
+const NOT_ALNUM: u8 = 36;
+
+impl EndsFilter {
+    fn new() -> EndsFilter {
+        EndsFilter(vec![0; 36 * 36].into_boxed_slice())
+    }
+
+    /// The slot and bit of `term`, `None` for a term the filter cannot hold (empty, too
+    /// long, or an end byte that is no ASCII letter or digit).
+    fn key(term: &[u8]) -> Option<(usize, u16)> {
+        let first = usize::from(ALNUM_INDEX[usize::from(*term.first()?)]);
+        let last = usize::from(ALNUM_INDEX[usize::from(*term.last()?)]);
+        let alnum = first < 36 && last < 36 && term.len() <= PACKED_MAX_LEN;
+        alnum.then(|| (first * 36 + last, 1 << term.len()))
+    }
+
+    fn insert(&mut self, term: &[u8]) {
+        if let Some((at, bit)) = EndsFilter::key(term) {
+            if let Some(bits) = self.0.get_mut(at) {
+                *bits |= bit;
+            }
+        }
+    }
+
+    /// Whether a term of the set may have `term`'s ends and length (`true` also for a term
+    /// the filter cannot hold).
+    fn may_hold(&self, term: &[u8]) -> bool {
+        EndsFilter::key(term).map_or(true, |(at, bit)| {
+            self.0.get(at).map_or(true, |bits| bits & bit != 0)
+        })
+    }
 }
 
 /// First names up to this rank (SSA counts, 1 = most frequent) are "frequent" for
@@ -173,12 +231,14 @@ impl Dict {
         let map = Map::new(data::TERMS).map_err(|_| BROKEN)?;
         let mut common = HashMap::with_capacity_and_hasher(16_384, Default::default());
         let mut frequent_first = HashSet::with_capacity_and_hasher(2_048, Default::default());
+        let mut frequent_first_ends = EndsFilter::new();
         let mut stream = map.stream().into_stream();
         while let Some((key, value)) = stream.next() {
             let entry = Entry::from_value(value);
             if (1..=FREQUENT_FIRST_RANK).contains(&entry.first_rank) {
                 if let Some(packed) = pack(key) {
                     frequent_first.insert(packed);
+                    frequent_first_ends.insert(key);
                 }
             }
             let common_word = entry.word_rank != 0 && entry.word_rank <= COMMON_WORD_MAX_SIZE;
@@ -192,6 +252,7 @@ impl Dict {
             map,
             common,
             frequent_first,
+            frequent_first_ends,
         })
     }
 
@@ -237,8 +298,16 @@ impl Dict {
     /// bytes) get `true`.
     pub(crate) fn may_be_frequent_first(&self, term: &str) -> bool {
         let bytes = term.as_bytes();
-        if bytes.len() > PACKED_MAX_LEN || !bytes.iter().all(|b| b.is_ascii_alphanumeric()) {
+        // One table load a byte (`is_ascii_alphanumeric` is two range tests).
+        let alnum = bytes
+            .iter()
+            .all(|&b| ALNUM_INDEX[usize::from(b)] != NOT_ALNUM);
+        if bytes.len() > PACKED_MAX_LEN || !alnum {
             return true;
+        }
+        // Most words are ruled out by their ends and length alone.
+        if !self.frequent_first_ends.may_hold(bytes) {
+            return false;
         }
         let mut lower = [0u8; PACKED_MAX_LEN];
         for (l, b) in lower.iter_mut().zip(bytes) {
@@ -608,6 +677,30 @@ mod tests {
                 assert_eq!(dict().get(key.as_bytes()), via_fst, "{key:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_ends_filter_never_rules_out_a_frequent_first_name() {
+        let mut names = 0;
+        dict().for_each(|key, entry| {
+            if (1..=FREQUENT_FIRST_RANK).contains(&entry.first_rank) && key.len() <= 15 {
+                let term = std::str::from_utf8(key).expect("terms are UTF-8");
+                assert!(dict().may_be_frequent_first(term), "{term:?}");
+                assert!(
+                    dict().may_be_frequent_first(&term.to_uppercase()),
+                    "{term:?}"
+                );
+                names += 1;
+            }
+        });
+        assert!(names > 1_000, "{names}");
+        // Words that are no first names are mostly ruled out, by either test.
+        for word in ["stool", "xq", "bp", "q4h", "12", "zzzzzz"] {
+            assert!(!dict().may_be_frequent_first(word), "{word:?}");
+        }
+        // What the set cannot answer for stays "maybe".
+        assert!(dict().may_be_frequent_first("o'zq"));
+        assert!(dict().may_be_frequent_first("abcdefghijklmnopq"));
     }
 
     #[test]

@@ -263,6 +263,11 @@ fn segment<'t>(text: &'t str, start: usize, end: usize, line: u32) -> Vec<Token<
 /// [`tokenize`] yields, without the iterator. Its position and line live in locals (registers)
 /// rather than in an iterator's fields, which the loop otherwise reloads and stores for every
 /// token.
+///
+/// Never inlined: where the compiler inlined it into its caller, the byte loops came out
+/// with more register moves, about 10% more instructions a token, and which way it went
+/// changed with unrelated edits elsewhere.
+#[inline(never)]
 pub(crate) fn tokenize_into<'t>(
     text: &'t str,
     out: &mut Vec<Token<'t>>,
