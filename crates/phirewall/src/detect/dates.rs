@@ -1689,13 +1689,7 @@ const HISTORY_EVENTS: &str = "ptca|pci|cabg|stent|angioplasty|ablation|avr|mvr|c
 /// ago" is a count.
 fn check_history_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let whole = hit.whole;
-    let text = ctx.slice(whole);
-    let leading = text.as_bytes().first().is_some_and(u8::is_ascii_digit);
-    let digits = if leading {
-        Span::new(whole.start, whole.start + 2)
-    } else {
-        Span::new(whole.end - 2, whole.end)
-    };
+    let (digits, leading) = year_at_an_end(ctx, whole);
     if matches!(
         byte_before(ctx, digits.start, 1),
         Some(b'.' | b'/' | b'-' | b'\'' | b'#')
@@ -1726,6 +1720,22 @@ fn check_history_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     })
 }
 
+/// The two-digit year of a match that has it at one end, and whether it comes first: "09 PTCA"
+/// and "71'" start with it, "NQWMI 13" and "'03" end with it.
+fn year_at_an_end(ctx: &Context<'_>, span: Span) -> (Span, bool) {
+    let first = ctx
+        .slice(span)
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_digit);
+    let year = if first {
+        Span::new(span.start, span.start + 2)
+    } else {
+        Span::new(span.end - 2, span.end)
+    };
+    (year, first)
+}
+
 /// Accepts a two-digit year with an apostrophe (see `date.apostrophe_year`).
 ///
 /// Before the digits ("'98"): rejected after a digit ("5'10" is feet and inches), before a
@@ -1738,13 +1748,9 @@ fn check_history_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
 /// list (see [`AFTER_YEAR`]), and outside a medical history (see [`in_history`]).
 fn check_apostrophe_year(ctx: &Context<'_>, hit: Hit) -> Option<Finding> {
     let span = hit.found.span;
-    let text = ctx.slice(span);
-    let leading = !text.as_bytes().first().is_some_and(u8::is_ascii_digit);
-    let digits = if leading {
-        Span::new(span.end - 2, span.end)
-    } else {
-        Span::new(span.start, span.start + 2)
-    };
+    let (digits, digits_first) = year_at_an_end(ctx, span);
+    // The apostrophe leads ("'03"): the year needs nothing after it.
+    let leading = !digits_first;
     let after = byte(ctx, span.end);
     if matches!(after, Some(b'\'' | b'"' | b'%' | b'/' | b':' | b'+'))
         || (matches!(after, Some(b'-' | b'.')) && is_digit(byte(ctx, span.end + 1)))
