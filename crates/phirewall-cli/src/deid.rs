@@ -927,9 +927,76 @@ fn encode_csv_row(fields: &[Vec<u8>]) -> Result<Vec<u8>, Reason> {
     w.into_inner().map_err(|_| Reason::Internal)
 }
 
+/// Appends `s` as a JSON string, escaped byte for byte as serde_json escapes it (`\"`, `\\`,
+/// `\b`, `\f`, `\n`, `\r`, `\t`, other control characters as `\u00xx` in lowercase hex;
+/// everything else, non-ASCII included, as it is), so the output is what it always was.
+///
+/// Every byte of every de-identified text passes through here. serde_json looks each byte up
+/// in a table and hands runs to a writer; this tests eight bytes at a time (see
+/// [`escape_mask`]), jumps to the first byte to escape and copies plain runs whole.
 fn write_json_string(out: &mut Vec<u8>, s: &str) {
-    // Writing a string to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(word);
+            let mask = escape_mask(u64::from_le_bytes(eight));
+            if mask == 0 {
+                i += 8;
+                continue;
+            }
+            // The lowest flagged byte is the first to escape (little-endian: byte k is bits
+            // 8k..8k+8).
+            i += (mask.trailing_zeros() / 8) as usize;
+        }
+        let b = bytes.get(i).copied().unwrap_or(0);
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f => &[],
+            _ => {
+                // Only in the last seven bytes, which are looked at one by one.
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    out.push(b'"');
+}
+
+/// The high bit of every byte of `word` that may need escaping in JSON: a control character
+/// (below 0x20), a quote or a backslash. Zero when none does. The classic "has a byte below n"
+/// test (Bit Twiddling Hacks): subtracting n from each byte borrows into its high bit only for
+/// a byte below n, and the `!x` mask drops bytes whose high bit was set already (non-ASCII
+/// UTF-8). A borrow can flag bytes above a flagged one falsely, never below it, so the lowest
+/// flagged byte is exact and a zero mask means no byte needs escaping.
+fn escape_mask(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    below(word, 0x20) | below(quote, 1) | below(backslash, 1)
 }
 
 /// Where a de-identified text sits, for its annotation line.
@@ -1581,4 +1648,36 @@ struct Report {
     replacements: BTreeMap<&'static str, u64>,
     threads: usize,
     seconds: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strings with every ASCII byte at every position of an eight-byte word, and non-ASCII.
+    fn samples() -> Vec<String> {
+        let mut out = vec![
+            String::new(),
+            "plain text".to_string(),
+            "Seen 3/4/21.\nPlan:\t\"rest\" \\ \u{7f} caf\u{e9} \u{2028} \u{1f600}".to_string(),
+        ];
+        for b in 0u8..0x80 {
+            for pos in 0..10 {
+                let mut s = "abcdefghij".to_string();
+                s.insert(pos, char::from(b));
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        for s in samples() {
+            let mut ours = Vec::new();
+            write_json_string(&mut ours, &s);
+            let theirs = serde_json::to_vec(&s).expect("a string serializes");
+            assert_eq!(ours, theirs, "escaping {:?}", s.escape_debug().to_string());
+        }
+    }
 }

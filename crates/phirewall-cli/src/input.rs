@@ -358,12 +358,49 @@ fn json_reason(e: &serde_json::Error) -> Reason {
 pub fn decode_string(raw: &RawValue) -> Option<Cow<'_, str>> {
     let json = raw.get();
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    if inner.contains('\\') {
-        serde_json::from_str::<String>(json).ok().map(Cow::Owned)
-    } else {
+    if !inner.contains('\\') {
         // No escapes: the JSON text between the quotes is the string itself.
-        Some(Cow::Borrowed(inner))
+        return Some(Cow::Borrowed(inner));
     }
+    match unescape_short(inner) {
+        Some(text) => Some(Cow::Owned(text)),
+        None => serde_json::from_str::<String>(json).ok().map(Cow::Owned),
+    }
+}
+
+/// The text of a JSON string's inside (between the quotes) whose escapes are all two-character
+/// ones (`\n`, `\"`, `\\`, `\/`, `\b`, `\f`, `\r`, `\t`); `None` at the first other escape
+/// (`\u`), left to serde_json.
+///
+/// Notes escape every line break, so nearly every text takes this path: it copies the runs
+/// between backslashes whole (`str::find` looks for them a word at a time) into one allocation,
+/// where serde_json would go through its deserializer and a scratch buffer. A raw value has
+/// already been checked by serde_json (no control character inside, every escape complete), so
+/// the only question here is which escapes are simple.
+fn unescape_short(inner: &str) -> Option<String> {
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(i) = rest.find('\\') {
+        let (run, tail) = rest.split_at(i);
+        out.push_str(run);
+        let mut chars = tail.chars();
+        chars.next(); // the backslash
+        let c = match chars.next()? {
+            '"' => '"',
+            '\\' => '\\',
+            '/' => '/',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            _ => return None,
+        };
+        out.push(c);
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The strings of a raw value that is a string, an array of strings, or `null` (none).
@@ -702,6 +739,27 @@ mod tests {
             chunks.push(chunk.clone());
         }
         chunks
+    }
+
+    #[test]
+    fn strings_decode_as_serde_json_decodes_them() {
+        let cases = [
+            r#""plain""#,
+            r#""a\nb""#,
+            r#""\"quoted\" \\ back\/slash \b\f\n\r\t end""#,
+            r#""\\n is not a line break""#,
+            r#""caf\u00e9 and \ud83d\ude00""#,
+            r#""tab\tthen \u0041""#,
+            r#""\n""#,
+            r#""ends with \\""#,
+            "\"non-ASCII caf\u{e9} \u{1f600}\\n\"",
+        ];
+        for json in cases {
+            let raw: Box<RawValue> = serde_json::from_str(json).expect("valid JSON");
+            let ours = decode_string(&raw).map(Cow::into_owned);
+            let theirs = serde_json::from_str::<String>(json).ok();
+            assert_eq!(ours, theirs, "{json}");
+        }
     }
 
     #[test]
