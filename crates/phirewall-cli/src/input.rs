@@ -234,36 +234,34 @@ impl<R: BufRead> LineChunks<R> {
 
     /// Reads one line, newline included, into `line`; a line longer than `max_line` is consumed
     /// but not kept. Returns the bytes consumed and whether the line was kept.
+    ///
+    /// `read_until` finds the newline with the C library's `memchr` (many bytes per step), which
+    /// matters on the reader thread: it looks at every byte of the input while the workers are
+    /// busy on the same cores.
     fn read_line(&mut self, line: &mut Vec<u8>) -> io::Result<(usize, bool)> {
-        let mut consumed = 0;
-        let mut keep = true;
-        loop {
-            let buf = match self.reader.fill_buf() {
-                Ok(buf) => buf,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if buf.is_empty() {
-                return Ok((consumed, keep));
-            }
-            let (take, done) = match buf.iter().position(|&b| b == b'\n') {
-                Some(i) => (i + 1, true),
-                None => (buf.len(), false),
-            };
-            if keep {
-                if line.len() + take > self.max_line {
-                    keep = false;
-                    *line = Vec::new();
-                } else {
-                    line.extend_from_slice(buf.get(..take).unwrap_or_default());
-                }
-            }
-            self.reader.consume(take);
-            consumed += take;
-            if done {
-                return Ok((consumed, keep));
-            }
+        // At most one byte more than a line may have: reading it tells a line that is too long.
+        let limit = u64::try_from(self.max_line)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        let n = (&mut self.reader).take(limit).read_until(b'\n', line)?;
+        if n <= self.max_line {
+            // The whole line (or the last one, without a newline).
+            return Ok((n, true));
         }
+        let mut consumed = n;
+        let mut ended = line.ends_with(b"\n");
+        *line = Vec::new();
+        // Too long: consume the rest of it in pieces, keeping none of them.
+        let mut scratch = Vec::new();
+        while !ended {
+            scratch.clear();
+            let n = (&mut self.reader)
+                .take(1 << 16)
+                .read_until(b'\n', &mut scratch)?;
+            consumed += n;
+            ended = n == 0 || scratch.ends_with(b"\n");
+        }
+        Ok((consumed, false))
     }
 }
 
