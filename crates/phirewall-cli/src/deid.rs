@@ -261,7 +261,16 @@ pub fn run(args: &DeidArgs) -> Result<Summary, CliError> {
     let policy_json =
         serde_json::to_string(&policy).map_err(|_| CliError::Config("policy encoding".into()))?;
     let policy_sha256 = hex(&Sha256::digest(policy_json.as_bytes()));
-    let deid = Deidentifier::new(Engine::new()?, policy, secret)
+    // The engine compiles its patterns and opens the dictionary; the surrogate word lists are
+    // built from the dictionary. Building them on a second thread meanwhile takes them off the
+    // serial start of the run (the first surrogate would build them while the other workers
+    // wait for them).
+    let (engine, warm) = std::thread::scope(|scope| {
+        let warm = scope.spawn(|| Deidentifier::warm_up(&policy));
+        (Engine::new(), warm.join())
+    });
+    warm.map_err(|_| CliError::Config("the start-up thread failed".into()))??;
+    let deid = Deidentifier::new(engine?, policy, secret)
         .map_err(|e| CliError::Config(format!("policy {policy_label:?}: {e}")))?;
 
     let threads = match args.threads {

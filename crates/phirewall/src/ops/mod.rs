@@ -123,6 +123,27 @@ impl Deidentifier {
         })
     }
 
+    /// Does now the one-time work that `policy`'s operators would otherwise do on their first
+    /// use: for surrogates of names and places, the word lists they draw from (built from the
+    /// dictionary in one pass over it, tens of milliseconds, opening the dictionary first if
+    /// nothing has). Without a call, the first such surrogate builds them.
+    ///
+    /// Calling it is never needed. A batch program can call it on a second thread while it
+    /// builds the [`Engine`] (which compiles its patterns, then opens the same dictionary), so
+    /// that the two overlap instead of following each other before any record is processed.
+    ///
+    /// # Errors
+    /// As [`Engine::new`], if the dictionary cannot be opened (a broken build).
+    pub fn warm_up(policy: &Policy) -> Result<(), Error> {
+        let surrogates_words = Kind::ALL
+            .iter()
+            .any(|k| k.is_word_level() && policy.rule(*k).op == Op::Surrogate);
+        if surrogates_words {
+            surrogate::warm_up(Dict::shared()?);
+        }
+        Ok(())
+    }
+
     /// The policy in use.
     pub fn policy(&self) -> &Policy {
         &self.policy

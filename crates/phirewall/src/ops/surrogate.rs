@@ -767,6 +767,11 @@ struct Pools {
     places: [Vec<String>; 26],
 }
 
+/// Builds the pools now, if nothing has (see [`crate::Deidentifier::warm_up`]).
+pub(crate) fn warm_up(dict: &Dict) {
+    pools(dict);
+}
+
 /// The pools, built from the dictionary on first use (one pass over it, about 30 ms).
 fn pools(dict: &Dict) -> &'static Pools {
     static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
