@@ -12,6 +12,7 @@ mod surrogate;
 mod vault;
 
 use std::fmt;
+use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -79,6 +80,8 @@ pub struct Deidentifier {
     mac: Option<MacKey>,
     /// The secret's permutation of initials for surrogate names, computed once.
     initials: Option<[u8; 26]>,
+    /// Name and place words already replaced (see [`surrogate::WordCache`]); clones share it.
+    words: Arc<surrogate::WordCache>,
     dict: &'static Dict,
 }
 
@@ -119,6 +122,7 @@ impl Deidentifier {
             policy,
             mac,
             initials,
+            words: Arc::default(),
             dict,
         })
     }
@@ -300,6 +304,7 @@ impl Deidentifier {
             Some(mac) => Ok(Keys {
                 mac,
                 initials: self.initials.as_ref(),
+                words: Some(&self.words),
                 attempt: 0,
             }),
             // `new` refuses keyed policies without a secret; this is the same error for safety.
@@ -375,6 +380,9 @@ pub(crate) struct Keys<'a> {
     /// The keyed permutation of initials ([`surrogate::initials`]) when the caller computed it
     /// once: it is the same for every value, and costs 26 HMACs.
     initials: Option<&'a [u8; 26]>,
+    /// Word surrogates drawn before under the same keys, when the caller keeps them (a
+    /// [`Deidentifier`] does). Used for the first draw only (`attempt` 0).
+    words: Option<&'a surrogate::WordCache>,
     /// Which draw this is: 0 normally; more when a reversible run found the first surrogate
     /// already standing for another value. Mixed into [`Keys::stream`] only.
     attempt: u32,
@@ -386,6 +394,7 @@ impl<'a> Keys<'a> {
         Keys {
             mac,
             initials: None,
+            words: None,
             attempt: 0,
         }
     }

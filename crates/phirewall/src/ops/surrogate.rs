@@ -557,12 +557,88 @@ fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool)
             ]);
             out.push_str(&shape(&mut s, word));
         } else if c.is_alphabetic() {
-            out.push_str(&replace_word(keys, dict, kind, &perm, word, force));
+            let cache = keys.words.filter(|_| keys.attempt == 0);
+            if !cache.is_some_and(|cache| cache.append(kind, force, word, &mut out)) {
+                let new = replace_word(keys, dict, kind, &perm, word, force);
+                out.push_str(&new);
+                if let Some(cache) = cache {
+                    cache.insert(kind, force, word, new);
+                }
+            }
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Name and place words already replaced, by kind and word as written: the same word always
+/// gets the same replacement under the same keys (that is the point of keyed surrogates), so
+/// a word seen before is looked up instead of drawn again. A draw costs an HMAC, a keyed
+/// stream and a dictionary lookup; a corpus repeats its names and places all the time.
+///
+/// The key is everything [`replace_word`] reads that is not fixed for a [`Deidentifier`]
+/// (secret, initials permutation and dictionary are): the kind, the word exactly as written
+/// (its case decides the replacement's) and whether generic words are forced. Only first draws
+/// are kept (a vault's re-draw mixes its attempt in).
+///
+/// It holds words of the input, like the texts being processed, for the life of the
+/// `Deidentifier`, and never prints them (no `Debug` of its contents). Its size is bounded: a
+/// table that reaches [`WORD_CACHE_MAX`] words is emptied and fills again.
+///
+/// [`Deidentifier`]: crate::Deidentifier
+#[derive(Default)]
+pub(crate) struct WordCache {
+    /// One table per word kind and `force`, see [`WordCache::slot`].
+    tables: std::sync::Mutex<[std::collections::HashMap<Box<str>, Box<str>>; 10]>,
+}
+
+/// Words a [`WordCache`] table holds at most: about a megabyte, and enough for the frequent
+/// names and places of a corpus, which make up most of its occurrences.
+const WORD_CACHE_MAX: usize = 1 << 14;
+
+impl WordCache {
+    fn slot(kind: Kind, force: bool) -> Option<usize> {
+        let k = match kind {
+            Kind::Name => 0,
+            Kind::City => 1,
+            Kind::County => 2,
+            Kind::Location => 3,
+            Kind::StreetAddress => 4,
+            _ => return None,
+        };
+        Some(k * 2 + usize::from(force))
+    }
+
+    /// Appends the replacement of `word` to `out` if it is known; returns whether it was.
+    fn append(&self, kind: Kind, force: bool, word: &str, out: &mut String) -> bool {
+        let Some(slot) = Self::slot(kind, force) else {
+            return false;
+        };
+        // A poisoned lock (a panic elsewhere while it was held) only means a lost entry: the
+        // table is still a valid map.
+        let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        match tables.get(slot).and_then(|table| table.get(word)) {
+            Some(replacement) => {
+                out.push_str(replacement);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn insert(&self, kind: Kind, force: bool, word: &str, replacement: String) {
+        let Some(slot) = Self::slot(kind, force) else {
+            return;
+        };
+        let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(table) = tables.get_mut(slot) {
+            if table.len() >= WORD_CACHE_MAX {
+                table.clear();
+            }
+            table.insert(word.into(), replacement.into_boxed_str());
+        }
+    }
 }
 
 /// A word's length in bytes: letters, with apostrophes inside ("O'Brien").
@@ -952,6 +1028,50 @@ mod tests {
             detector: "test",
         };
         surrogate(Keys::new(&MacKey::new(&secret)), dict, &f, value)
+    }
+
+    #[test]
+    fn cached_word_surrogates_equal_fresh_ones() {
+        let secret = Secret::new(b"a test secret of 32 bytes.......".to_vec()).expect("long");
+        let mac = MacKey::new(&secret);
+        let dict = Dict::shared().expect("the dictionary opens");
+        let cache = WordCache::default();
+        let cached = Keys {
+            words: Some(&cache),
+            ..Keys::new(&mac)
+        };
+        let fresh = Keys::new(&mac);
+        // Case variants, one word under several kinds, and values of generic words only (drawn
+        // again with `force`): each is a separate entry, or a cached answer would be wrong.
+        let values = [
+            (Kind::Name, "John Smith"),
+            (Kind::Name, "SMITH, JOHN"),
+            (Kind::Name, "smith"),
+            (Kind::City, "Smith"),
+            (Kind::Location, "Smith Memorial Hospital"),
+            (Kind::StreetAddress, "12 Smith Street"),
+            (Kind::Name, "Van"),
+            (Kind::City, "Van"),
+            (Kind::County, "Saint"),
+        ];
+        for round in 0..2 {
+            for (kind, value) in values {
+                let f = Finding {
+                    kind,
+                    span: Span::new(0, value.len()),
+                    score: 1.0,
+                    detector: "test",
+                };
+                let want = surrogate(fresh, dict, &f, value);
+                let got = surrogate(cached, dict, &f, value);
+                assert_eq!(got, want, "round {round}: {kind:?} {value}");
+            }
+        }
+        let tables = cache.tables.lock().expect("not poisoned");
+        assert!(
+            tables.iter().any(|t| !t.is_empty()),
+            "the words were cached"
+        );
     }
 
     #[test]
