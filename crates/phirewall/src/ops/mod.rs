@@ -223,7 +223,7 @@ impl Deidentifier {
         known: Option<&Known>,
         mut vault: Option<&mut Vault>,
     ) -> Result<Deidentified, Error> {
-        let shift = match (self.policy.shifts_dates(), patient_key) {
+        let shift_key = match (self.policy.shifts_dates(), patient_key) {
             (false, _) => None,
             (true, None) => {
                 return Err(Error::new(
@@ -231,12 +231,11 @@ impl Deidentifier {
                     "this policy shifts dates and needs a patient key; none was given",
                 ))
             }
-            (true, Some(key)) => Some(date_shift::offset(
-                self.keys()?,
-                key,
-                self.policy.date_shift,
-            )),
+            (true, Some(key)) => Some(key),
         };
+        // The patient's offset in days costs an HMAC: it is drawn at the first date, so a text
+        // without dates (a third of the notes of a typical corpus) costs none.
+        let mut offset: Option<i64> = None;
         let mut out = String::with_capacity(text.len());
         let mut replacements = Vec::new();
         let mut last = 0;
@@ -262,6 +261,16 @@ impl Deidentifier {
             // date would copy a full-width SSN's digits verbatim (they are not ASCII digits), and
             // a disguised value would hash and substitute differently from its plain spelling.
             let folded = Normalized::new(value);
+            let shift = match (shift_key, offset) {
+                (Some(_), Some(days)) => Some(days),
+                (Some(key), None) if f.kind == Kind::Date => {
+                    let days = date_shift::offset(self.keys()?, key, self.policy.date_shift);
+                    offset = Some(days);
+                    Some(days)
+                }
+                // Only dates read the offset (see `apply`).
+                _ => None,
+            };
             let mut replacement = self.apply(rule.op, &f, folded.as_str(), shift, 0)?;
             if let Some(vault) = vault.as_deref() {
                 // A surrogate the vault already holds for another value could not be restored
