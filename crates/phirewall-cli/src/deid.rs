@@ -26,6 +26,7 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -37,7 +38,7 @@ use phirewall::{
 };
 use phirewall_cli::input::{
     decode_string, decode_strings, parse_known, parse_object, row_text, CsvChunks, CsvStartError,
-    InputError, LineChunks, Reason,
+    InputError, LineChunk, LineChunks, Reason,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -213,10 +214,18 @@ struct CsvColumns {
     out: Vec<usize>,
 }
 
+/// A chunk of records as read. JSON lines are ranges of `bytes`: the reader fills one buffer
+/// per chunk ([`LineChunks::next_chunk_into`]) rather than allocating a line at a time, and the
+/// buffer goes back to it to be filled again once the chunk is done.
+struct Batch {
+    bytes: Vec<u8>,
+    work: Vec<Work>,
+}
+
 /// One record as read.
 enum Work {
-    /// A JSON line.
-    Line(usize, Result<Vec<u8>, Reason>),
+    /// A JSON line: its bytes in the batch's buffer.
+    Line(usize, Result<Range<usize>, Reason>),
     /// A CSV row.
     Row(usize, Result<csv::ByteRecord, Reason>),
     /// A whole text file, by its path relative to the input root.
@@ -312,24 +321,26 @@ pub fn run(args: &DeidArgs) -> Result<Summary, CliError> {
         job.csv = Some(columns);
     }
 
-    let (work_tx, work_rx) = sync_channel::<Vec<Work>>(1);
+    let (work_tx, work_rx) = sync_channel::<Batch>(1);
     let (done_tx, done_rx) = sync_channel::<Vec<Done>>(1);
+    // Buffers of finished batches, back to the reader (when it has not enough already).
+    let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(2);
     let (read_result, write_result) = std::thread::scope(|scope| {
         let progress = &progress;
-        let reader = scope.spawn(move || source.run(work_tx, progress));
+        let reader = scope.spawn(move || source.run(work_tx, spare_rx, progress));
         let writer = scope.spawn(|| sink.run(done_rx, progress));
-        for chunk in work_rx {
+        for Batch { bytes, work } in work_rx {
             // Every worker waits at the end of a chunk for the last record of the others. rayon
             // would otherwise hand out runs of up to a quarter of the chunk, which a worker that
             // is done cannot split (with two workers that left one idle 3-10% of each chunk);
             // runs of at most RECORDS_PER_TASK records leave it idle for a few records at most.
             let done: Vec<Done> = pool.install(|| {
-                chunk
-                    .into_par_iter()
+                work.into_par_iter()
                     .with_max_len(RECORDS_PER_TASK)
-                    .map(|w| job.process(w))
+                    .map(|w| job.process(w, &bytes))
                     .collect()
             });
+            let _ = spare_tx.try_send(bytes);
             if done_tx.send(done).is_err() {
                 // The writer stopped on an error; it reports it below.
                 break;
@@ -708,7 +719,8 @@ fn csv_columns(header: &[String], job: &Job) -> Result<CsvColumns, CliError> {
 }
 
 impl Job {
-    fn process(&self, work: Work) -> Done {
+    /// Processes one record; `bytes` is the buffer of its batch (see [`Batch`]).
+    fn process(&self, work: Work, bytes: &[u8]) -> Done {
         let mut done = Done {
             line: 0,
             path: None,
@@ -720,9 +732,11 @@ impl Job {
         // the run stopped. The panic hook in `main` keeps the message (which could quote the
         // text) off stderr.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match work {
-            Work::Line(line, bytes) => {
+            Work::Line(line, range) => {
                 done.line = line;
-                bytes.and_then(|b| self.jsonl(line, &b, &mut done))
+                range
+                    .and_then(|r| bytes.get(r).ok_or(Reason::Internal))
+                    .and_then(|b| self.jsonl(line, b, &mut done))
             }
             Work::Row(line, row) => {
                 done.line = line;
@@ -1244,20 +1258,42 @@ impl<'p> Source<'p> {
     }
 
     /// Sends chunks until the input ends; returns the input digest.
-    fn run(self, tx: SyncSender<Vec<Work>>, progress: &Progress) -> Result<Digest256, CliError> {
+    /// Sends batches until the input ends; returns the input digest. JSON lines are read into
+    /// the buffers that come back on `spare` when there are any.
+    fn run(
+        self,
+        tx: SyncSender<Batch>,
+        spare: Receiver<Vec<u8>>,
+        progress: &Progress,
+    ) -> Result<Digest256, CliError> {
         let read_error = |name: &str, error| CliError::Read {
             source_name: name.to_string(),
             error,
         };
         match self {
             Source::Lines { name, mut reader } => {
-                let mut chunk = Vec::new();
-                while reader
-                    .next_chunk(&mut chunk)
-                    .map_err(|e| read_error(&name, e))?
-                {
-                    let work = chunk.drain(..).map(|(l, b)| Work::Line(l, b)).collect();
-                    if tx.send(work).is_err() {
+                let mut chunk = LineChunk::default();
+                loop {
+                    // A new buffer takes a whole chunk (and a line more) from the start, rather
+                    // than doubling its way there.
+                    chunk.bytes = spare
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (64 << 10)));
+                    if !reader
+                        .next_chunk_into(&mut chunk)
+                        .map_err(|e| read_error(&name, e))?
+                    {
+                        break;
+                    }
+                    let batch = Batch {
+                        bytes: std::mem::take(&mut chunk.bytes),
+                        work: chunk
+                            .lines
+                            .drain(..)
+                            .map(|(l, r)| Work::Line(l, r))
+                            .collect(),
+                    };
+                    if tx.send(batch).is_err() {
                         break;
                     }
                 }
@@ -1271,7 +1307,11 @@ impl<'p> Source<'p> {
                     .map_err(|e| read_error(&name, e))?
                 {
                     let work = chunk.drain(..).map(|(l, r)| Work::Row(l, r)).collect();
-                    if tx.send(work).is_err() {
+                    let batch = Batch {
+                        bytes: Vec::new(),
+                        work,
+                    };
+                    if tx.send(batch).is_err() {
                         break;
                     }
                 }
@@ -1294,7 +1334,10 @@ impl<'p> Source<'p> {
                 let own = Path::new(&name)
                     .file_name()
                     .map_or_else(|| PathBuf::from("-"), PathBuf::from);
-                let _ = tx.send(vec![Work::File(own, bytes)]);
+                let _ = tx.send(Batch {
+                    bytes: Vec::new(),
+                    work: vec![Work::File(own, bytes)],
+                });
                 Ok(stream_digest(reader))
             }
             Source::Files {
@@ -1324,13 +1367,20 @@ impl<'p> Source<'p> {
                     chunk.push(Work::File(rel, checked));
                     if chunk.len() >= CHUNK_FILES || chunk_bytes >= CHUNK_BYTES {
                         chunk_bytes = 0;
-                        if tx.send(std::mem::take(&mut chunk)).is_err() {
+                        let batch = Batch {
+                            bytes: Vec::new(),
+                            work: std::mem::take(&mut chunk),
+                        };
+                        if tx.send(batch).is_err() {
                             break;
                         }
                     }
                 }
                 if !chunk.is_empty() {
-                    let _ = tx.send(chunk);
+                    let _ = tx.send(Batch {
+                        bytes: Vec::new(),
+                        work: chunk,
+                    });
                 }
                 Ok(Digest256 {
                     files: count,

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead, Read};
+use std::ops::Range;
 
 use phirewall::{Kind, Known};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -160,6 +161,15 @@ impl fmt::Display for Reason {
 /// One raw record: the line it starts on, and its bytes or why it could not even be read.
 pub type RawLine = (usize, Result<Vec<u8>, Reason>);
 
+/// A chunk of lines in one buffer (see [`LineChunks::next_chunk_into`]).
+#[derive(Debug, Default)]
+pub struct LineChunk {
+    /// The kept lines, one after another.
+    pub bytes: Vec<u8>,
+    /// Each line's number and the range of its bytes in `bytes`, or why it was not kept.
+    pub lines: Vec<(usize, Result<Range<usize>, Reason>)>,
+}
+
 /// Reads lines in chunks of bounded size, numbering them from 1.
 ///
 /// Blank lines are skipped (but counted), a UTF-8 byte order mark at the start of the input is
@@ -202,38 +212,91 @@ impl<R: BufRead> LineChunks<R> {
     pub fn next_chunk(&mut self, chunk: &mut Vec<RawLine>) -> io::Result<bool> {
         chunk.clear();
         let mut bytes = 0;
-        while !self.at_eof && chunk.len() < self.max_lines && bytes < self.max_bytes {
+        while chunk.len() < self.max_lines && bytes < self.max_bytes {
             let mut line = Vec::new();
-            let (n, complete) = self.read_line(&mut line)?;
+            let Some((line_no, kept)) = self.next_line(&mut line)? else {
+                break;
+            };
+            let kept = kept.map(|range| {
+                bytes += range.len();
+                // Only a byte order mark is before the range.
+                line.drain(..range.start);
+                line
+            });
+            chunk.push((line_no, kept));
+        }
+        Ok(!chunk.is_empty())
+    }
+
+    /// As [`LineChunks::next_chunk`], but the lines go one after another into one buffer,
+    /// `chunk.bytes`, and each entry of `chunk.lines` holds the range of its line there.
+    ///
+    /// One buffer per chunk, which the caller can hand back to be filled again, instead of one
+    /// allocation per line: the reader thread allocates nothing in the steady state, and no
+    /// thread frees memory that another allocated, record by record.
+    ///
+    /// # Errors
+    /// Only I/O errors of the underlying reader; bad lines are entries of `chunk.lines`.
+    pub fn next_chunk_into(&mut self, chunk: &mut LineChunk) -> io::Result<bool> {
+        chunk.bytes.clear();
+        chunk.lines.clear();
+        let mut bytes = 0;
+        while chunk.lines.len() < self.max_lines && bytes < self.max_bytes {
+            let Some((line_no, kept)) = self.next_line(&mut chunk.bytes)? else {
+                break;
+            };
+            if let Ok(range) = &kept {
+                bytes += range.len();
+            }
+            chunk.lines.push((line_no, kept));
+        }
+        Ok(!chunk.lines.is_empty())
+    }
+
+    /// Appends the next line that is not blank to `buf` and returns its number and the range of
+    /// its bytes in `buf` (newline included, byte order mark excluded), or why it was not kept;
+    /// `None` at the end of the input. Blank lines are counted and dropped from `buf`.
+    fn next_line(
+        &mut self,
+        buf: &mut Vec<u8>,
+    ) -> io::Result<Option<(usize, Result<Range<usize>, Reason>)>> {
+        while !self.at_eof {
+            let start = buf.len();
+            let (n, complete) = self.read_line(buf)?;
             if n == 0 {
                 self.at_eof = true;
                 break;
             }
             self.line_no += 1;
             if !complete {
-                chunk.push((
-                    self.line_no,
-                    Err(Reason::TooLong {
-                        max_bytes: self.max_line,
-                    }),
-                ));
-                continue;
+                let too_long = Reason::TooLong {
+                    max_bytes: self.max_line,
+                };
+                return Ok(Some((self.line_no, Err(too_long))));
             }
+            let mut begin = start;
+            let line = buf.get(start..).unwrap_or_default();
             if self.line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
                 // A UTF-8 byte order mark, as some Windows tools write: not part of the record.
-                line.drain(..3);
+                begin += 3;
             }
-            if line.iter().all(u8::is_ascii_whitespace) {
+            if buf
+                .get(begin..)
+                .unwrap_or_default()
+                .iter()
+                .all(u8::is_ascii_whitespace)
+            {
+                buf.truncate(start);
                 continue;
             }
-            bytes += line.len();
-            chunk.push((self.line_no, Ok(line)));
+            return Ok(Some((self.line_no, Ok(begin..buf.len()))));
         }
-        Ok(!chunk.is_empty())
+        Ok(None)
     }
 
-    /// Reads one line, newline included, into `line`; a line longer than `max_line` is consumed
-    /// but not kept. Returns the bytes consumed and whether the line was kept.
+    /// Reads one line, newline included, onto the end of `line`; a line longer than `max_line`
+    /// is consumed but not kept (`line` is as it was). Returns the bytes consumed and whether
+    /// the line was kept.
     ///
     /// `read_until` finds the newline with the C library's `memchr` (many bytes per step), which
     /// matters on the reader thread: it looks at every byte of the input while the workers are
@@ -243,6 +306,7 @@ impl<R: BufRead> LineChunks<R> {
         let limit = u64::try_from(self.max_line)
             .unwrap_or(u64::MAX)
             .saturating_add(1);
+        let start = line.len();
         let n = (&mut self.reader).take(limit).read_until(b'\n', line)?;
         if n <= self.max_line {
             // The whole line (or the last one, without a newline).
@@ -250,7 +314,9 @@ impl<R: BufRead> LineChunks<R> {
         }
         let mut consumed = n;
         let mut ended = line.ends_with(b"\n");
-        *line = Vec::new();
+        // Give back the memory the long line took, not only its length.
+        line.truncate(start);
+        line.shrink_to(start);
         // Too long: consume the rest of it in pieces, keeping none of them.
         let mut scratch = Vec::new();
         while !ended {
@@ -737,6 +803,41 @@ mod tests {
             chunks.push(chunk.clone());
         }
         chunks
+    }
+
+    #[test]
+    fn chunks_into_one_buffer_hold_the_same_lines() {
+        let inputs: [&[u8]; 4] = [
+            b"\xEF\xBB\xBFa\n\n  \nbb\r\nccccc\nd",
+            b"\xEF\xBB\xBF\n{}\ntoo long here\nok\n",
+            b"",
+            b"x\ny\nz",
+        ];
+        for input in inputs {
+            for max_lines in [1, 2, 5] {
+                let want = lines(input, max_lines, 5);
+                let mut reader = LineChunks::new(input, max_lines, 1 << 20, 5);
+                let mut chunk = LineChunk::default();
+                let mut got = Vec::new();
+                while reader
+                    .next_chunk_into(&mut chunk)
+                    .expect("reading a slice cannot fail")
+                {
+                    let lines: Vec<RawLine> = chunk
+                        .lines
+                        .iter()
+                        .map(|(n, kept)| {
+                            let bytes = kept
+                                .clone()
+                                .map(|r| chunk.bytes.get(r).expect("in the buffer").to_vec());
+                            (*n, bytes)
+                        })
+                        .collect();
+                    got.push(lines);
+                }
+                assert_eq!(got, want, "{input:?} by {max_lines}");
+            }
+        }
     }
 
     #[test]
