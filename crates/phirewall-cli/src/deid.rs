@@ -989,28 +989,25 @@ fn write_json_string(out: &mut Vec<u8>, s: &str) {
             i += (mask.trailing_zeros() / 8) as usize;
         }
         let b = bytes.get(i).copied().unwrap_or(0);
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => &[],
-            _ => {
-                // Only in the last seven bytes, which are looked at one by one.
-                i += 1;
-                continue;
-            }
-        };
+        if !(b < 0x20 || b == b'"' || b == b'\\') {
+            // Only in the last seven bytes, which are looked at one by one.
+            i += 1;
+            continue;
+        }
         out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
-            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xf)]);
-        } else {
-            out.extend_from_slice(escape);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xf)]);
+            }
         }
         i += 1;
         start = i;
@@ -1257,7 +1254,6 @@ impl<'p> Source<'p> {
         })
     }
 
-    /// Sends chunks until the input ends; returns the input digest.
     /// Sends batches until the input ends; returns the input digest. JSON lines are read into
     /// the buffers that come back on `spare` when there are any.
     fn run(
