@@ -327,8 +327,25 @@ pub fn run(args: &DeidArgs) -> Result<Summary, CliError> {
     let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(2);
     let (read_result, write_result) = std::thread::scope(|scope| {
         let progress = &progress;
-        let reader = scope.spawn(move || source.run(work_tx, spare_rx, progress));
-        let writer = scope.spawn(|| sink.run(done_rx, progress));
+        // Named, like the workers, so that a profile tells the stages apart.
+        let reader = std::thread::Builder::new()
+            .name("phirewall-read".into())
+            .spawn_scoped(scope, move || source.run(work_tx, spare_rx, progress));
+        let writer = std::thread::Builder::new()
+            .name("phirewall-write".into())
+            .spawn_scoped(scope, || sink.run(done_rx, progress));
+        let (reader, writer) = match (reader, writer) {
+            (Ok(reader), Ok(writer)) => (reader, writer),
+            // Without threads nothing was read or written; the channels' ends are gone, so
+            // a stage that did start stops at once.
+            _ => {
+                let failed = "could not start the reader and writer threads";
+                return (
+                    Err(CliError::Config(failed.into())),
+                    Err(CliError::Config(failed.into())),
+                );
+            }
+        };
         for Batch { bytes, work } in work_rx {
             // Every worker waits at the end of a chunk for the last record of the others. rayon
             // would otherwise hand out runs of up to a quarter of the chunk, which a worker that
