@@ -161,13 +161,17 @@ impl fmt::Display for Reason {
 /// One raw record: the line it starts on, and its bytes or why it could not even be read.
 pub type RawLine = (usize, Result<Vec<u8>, Reason>);
 
+/// A line of a [`LineChunk`]: its number, and the range of its bytes in the chunk's buffer or
+/// why it was not kept.
+pub type LineAt = (usize, Result<Range<usize>, Reason>);
+
 /// A chunk of lines in one buffer (see [`LineChunks::next_chunk_into`]).
 #[derive(Debug, Default)]
 pub struct LineChunk {
     /// The kept lines, one after another.
     pub bytes: Vec<u8>,
     /// Each line's number and the range of its bytes in `bytes`, or why it was not kept.
-    pub lines: Vec<(usize, Result<Range<usize>, Reason>)>,
+    pub lines: Vec<LineAt>,
 }
 
 /// Reads lines in chunks of bounded size, numbering them from 1.
@@ -256,10 +260,7 @@ impl<R: BufRead> LineChunks<R> {
     /// Appends the next line that is not blank to `buf` and returns its number and the range of
     /// its bytes in `buf` (newline included, byte order mark excluded), or why it was not kept;
     /// `None` at the end of the input. Blank lines are counted and dropped from `buf`.
-    fn next_line(
-        &mut self,
-        buf: &mut Vec<u8>,
-    ) -> io::Result<Option<(usize, Result<Range<usize>, Reason>)>> {
+    fn next_line(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<LineAt>> {
         while !self.at_eof {
             let start = buf.len();
             let (n, complete) = self.read_line(buf)?;
