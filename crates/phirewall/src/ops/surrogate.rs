@@ -21,6 +21,9 @@
 //! NPI, DEA, IBAN and most record numbers have no reserved range: their surrogates are random
 //! of the right shape and may exist somewhere.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
 use super::hash::normalize;
 use super::{match_case, Keys, Stream};
 use crate::detect::checksum;
@@ -584,18 +587,31 @@ fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool)
 ///
 /// It holds words of the input, like the texts being processed, for the life of the
 /// `Deidentifier`, and never prints them (no `Debug` of its contents). Its size is bounded: a
-/// table that reaches [`WORD_CACHE_MAX`] words is emptied and fills again.
+/// table that reaches its share of [`WORD_CACHE_MAX`] words is emptied and fills again.
+///
+/// The tables are split into [`WORD_CACHE_SHARDS`] shards by the word, each behind its own
+/// lock, so that many threads replacing names at once seldom wait for the same lock.
 ///
 /// [`Deidentifier`]: crate::Deidentifier
 #[derive(Default)]
 pub(crate) struct WordCache {
-    /// One table per word kind and `force`, see [`WordCache::slot`].
-    tables: std::sync::Mutex<[std::collections::HashMap<Box<str>, Box<str>>; 10]>,
+    /// Per shard, one table per word kind and `force` (see [`WordCache::slot`]).
+    shards: [Mutex<Shard>; WORD_CACHE_SHARDS],
 }
 
-/// Words a [`WordCache`] table holds at most: about a megabyte, and enough for the frequent
+/// Words a [`WordCache`] holds at most per kind: about a megabyte, and enough for the frequent
 /// names and places of a corpus, which make up most of its occurrences.
 const WORD_CACHE_MAX: usize = 1 << 14;
+
+/// Locks of a [`WordCache`].
+const WORD_CACHE_SHARDS: usize = 16;
+
+/// The tables of one [`WordCache`] shard: word to replacement, one table per word kind and
+/// `force`.
+type Shard = [HashMap<Box<str>, Box<str>>; 10];
+
+/// A [`Shard`], locked.
+type Tables<'a> = MutexGuard<'a, Shard>;
 
 impl WordCache {
     fn slot(kind: Kind, force: bool) -> Option<usize> {
@@ -610,14 +626,24 @@ impl WordCache {
         Some(k * 2 + usize::from(force))
     }
 
-    /// Appends the replacement of `word` to `out` if it is known; returns whether it was.
-    fn append(&self, kind: Kind, force: bool, word: &str, out: &mut String) -> bool {
-        let Some(slot) = Self::slot(kind, force) else {
-            return false;
-        };
+    /// The shard of `word`, locked, and the slot of `kind` and `force` in it.
+    fn lock(&self, kind: Kind, force: bool, word: &str) -> Option<(Tables<'_>, usize)> {
+        let slot = Self::slot(kind, force)?;
+        // FNV-1a of the word: cheap, and spreads words evenly over the shards.
+        let hash = word.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        let shard = self.shards.get(hash as usize % WORD_CACHE_SHARDS)?;
         // A poisoned lock (a panic elsewhere while it was held) only means a lost entry: the
         // table is still a valid map.
-        let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        Some((shard.lock().unwrap_or_else(|e| e.into_inner()), slot))
+    }
+
+    /// Appends the replacement of `word` to `out` if it is known; returns whether it was.
+    fn append(&self, kind: Kind, force: bool, word: &str, out: &mut String) -> bool {
+        let Some((tables, slot)) = self.lock(kind, force, word) else {
+            return false;
+        };
         match tables.get(slot).and_then(|table| table.get(word)) {
             Some(replacement) => {
                 out.push_str(replacement);
@@ -628,12 +654,11 @@ impl WordCache {
     }
 
     fn insert(&self, kind: Kind, force: bool, word: &str, replacement: String) {
-        let Some(slot) = Self::slot(kind, force) else {
+        let Some((mut tables, slot)) = self.lock(kind, force, word) else {
             return;
         };
-        let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(table) = tables.get_mut(slot) {
-            if table.len() >= WORD_CACHE_MAX {
+            if table.len() >= WORD_CACHE_MAX / WORD_CACHE_SHARDS {
                 table.clear();
             }
             table.insert(word.into(), replacement.into_boxed_str());
@@ -1067,11 +1092,11 @@ mod tests {
                 assert_eq!(got, want, "round {round}: {kind:?} {value}");
             }
         }
-        let tables = cache.tables.lock().expect("not poisoned");
-        assert!(
-            tables.iter().any(|t| !t.is_empty()),
-            "the words were cached"
-        );
+        let cached = cache.shards.iter().any(|shard| {
+            let tables = shard.lock().expect("not poisoned");
+            tables.iter().any(|t| !t.is_empty())
+        });
+        assert!(cached, "the words were cached");
     }
 
     #[test]
