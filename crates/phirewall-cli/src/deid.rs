@@ -26,6 +26,7 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -37,7 +38,7 @@ use phirewall::{
 };
 use phirewall_cli::input::{
     decode_string, decode_strings, parse_known, parse_object, row_text, CsvChunks, CsvStartError,
-    InputError, LineChunks, Reason,
+    InputError, LineChunk, LineChunks, Reason,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -51,6 +52,9 @@ const CHUNK_RECORDS: usize = 2048;
 const CHUNK_BYTES: usize = 4 << 20;
 /// Text files: at most this many files per chunk (and `CHUNK_BYTES`).
 const CHUNK_FILES: usize = 256;
+/// The most records one rayon task takes in a row: small, so that the workers finish a chunk
+/// together (a split costs far less than a record).
+const RECORDS_PER_TASK: usize = 4;
 /// The environment variable read for the secret when neither `--secret-file` nor `--secret-env`
 /// is given.
 pub const SECRET_ENV: &str = "PHIREWALL_SECRET";
@@ -210,10 +214,18 @@ struct CsvColumns {
     out: Vec<usize>,
 }
 
+/// A chunk of records as read. JSON lines are ranges of `bytes`: the reader fills one buffer
+/// per chunk ([`LineChunks::next_chunk_into`]) rather than allocating a line at a time, and the
+/// buffer goes back to it to be filled again once the chunk is done.
+struct Batch {
+    bytes: Vec<u8>,
+    work: Vec<Work>,
+}
+
 /// One record as read.
 enum Work {
-    /// A JSON line.
-    Line(usize, Result<Vec<u8>, Reason>),
+    /// A JSON line: its bytes in the batch's buffer.
+    Line(usize, Result<Range<usize>, Reason>),
     /// A CSV row.
     Row(usize, Result<csv::ByteRecord, Reason>),
     /// A whole text file, by its path relative to the input root.
@@ -261,7 +273,16 @@ pub fn run(args: &DeidArgs) -> Result<Summary, CliError> {
     let policy_json =
         serde_json::to_string(&policy).map_err(|_| CliError::Config("policy encoding".into()))?;
     let policy_sha256 = hex(&Sha256::digest(policy_json.as_bytes()));
-    let deid = Deidentifier::new(Engine::new()?, policy, secret)
+    // The engine compiles its patterns and opens the dictionary; the surrogate word lists are
+    // built from the dictionary. Building them on a second thread meanwhile takes them off the
+    // serial start of the run (the first surrogate would build them while the other workers
+    // wait for them).
+    let (engine, warm) = std::thread::scope(|scope| {
+        let warm = scope.spawn(|| Deidentifier::warm_up(&policy));
+        (Engine::new(), warm.join())
+    });
+    warm.map_err(|_| CliError::Config("the start-up thread failed".into()))??;
+    let deid = Deidentifier::new(engine?, policy, secret)
         .map_err(|e| CliError::Config(format!("policy {policy_label:?}: {e}")))?;
 
     let threads = match args.threads {
@@ -300,15 +321,43 @@ pub fn run(args: &DeidArgs) -> Result<Summary, CliError> {
         job.csv = Some(columns);
     }
 
-    let (work_tx, work_rx) = sync_channel::<Vec<Work>>(1);
+    let (work_tx, work_rx) = sync_channel::<Batch>(1);
     let (done_tx, done_rx) = sync_channel::<Vec<Done>>(1);
+    // Buffers of finished batches, back to the reader (when it has not enough already).
+    let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(2);
     let (read_result, write_result) = std::thread::scope(|scope| {
         let progress = &progress;
-        let reader = scope.spawn(move || source.run(work_tx, progress));
-        let writer = scope.spawn(|| sink.run(done_rx, progress));
-        for chunk in work_rx {
-            let done: Vec<Done> =
-                pool.install(|| chunk.into_par_iter().map(|w| job.process(w)).collect());
+        // Named, like the workers, so that a profile tells the stages apart.
+        let reader = std::thread::Builder::new()
+            .name("phirewall-read".into())
+            .spawn_scoped(scope, move || source.run(work_tx, spare_rx, progress));
+        let writer = std::thread::Builder::new()
+            .name("phirewall-write".into())
+            .spawn_scoped(scope, || sink.run(done_rx, progress));
+        let (reader, writer) = match (reader, writer) {
+            (Ok(reader), Ok(writer)) => (reader, writer),
+            // Without threads nothing was read or written; the channels' ends are gone, so
+            // a stage that did start stops at once.
+            _ => {
+                let failed = "could not start the reader and writer threads";
+                return (
+                    Err(CliError::Config(failed.into())),
+                    Err(CliError::Config(failed.into())),
+                );
+            }
+        };
+        for Batch { bytes, work } in work_rx {
+            // Every worker waits at the end of a chunk for the last record of the others. rayon
+            // would otherwise hand out runs of up to a quarter of the chunk, which a worker that
+            // is done cannot split (with two workers that left one idle 3-10% of each chunk);
+            // runs of at most RECORDS_PER_TASK records leave it idle for a few records at most.
+            let done: Vec<Done> = pool.install(|| {
+                work.into_par_iter()
+                    .with_max_len(RECORDS_PER_TASK)
+                    .map(|w| job.process(w, &bytes))
+                    .collect()
+            });
+            let _ = spare_tx.try_send(bytes);
             if done_tx.send(done).is_err() {
                 // The writer stopped on an error; it reports it below.
                 break;
@@ -687,7 +736,8 @@ fn csv_columns(header: &[String], job: &Job) -> Result<CsvColumns, CliError> {
 }
 
 impl Job {
-    fn process(&self, work: Work) -> Done {
+    /// Processes one record; `bytes` is the buffer of its batch (see [`Batch`]).
+    fn process(&self, work: Work, bytes: &[u8]) -> Done {
         let mut done = Done {
             line: 0,
             path: None,
@@ -699,9 +749,11 @@ impl Job {
         // the run stopped. The panic hook in `main` keeps the message (which could quote the
         // text) off stderr.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match work {
-            Work::Line(line, bytes) => {
+            Work::Line(line, range) => {
                 done.line = line;
-                bytes.and_then(|b| self.jsonl(line, &b, &mut done))
+                range
+                    .and_then(|r| bytes.get(r).ok_or(Reason::Internal))
+                    .and_then(|b| self.jsonl(line, b, &mut done))
             }
             Work::Row(line, row) => {
                 done.line = line;
@@ -927,9 +979,73 @@ fn encode_csv_row(fields: &[Vec<u8>]) -> Result<Vec<u8>, Reason> {
     w.into_inner().map_err(|_| Reason::Internal)
 }
 
+/// Appends `s` as a JSON string, escaped byte for byte as serde_json escapes it (`\"`, `\\`,
+/// `\b`, `\f`, `\n`, `\r`, `\t`, other control characters as `\u00xx` in lowercase hex;
+/// everything else, non-ASCII included, as it is), so the output is what it always was.
+///
+/// Every byte of every de-identified text passes through here. serde_json looks each byte up
+/// in a table and hands runs to a writer; this tests eight bytes at a time (see
+/// [`escape_mask`]), jumps to the first byte to escape and copies plain runs whole.
 fn write_json_string(out: &mut Vec<u8>, s: &str) {
-    // Writing a string to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(word);
+            let mask = escape_mask(u64::from_le_bytes(eight));
+            if mask == 0 {
+                i += 8;
+                continue;
+            }
+            // The lowest flagged byte is the first to escape (little-endian: byte k is bits
+            // 8k..8k+8).
+            i += (mask.trailing_zeros() / 8) as usize;
+        }
+        let b = bytes.get(i).copied().unwrap_or(0);
+        if !(b < 0x20 || b == b'"' || b == b'\\') {
+            // Only in the last seven bytes, which are looked at one by one.
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xf)]);
+            }
+        }
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    out.push(b'"');
+}
+
+/// The high bit of every byte of `word` that may need escaping in JSON: a control character
+/// (below 0x20), a quote or a backslash. Zero when none does. The classic "has a byte below n"
+/// test (Bit Twiddling Hacks): subtracting n from each byte borrows into its high bit only for
+/// a byte below n, and the `!x` mask drops bytes whose high bit was set already (non-ASCII
+/// UTF-8). A borrow can flag bytes above a flagged one falsely, never below it, so the lowest
+/// flagged byte is exact and a zero mask means no byte needs escaping.
+fn escape_mask(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    below(word, 0x20) | below(quote, 1) | below(backslash, 1)
 }
 
 /// Where a de-identified text sits, for its annotation line.
@@ -1155,21 +1271,42 @@ impl<'p> Source<'p> {
         })
     }
 
-    /// Sends chunks until the input ends; returns the input digest.
-    fn run(self, tx: SyncSender<Vec<Work>>, progress: &Progress) -> Result<Digest256, CliError> {
+    /// Sends batches until the input ends; returns the input digest. JSON lines are read into
+    /// the buffers that come back on `spare` when there are any.
+    fn run(
+        self,
+        tx: SyncSender<Batch>,
+        spare: Receiver<Vec<u8>>,
+        progress: &Progress,
+    ) -> Result<Digest256, CliError> {
         let read_error = |name: &str, error| CliError::Read {
             source_name: name.to_string(),
             error,
         };
         match self {
             Source::Lines { name, mut reader } => {
-                let mut chunk = Vec::new();
-                while reader
-                    .next_chunk(&mut chunk)
-                    .map_err(|e| read_error(&name, e))?
-                {
-                    let work = chunk.drain(..).map(|(l, b)| Work::Line(l, b)).collect();
-                    if tx.send(work).is_err() {
+                let mut chunk = LineChunk::default();
+                loop {
+                    // A new buffer takes a whole chunk (and a line more) from the start, rather
+                    // than doubling its way there.
+                    chunk.bytes = spare
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES + (64 << 10)));
+                    if !reader
+                        .next_chunk_into(&mut chunk)
+                        .map_err(|e| read_error(&name, e))?
+                    {
+                        break;
+                    }
+                    let batch = Batch {
+                        bytes: std::mem::take(&mut chunk.bytes),
+                        work: chunk
+                            .lines
+                            .drain(..)
+                            .map(|(l, r)| Work::Line(l, r))
+                            .collect(),
+                    };
+                    if tx.send(batch).is_err() {
                         break;
                     }
                 }
@@ -1183,7 +1320,11 @@ impl<'p> Source<'p> {
                     .map_err(|e| read_error(&name, e))?
                 {
                     let work = chunk.drain(..).map(|(l, r)| Work::Row(l, r)).collect();
-                    if tx.send(work).is_err() {
+                    let batch = Batch {
+                        bytes: Vec::new(),
+                        work,
+                    };
+                    if tx.send(batch).is_err() {
                         break;
                     }
                 }
@@ -1206,7 +1347,10 @@ impl<'p> Source<'p> {
                 let own = Path::new(&name)
                     .file_name()
                     .map_or_else(|| PathBuf::from("-"), PathBuf::from);
-                let _ = tx.send(vec![Work::File(own, bytes)]);
+                let _ = tx.send(Batch {
+                    bytes: Vec::new(),
+                    work: vec![Work::File(own, bytes)],
+                });
                 Ok(stream_digest(reader))
             }
             Source::Files {
@@ -1236,13 +1380,20 @@ impl<'p> Source<'p> {
                     chunk.push(Work::File(rel, checked));
                     if chunk.len() >= CHUNK_FILES || chunk_bytes >= CHUNK_BYTES {
                         chunk_bytes = 0;
-                        if tx.send(std::mem::take(&mut chunk)).is_err() {
+                        let batch = Batch {
+                            bytes: Vec::new(),
+                            work: std::mem::take(&mut chunk),
+                        };
+                        if tx.send(batch).is_err() {
                             break;
                         }
                     }
                 }
                 if !chunk.is_empty() {
-                    let _ = tx.send(chunk);
+                    let _ = tx.send(Batch {
+                        bytes: Vec::new(),
+                        work: chunk,
+                    });
                 }
                 Ok(Digest256 {
                     files: count,
@@ -1581,4 +1732,36 @@ struct Report {
     replacements: BTreeMap<&'static str, u64>,
     threads: usize,
     seconds: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strings with every ASCII byte at every position of an eight-byte word, and non-ASCII.
+    fn samples() -> Vec<String> {
+        let mut out = vec![
+            String::new(),
+            "plain text".to_string(),
+            "Seen 3/4/21.\nPlan:\t\"rest\" \\ \u{7f} caf\u{e9} \u{2028} \u{1f600}".to_string(),
+        ];
+        for b in 0u8..0x80 {
+            for pos in 0..10 {
+                let mut s = "abcdefghij".to_string();
+                s.insert(pos, char::from(b));
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        for s in samples() {
+            let mut ours = Vec::new();
+            write_json_string(&mut ours, &s);
+            let theirs = serde_json::to_vec(&s).expect("a string serializes");
+            assert_eq!(ours, theirs, "escaping {:?}", s.escape_debug().to_string());
+        }
+    }
 }

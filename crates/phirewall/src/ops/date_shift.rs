@@ -94,14 +94,17 @@ pub(crate) fn year(value: &str, detector: &str) -> Option<String> {
     })
 }
 
+/// Writes `n` into `out` directly (no string per number: a date has up to six of them).
 fn push_num(out: &mut String, n: u32, width: usize, padded: bool) {
-    if padded && width == 2 {
-        out.push_str(&format!("{n:02}"));
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = if padded && width == 2 {
+        write!(out, "{n:02}")
     } else if width == 4 {
-        out.push_str(&format!("{n:04}"));
+        write!(out, "{n:04}")
     } else {
-        out.push_str(&n.to_string());
-    }
+        write!(out, "{n}")
+    };
 }
 
 fn ordinal(day: u32) -> &'static str {
@@ -367,21 +370,24 @@ fn assign_named(tokens: &mut [Token], value: &str, detector: &str) -> Option<()>
             prev_sep.push_str(value.get(t.start..t.end)?);
             continue;
         }
-        let connector = prev_sep.trim().to_ascii_lowercase();
+        // What separates this token from the one before, as two facts (no lowercase copy).
+        let connector = prev_sep.trim();
+        let after_apostrophe = connector.ends_with('\'');
+        let after_range = ["-", "to", "through", "thru"]
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(connector));
         prev_sep.clear();
         if t.role == Role::MonthName {
             continue;
         }
-        let year_like = t.width == 4 || connector.ends_with('\'') || detector == "date.month_year";
+        let year_like = t.width == 4 || after_apostrophe || detector == "date.month_year";
         let role = if t.suffix {
             Role::Day
         } else if year_like {
             Role::Year
         } else if i < month_at || !seen_day {
             Role::Day
-        } else if detector == "date.month_day"
-            && ["-", "to", "through", "thru"].contains(&connector.as_str())
-        {
+        } else if detector == "date.month_day" && after_range {
             tok.group = 1;
             Role::Day
         } else {

@@ -12,6 +12,7 @@ mod surrogate;
 mod vault;
 
 use std::fmt;
+use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -75,9 +76,12 @@ impl fmt::Debug for Deidentified {
 pub struct Deidentifier {
     engine: Engine,
     policy: Policy,
-    secret: Option<Secret>,
+    /// The caller's secret, keyed into HMAC once (see [`MacKey`]).
+    mac: Option<MacKey>,
     /// The secret's permutation of initials for surrogate names, computed once.
     initials: Option<[u8; 26]>,
+    /// Name and place words already replaced (see [`surrogate::WordCache`]); clones share it.
+    words: Arc<surrogate::WordCache>,
     dict: &'static Dict,
 }
 
@@ -86,7 +90,7 @@ impl fmt::Debug for Deidentifier {
         f.debug_struct("Deidentifier")
             .field("engine", &self.engine)
             .field("policy", &self.policy)
-            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("secret", &self.mac.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -111,16 +115,37 @@ impl Deidentifier {
             ));
         }
         let dict = Dict::shared()?;
-        let initials = secret
-            .as_ref()
-            .map(|secret| surrogate::initials(Keys::new(secret)));
+        let mac = secret.as_ref().map(MacKey::new);
+        let initials = mac.as_ref().map(|mac| surrogate::initials(Keys::new(mac)));
         Ok(Deidentifier {
             engine,
             policy,
-            secret,
+            mac,
             initials,
+            words: Arc::default(),
             dict,
         })
+    }
+
+    /// Does now the one-time work that `policy`'s operators would otherwise do on their first
+    /// use: for surrogates of names and places, the word lists they draw from (built from the
+    /// dictionary in one pass over it, tens of milliseconds, opening the dictionary first if
+    /// nothing has). Without a call, the first such surrogate builds them.
+    ///
+    /// Calling it is never needed. A batch program can call it on a second thread while it
+    /// builds the [`Engine`] (which compiles its patterns, then opens the same dictionary), so
+    /// that the two overlap instead of following each other before any record is processed.
+    ///
+    /// # Errors
+    /// As [`Engine::new`], if the dictionary cannot be opened (a broken build).
+    pub fn warm_up(policy: &Policy) -> Result<(), Error> {
+        let surrogates_words = Kind::ALL
+            .iter()
+            .any(|k| k.is_word_level() && policy.rule(*k).op == Op::Surrogate);
+        if surrogates_words {
+            surrogate::warm_up(Dict::shared()?);
+        }
+        Ok(())
     }
 
     /// The policy in use.
@@ -198,7 +223,7 @@ impl Deidentifier {
         known: Option<&Known>,
         mut vault: Option<&mut Vault>,
     ) -> Result<Deidentified, Error> {
-        let shift = match (self.policy.shifts_dates(), patient_key) {
+        let shift_key = match (self.policy.shifts_dates(), patient_key) {
             (false, _) => None,
             (true, None) => {
                 return Err(Error::new(
@@ -206,12 +231,11 @@ impl Deidentifier {
                     "this policy shifts dates and needs a patient key; none was given",
                 ))
             }
-            (true, Some(key)) => Some(date_shift::offset(
-                self.keys()?,
-                key,
-                self.policy.date_shift,
-            )),
+            (true, Some(key)) => Some(key),
         };
+        // The patient's offset in days costs an HMAC: it is drawn at the first date, so a text
+        // without dates (a third of the notes of a typical corpus) costs none.
+        let mut offset: Option<i64> = None;
         let mut out = String::with_capacity(text.len());
         let mut replacements = Vec::new();
         let mut last = 0;
@@ -237,6 +261,16 @@ impl Deidentifier {
             // date would copy a full-width SSN's digits verbatim (they are not ASCII digits), and
             // a disguised value would hash and substitute differently from its plain spelling.
             let folded = Normalized::new(value);
+            let shift = match (shift_key, offset) {
+                (Some(_), Some(days)) => Some(days),
+                (Some(key), None) if f.kind == Kind::Date => {
+                    let days = date_shift::offset(self.keys()?, key, self.policy.date_shift);
+                    offset = Some(days);
+                    Some(days)
+                }
+                // Only dates read the offset (see `apply`).
+                _ => None,
+            };
             let mut replacement = self.apply(rule.op, &f, folded.as_str(), shift, 0)?;
             if let Some(vault) = vault.as_deref() {
                 // A surrogate the vault already holds for another value could not be restored
@@ -275,10 +309,11 @@ impl Deidentifier {
     }
 
     fn keys(&self) -> Result<Keys<'_>, Error> {
-        match &self.secret {
-            Some(secret) => Ok(Keys {
-                secret,
+        match &self.mac {
+            Some(mac) => Ok(Keys {
+                mac,
                 initials: self.initials.as_ref(),
+                words: Some(&self.words),
                 attempt: 0,
             }),
             // `new` refuses keyed policies without a secret; this is the same error for safety.
@@ -328,14 +363,35 @@ impl Deidentifier {
 /// suffices; after the last, the surrogate is kept and `Vault::restore` leaves it ambiguous.
 const SURROGATE_ATTEMPTS: u32 = 8;
 
+/// The caller's secret as a keyed HMAC-SHA256 state: the secret's inner and outer pads already
+/// absorbed. Every keyed operator starts from a clone of it, which gives exactly the MAC that
+/// keying a new HMAC from the secret bytes would, two SHA-256 blocks sooner (a MAC of a short
+/// message costs three or four blocks instead of five or six). It is built once per
+/// [`Deidentifier`].
+///
+/// Like the [`Secret`] it comes from, it never appears in `Debug` output. Unlike the secret's
+/// bytes it is not wiped on drop (the `hmac` crate offers no way to), as none of the transient
+/// HMAC states on the stack ever were.
+#[derive(Clone)]
+pub(crate) struct MacKey(Hmac<Sha256>);
+
+impl MacKey {
+    pub(crate) fn new(secret: &Secret) -> MacKey {
+        MacKey(hmac_with(secret.bytes()))
+    }
+}
+
 /// HMAC-SHA256 keyed by the caller's secret. Every use names its purpose and kind in the input,
 /// so the hash of a value can never be matched against its surrogate or its date offset.
 #[derive(Clone, Copy)]
 pub(crate) struct Keys<'a> {
-    secret: &'a Secret,
+    mac: &'a MacKey,
     /// The keyed permutation of initials ([`surrogate::initials`]) when the caller computed it
     /// once: it is the same for every value, and costs 26 HMACs.
     initials: Option<&'a [u8; 26]>,
+    /// Word surrogates drawn before under the same keys, when the caller keeps them (a
+    /// [`Deidentifier`] does). Used for the first draw only (`attempt` 0).
+    words: Option<&'a surrogate::WordCache>,
     /// Which draw this is: 0 normally; more when a reversible run found the first surrogate
     /// already standing for another value. Mixed into [`Keys::stream`] only.
     attempt: u32,
@@ -343,17 +399,18 @@ pub(crate) struct Keys<'a> {
 
 impl<'a> Keys<'a> {
     /// Keys with nothing precomputed.
-    pub(crate) fn new(secret: &'a Secret) -> Keys<'a> {
+    pub(crate) fn new(mac: &'a MacKey) -> Keys<'a> {
         Keys {
-            secret,
+            mac,
             initials: None,
+            words: None,
             attempt: 0,
         }
     }
 
     /// HMAC of the parts, each prefixed with its length so ("ab","c") and ("a","bc") differ.
     pub(crate) fn mac(self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut mac = hmac_with(self.secret.bytes());
+        let mut mac = self.mac.0.clone();
         for part in parts {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part);
@@ -375,7 +432,7 @@ impl<'a> Keys<'a> {
             self.mac(&with)
         };
         Stream {
-            seed,
+            keyed: hmac_with(&seed),
             block: [0; 32],
             pos: 32,
             counter: 0,
@@ -393,7 +450,8 @@ fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
 
 /// HMAC-SHA256 in counter mode over a seed: as many pseudo-random bytes as an operator needs.
 pub(crate) struct Stream {
-    seed: [u8; 32],
+    /// HMAC keyed by the seed, cloned for each block (keyed once, not once per block).
+    keyed: Hmac<Sha256>,
     block: [u8; 32],
     pos: usize,
     counter: u64,
@@ -404,7 +462,7 @@ impl Stream {
         let mut bytes = [0u8; 8];
         for b in &mut bytes {
             if self.pos == self.block.len() {
-                let mut mac = hmac_with(&self.seed);
+                let mut mac = self.keyed.clone();
                 mac.update(&self.counter.to_be_bytes());
                 self.block = mac.finalize().into_bytes().into();
                 self.counter += 1;

@@ -21,6 +21,9 @@
 //! NPI, DEA, IBAN and most record numbers have no reserved range: their surrogates are random
 //! of the right shape and may exist somewhere.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
 use super::hash::normalize;
 use super::{match_case, Keys, Stream};
 use crate::detect::checksum;
@@ -28,14 +31,18 @@ use crate::dict::{Class, Dict};
 use crate::{Finding, Kind};
 
 pub(crate) fn surrogate(keys: Keys<'_>, dict: &Dict, f: &Finding, value: &str) -> String {
+    // Names and places are keyed word by word, not by the whole value: they need no stream of
+    // their own (drawing one would cost an HMAC and two blocks for nothing).
+    if matches!(
+        f.kind,
+        Kind::Name | Kind::City | Kind::County | Kind::Location | Kind::StreetAddress
+    ) {
+        return words(keys, dict, f.kind, value);
+    }
     let norm = normalize(f.kind, value);
     let mut stream = keys.stream(&[b"surrogate", f.kind.as_str().as_bytes(), norm.as_bytes()]);
     let s = &mut stream;
     match f.kind {
-        Kind::Name => words(keys, dict, f.kind, value),
-        Kind::City | Kind::County | Kind::Location | Kind::StreetAddress => {
-            words(keys, dict, f.kind, value)
-        }
         Kind::Ssn => ssn(s, value),
         Kind::Phone | Kind::Fax => phone(s, value),
         Kind::Email => email(s, value),
@@ -553,12 +560,110 @@ fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool)
             ]);
             out.push_str(&shape(&mut s, word));
         } else if c.is_alphabetic() {
-            out.push_str(&replace_word(keys, dict, kind, &perm, word, force));
+            let cache = keys.words.filter(|_| keys.attempt == 0);
+            if !cache.is_some_and(|cache| cache.append(kind, force, word, &mut out)) {
+                let new = replace_word(keys, dict, kind, &perm, word, force);
+                out.push_str(&new);
+                if let Some(cache) = cache {
+                    cache.insert(kind, force, word, new);
+                }
+            }
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Name and place words already replaced, by kind and word as written: the same word always
+/// gets the same replacement under the same keys (that is the point of keyed surrogates), so
+/// a word seen before is looked up instead of drawn again. A draw costs an HMAC, a keyed
+/// stream and a dictionary lookup; a corpus repeats its names and places all the time.
+///
+/// The key is everything [`replace_word`] reads that is not fixed for a [`Deidentifier`]
+/// (secret, initials permutation and dictionary are): the kind, the word exactly as written
+/// (its case decides the replacement's) and whether generic words are forced. Only first draws
+/// are kept (a vault's re-draw mixes its attempt in).
+///
+/// It holds words of the input, like the texts being processed, for the life of the
+/// `Deidentifier`, and never prints them (no `Debug` of its contents). Its size is bounded: a
+/// table that reaches its share of [`WORD_CACHE_MAX`] words is emptied and fills again.
+///
+/// The tables are split into [`WORD_CACHE_SHARDS`] shards by the word, each behind its own
+/// lock, so that many threads replacing names at once seldom wait for the same lock.
+///
+/// [`Deidentifier`]: crate::Deidentifier
+#[derive(Default)]
+pub(crate) struct WordCache {
+    /// Per shard, one table per word kind and `force` (see [`WordCache::slot`]).
+    shards: [Mutex<Shard>; WORD_CACHE_SHARDS],
+}
+
+/// Words a [`WordCache`] holds at most per kind: about a megabyte, and enough for the frequent
+/// names and places of a corpus, which make up most of its occurrences.
+const WORD_CACHE_MAX: usize = 1 << 14;
+
+/// Locks of a [`WordCache`].
+const WORD_CACHE_SHARDS: usize = 16;
+
+/// The tables of one [`WordCache`] shard: word to replacement, one table per word kind and
+/// `force`.
+type Shard = [HashMap<Box<str>, Box<str>>; 10];
+
+/// A [`Shard`], locked.
+type Tables<'a> = MutexGuard<'a, Shard>;
+
+impl WordCache {
+    fn slot(kind: Kind, force: bool) -> Option<usize> {
+        let k = match kind {
+            Kind::Name => 0,
+            Kind::City => 1,
+            Kind::County => 2,
+            Kind::Location => 3,
+            Kind::StreetAddress => 4,
+            _ => return None,
+        };
+        Some(k * 2 + usize::from(force))
+    }
+
+    /// The shard of `word`, locked, and the slot of `kind` and `force` in it.
+    fn lock(&self, kind: Kind, force: bool, word: &str) -> Option<(Tables<'_>, usize)> {
+        let slot = Self::slot(kind, force)?;
+        // FNV-1a of the word: cheap, and spreads words evenly over the shards.
+        let hash = word.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        let shard = self.shards.get(hash as usize % WORD_CACHE_SHARDS)?;
+        // A poisoned lock (a panic elsewhere while it was held) only means a lost entry: the
+        // table is still a valid map.
+        Some((shard.lock().unwrap_or_else(|e| e.into_inner()), slot))
+    }
+
+    /// Appends the replacement of `word` to `out` if it is known; returns whether it was.
+    fn append(&self, kind: Kind, force: bool, word: &str, out: &mut String) -> bool {
+        let Some((tables, slot)) = self.lock(kind, force, word) else {
+            return false;
+        };
+        match tables.get(slot).and_then(|table| table.get(word)) {
+            Some(replacement) => {
+                out.push_str(replacement);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn insert(&self, kind: Kind, force: bool, word: &str, replacement: String) {
+        let Some((mut tables, slot)) = self.lock(kind, force, word) else {
+            return;
+        };
+        if let Some(table) = tables.get_mut(slot) {
+            if table.len() >= WORD_CACHE_MAX / WORD_CACHE_SHARDS {
+                table.clear();
+            }
+            table.insert(word.into(), replacement.into_boxed_str());
+        }
+    }
 }
 
 /// A word's length in bytes: letters, with apostrophes inside ("O'Brien").
@@ -763,6 +868,11 @@ struct Pools {
     places: [Vec<String>; 26],
 }
 
+/// Builds the pools now, if nothing has (see [`crate::Deidentifier::warm_up`]).
+pub(crate) fn warm_up(dict: &Dict) {
+    pools(dict);
+}
+
 /// The pools, built from the dictionary on first use (one pass over it, about 30 ms).
 fn pools(dict: &Dict) -> &'static Pools {
     static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
@@ -917,6 +1027,7 @@ const PLACES: [&[&str]; 26] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::MacKey;
     use crate::secret::Secret;
     use crate::Span;
 
@@ -929,7 +1040,7 @@ mod tests {
             score: 1.0,
             detector: "test",
         };
-        surrogate(Keys::new(&secret), dict, &f, value)
+        surrogate(Keys::new(&MacKey::new(&secret)), dict, &f, value)
     }
 
     fn of_kind(kind: Kind, value: &str) -> String {
@@ -941,7 +1052,51 @@ mod tests {
             score: 1.0,
             detector: "test",
         };
-        surrogate(Keys::new(&secret), dict, &f, value)
+        surrogate(Keys::new(&MacKey::new(&secret)), dict, &f, value)
+    }
+
+    #[test]
+    fn cached_word_surrogates_equal_fresh_ones() {
+        let secret = Secret::new(b"a test secret of 32 bytes.......".to_vec()).expect("long");
+        let mac = MacKey::new(&secret);
+        let dict = Dict::shared().expect("the dictionary opens");
+        let cache = WordCache::default();
+        let cached = Keys {
+            words: Some(&cache),
+            ..Keys::new(&mac)
+        };
+        let fresh = Keys::new(&mac);
+        // Case variants, one word under several kinds, and values of generic words only (drawn
+        // again with `force`): each is a separate entry, or a cached answer would be wrong.
+        let values = [
+            (Kind::Name, "John Smith"),
+            (Kind::Name, "SMITH, JOHN"),
+            (Kind::Name, "smith"),
+            (Kind::City, "Smith"),
+            (Kind::Location, "Smith Memorial Hospital"),
+            (Kind::StreetAddress, "12 Smith Street"),
+            (Kind::Name, "Van"),
+            (Kind::City, "Van"),
+            (Kind::County, "Saint"),
+        ];
+        for round in 0..2 {
+            for (kind, value) in values {
+                let f = Finding {
+                    kind,
+                    span: Span::new(0, value.len()),
+                    score: 1.0,
+                    detector: "test",
+                };
+                let want = surrogate(fresh, dict, &f, value);
+                let got = surrogate(cached, dict, &f, value);
+                assert_eq!(got, want, "round {round}: {kind:?} {value}");
+            }
+        }
+        let cached = cache.shards.iter().any(|shard| {
+            let tables = shard.lock().expect("not poisoned");
+            tables.iter().any(|t| !t.is_empty())
+        });
+        assert!(cached, "the words were cached");
     }
 
     #[test]
@@ -1020,7 +1175,12 @@ mod tests {
             score: 1.0,
             detector: "test",
         };
-        let out = surrogate(Keys::new(&secret), dict, &f, "12 Lincoln Street, Apt 4B");
+        let out = surrogate(
+            Keys::new(&MacKey::new(&secret)),
+            dict,
+            &f,
+            "12 Lincoln Street, Apt 4B",
+        );
         let words: Vec<&str> = out.split([' ', ',']).filter(|w| !w.is_empty()).collect();
         assert_eq!(words.len(), 5, "{out}");
         assert!(words[0].len() == 2 && words[0].chars().all(|c| c.is_ascii_digit()));
@@ -1044,7 +1204,7 @@ mod tests {
                 score: 1.0,
                 detector: "test",
             };
-            let out = surrogate(Keys::new(&secret), dict, &f, value);
+            let out = surrogate(Keys::new(&MacKey::new(&secret)), dict, &f, value);
             assert!(!out.eq_ignore_ascii_case(value), "{kind} {value} -> {out}");
             assert!(!out.is_empty());
         }

@@ -16,7 +16,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use super::{match_case, Keys};
+use super::{match_case, Keys, MacKey};
 use crate::error::{Error, ErrorKind};
 use crate::secret::Secret;
 use crate::{Kind, Span};
@@ -233,7 +233,7 @@ impl Vault {
 }
 
 fn cipher(key: &Secret) -> Aes256GcmSiv {
-    let derived = Keys::new(key).mac(&[b"vault seal v1"]);
+    let derived = Keys::new(&MacKey::new(key)).mac(&[b"vault seal v1"]);
     Aes256GcmSiv::new(&derived.into())
 }
 
