@@ -172,8 +172,10 @@ fn run_jsonl(
         if !more {
             break;
         }
+        // Short rayon runs, so the workers finish a chunk together (as in `deid`).
         let results: Vec<Result<String, InputError>> = chunk
             .par_iter()
+            .with_max_len(4)
             .map(|(line_no, line)| match line {
                 Ok(line) => process_line(engine, *line_no, line),
                 Err(reason) => Err(InputError {
