@@ -296,6 +296,7 @@ impl Dict {
     /// walk: in notes written all in capitals nearly every word is asked this, and nearly every
     /// answer is no. Terms the set cannot answer for (non-ASCII, an apostrophe, longer than 15
     /// bytes) get `true`.
+    #[inline]
     pub(crate) fn may_be_frequent_first(&self, term: &str) -> bool {
         let bytes = term.as_bytes();
         // One table load a byte (`is_ascii_alphanumeric` is two range tests).

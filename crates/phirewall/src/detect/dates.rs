@@ -554,7 +554,10 @@ mod list {
 
 /// Every named word list of this file in one hash table: [`on`] answers for any of them with
 /// one probe.
-static TERMS: TermTable = TermTable::new(&[
+static TERMS: TermTable = TermTable::new(NAMED_LISTS);
+
+/// Every named word list of this file with its bit.
+const NAMED_LISTS: &[(&[&str], Lists)] = &[
     (MEASURE_TERMS, list::MEASURE),
     (SCALE_TERMS, list::SCALE),
     (VENT_TERMS, list::VENT),
@@ -574,7 +577,7 @@ static TERMS: TermTable = TermTable::new(&[
     (&super::calendar::WEEKDAYS, list::WEEKDAY),
     (WEEKDAY_SHORT, list::WEEKDAY_SHORT),
     (WEEKDAY_SHORT_PUNCT, list::WEEKDAY_SHORT_PUNCT),
-]);
+];
 
 /// Weekday abbreviations that count before a date when written Title or UPPER case.
 const WEEKDAY_SHORT: &[&str] = &["tue", "tues", "wed", "thu", "thur", "thurs", "fri"];
@@ -1840,27 +1843,7 @@ mod tests {
 
     #[test]
     fn term_lists_are_found_ignoring_case() {
-        for (words, lists) in [
-            (MEASURE_TERMS, list::MEASURE),
-            (SCALE_TERMS, list::SCALE),
-            (VENT_TERMS, list::VENT),
-            (VERSION_TERMS, list::VERSION),
-            (DATE_WORDS, list::DATE),
-            (DATE_PREPOSITIONS, list::DATE_PREPOSITION),
-            (MONTH_WORDS, list::MONTH),
-            (QUANTITY_WORDS, list::QUANTITY),
-            (TIME_WORDS, list::TIME),
-            (CHANGE_VERBS, list::CHANGE_VERBS),
-            (REGION_WORDS, list::REGION),
-            (AFTER_HYPHEN_DATE, list::AFTER_HYPHEN_DATE),
-            (RESULT_WORDS, list::RESULT),
-            (HISTORY_TERMS, list::HISTORY),
-            (LENGTH_WORDS, list::LENGTH),
-            (AFTER_YEAR, list::AFTER_YEAR),
-            (&crate::detect::calendar::WEEKDAYS, list::WEEKDAY),
-            (WEEKDAY_SHORT, list::WEEKDAY_SHORT),
-            (WEEKDAY_SHORT_PUNCT, list::WEEKDAY_SHORT_PUNCT),
-        ] {
+        for &(words, lists) in NAMED_LISTS {
             for w in words {
                 assert!(on(w, lists), "{w}");
                 assert!(on(&w.to_ascii_uppercase(), lists), "{w}");

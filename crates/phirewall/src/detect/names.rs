@@ -57,6 +57,7 @@
 
 use std::cell::Cell;
 
+use super::terms::pack_lower;
 use super::words::Words;
 use crate::dict::{Class, Entry};
 use crate::text::{Shape, Token};
@@ -279,24 +280,6 @@ const CUE_WORDS: &[(&str, Cue)] = &[
     ("mobile", Cue::Label),
 ];
 
-/// A word of at most 15 bytes, lowercased, as one integer (bytes and length): comparing two
-/// is one integer compare.
-/// A `const fn`, so [`CUE_TABLE`] is built at compile time.
-const fn pack_lower(text: &str) -> Option<u128> {
-    let bytes = text.as_bytes();
-    if bytes.len() > 15 {
-        return None;
-    }
-    let mut buf = [0u8; 16];
-    let mut i = 0;
-    while i < bytes.len() {
-        buf[i] = bytes[i].to_ascii_lowercase();
-        i += 1;
-    }
-    buf[15] = bytes.len() as u8;
-    Some(u128::from_le_bytes(buf))
-}
-
 /// Slots of [`CUE_TABLE`] (a power of two, several times the cue words, so probes are short).
 const CUE_SLOTS: usize = 1024;
 
@@ -307,7 +290,7 @@ const fn cue_slot(key: u128) -> usize {
     (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize & (CUE_SLOTS - 1)
 }
 
-/// The cue words packed by [`pack_lower`] in an open-addressing hash table (linear probing;
+/// The cue words packed by [`pack_lower`] (shared with the term tables) in an open-addressing hash table (linear probing;
 /// key 0, which no packed word has, marks an empty slot). Built at compile time: the exact
 /// test of [`cue_of`] is a hash and one or two integer compares, with no initialization check.
 static CUE_TABLE: [(u128, Cue); CUE_SLOTS] = {
@@ -315,7 +298,7 @@ static CUE_TABLE: [(u128, Cue); CUE_SLOTS] = {
     let mut i = 0;
     while i < CUE_WORDS.len() {
         let (word, cue) = CUE_WORDS[i];
-        let Some(key) = pack_lower(word) else {
+        let Some(key) = pack_lower(word.as_bytes()) else {
             panic!("a cue word is longer than 15 bytes");
         };
         let mut slot = cue_slot(key);
@@ -429,7 +412,7 @@ fn cue_of(text: &str) -> Option<Cue> {
 
 /// The exact test behind [`cue_of`]'s filter.
 fn cue_word(text: &str) -> Option<Cue> {
-    let key = pack_lower(text)?;
+    let key = pack_lower(text.as_bytes())?;
     let mut slot = cue_slot(key);
     // The table is at most a quarter full, so a probe ends at an empty slot.
     for _ in 0..CUE_SLOTS {

@@ -31,6 +31,7 @@ pub(crate) const LONGEST: usize = 15;
 
 /// A word of at most [`LONGEST`] bytes, ASCII-lowercased, as one integer (bytes and length), so
 /// that comparing two words is one integer compare. `None` for a longer or empty word.
+#[inline]
 pub(crate) const fn pack_lower(word: &[u8]) -> Option<u128> {
     if word.is_empty() || word.len() > LONGEST {
         return None;
