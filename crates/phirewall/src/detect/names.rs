@@ -438,19 +438,27 @@ fn is_id_label(text: &str) -> bool {
         .any(|l| l.eq_ignore_ascii_case(text))
 }
 
+/// `bytes` lowercased into `buf`, for matching short words against byte-string lists; `None`
+/// when the word does not fit (no listed word is that long).
+#[inline]
+fn lowercase_into<'b>(buf: &'b mut [u8; 10], bytes: &[u8]) -> Option<&'b [u8]> {
+    let lower = buf.get_mut(..bytes.len())?;
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    Some(lower)
+}
+
 fn is_stop(text: &str) -> bool {
     // Lowercased into a stack buffer and matched: the compiler turns the match into a switch
     // on the length and a few compares, where a scan of the list cost ~100 compares per word.
     let bytes = text.as_bytes();
     let mut buf = [0u8; 10];
-    let Some(lower) = buf.get_mut(..bytes.len()) else {
+    let Some(lower) = lowercase_into(&mut buf, bytes) else {
         return false;
     };
-    for (l, b) in lower.iter_mut().zip(bytes) {
-        *l = b.to_ascii_lowercase();
-    }
     matches!(
-        &*lower,
+        lower,
         b"a" | b"about"
             | b"all"
             | b"also"
@@ -560,14 +568,11 @@ fn is_talk(text: &str) -> bool {
         return false;
     }
     let mut buf = [0u8; 10];
-    let Some(lower) = buf.get_mut(..bytes.len()) else {
+    let Some(lower) = lowercase_into(&mut buf, bytes) else {
         return false;
     };
-    for (l, b) in lower.iter_mut().zip(bytes) {
-        *l = b.to_ascii_lowercase();
-    }
     matches!(
-        &*lower,
+        lower,
         b"spoke"
             | b"spoken"
             | b"talked"
