@@ -528,6 +528,7 @@ const QUANTITY_WORDS: &[&str] = &[
 
 /// Time words after a year-shaped number: "March 4 2100 hrs" is a time, not the year 2100.
 const TIME_WORDS: &[&str] = &["h", "hr", "hrs", "hours", "am", "pm"];
+
 /// The named word lists of this file, as bits of a [`Lists`] set.
 mod list {
     use crate::detect::terms::Lists;
@@ -591,9 +592,9 @@ fn on(word: &str, lists: Lists) -> bool {
     TERMS.lists(word).meets(lists)
 }
 
-/// Whether `word` is one of `list`, ignoring ASCII case. `list` must be sorted and lowercase
-/// (wrap it in [`sorted`]): a binary search, since these lists are consulted for every date
-/// candidate and a linear scan of them was a tenth of the pattern stage.
+/// Whether `word` is one of `list`, ignoring ASCII case, for the few short lists kept next to
+/// their one use rather than in [`TERMS`]. `list` must be sorted and lowercase (wrap it in
+/// [`sorted`]): a binary search.
 fn is_one_of(word: &str, list: &[&str]) -> bool {
     debug_assert!(
         list.windows(2).all(|w| w[0] < w[1])
@@ -748,7 +749,7 @@ fn date_word(ctx: &Context<'_>, pos: usize) -> u8 {
     }
 }
 
-/// Whether `term` is one of `list`, whole or by one of its `/` or `&` parts ("SIMV/PS" is a
+/// Whether `term` is on one of `lists`, whole or by one of its `/` or `&` parts ("SIMV/PS" is a
 /// ventilator mode because "PS" is).
 fn term_in(term: &str, lists: Lists) -> bool {
     term_lists(term).meets(lists)
@@ -798,7 +799,7 @@ fn clause_break(ctx: &Context<'_>, from: usize, to: usize) -> bool {
     })
 }
 
-/// Whether a term from `list` (a run of letters, `/` and `&`: "BP", "BUN/Cr", "I/O") ends at
+/// Whether a term on one of `lists` (a run of letters, `/` and `&`: "BP", "BUN/Cr", "I/O") ends at
 /// most `window` bytes before `pos`, in the same clause. "BP 120/80" and "pain score of 7/10"
 /// have their cue in the clause; in "BP stable. 3/4 echo" it belongs to the previous sentence.
 fn term_before(ctx: &Context<'_>, pos: usize, window: usize, lists: Lists) -> bool {
@@ -849,7 +850,7 @@ fn terms_before<'t>(
     }
 }
 
-/// Whether a term from `list` starts at most `window` bytes after `pos`, in the same clause:
+/// Whether a term on one of `lists` starts at most `window` bytes after `pos`, in the same clause:
 /// "5/5 PSV", "7/10 chest pain".
 fn term_after(ctx: &Context<'_>, pos: usize, window: usize, lists: Lists) -> bool {
     let bytes = ctx.text().as_bytes();
