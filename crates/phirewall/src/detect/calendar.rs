@@ -36,16 +36,27 @@ pub(crate) const MONTH_ABBREVIATIONS: [&str; 12] = [
 ];
 
 /// The months written out and abbreviated, for word sets built at compile time.
-pub(crate) const MONTH_WORDS: [&str; 24] = {
-    let mut out = [""; 24];
+pub(crate) const MONTH_WORDS: [&str; 24] = joined(&MONTHS, &MONTH_ABBREVIATIONS);
+
+/// `a` followed by `b`, as an array of `N` words (`N` must be their total length): lists built
+/// from other lists at compile time.
+pub(crate) const fn joined<const N: usize>(
+    a: &[&'static str],
+    b: &[&'static str],
+) -> [&'static str; N] {
+    assert!(a.len() + b.len() == N, "joined lists have the wrong length");
+    let mut out = [""; N];
     let mut i = 0;
-    while i < 12 {
-        out[i] = MONTHS[i];
-        out[12 + i] = MONTH_ABBREVIATIONS[i];
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - a.len()];
         i += 1;
     }
     out
-};
+}
 
 /// Whether `word` is a weekday or a month written out, in any case.
 pub(crate) fn is_day_or_month(word: &str) -> bool {

@@ -58,7 +58,7 @@
 use std::cell::Cell;
 
 use super::terms::pack_lower;
-use super::words::Words;
+use super::words::{Words, LETTER_INDEX};
 use crate::dict::{Class, Entry};
 use crate::text::{Shape, Token};
 use crate::{Finding, Kind, Span};
@@ -310,19 +310,6 @@ static CUE_TABLE: [(u128, Cue); CUE_SLOTS] = {
     }
     table
 };
-
-/// 0-25 for an ASCII letter of either case, [`NOT_A_LETTER`] for any other byte.
-static LETTER_INDEX: [u8; 256] = {
-    let mut t = [NOT_A_LETTER; 256];
-    let mut i = 0;
-    while i < 26 {
-        t[b'a' as usize + i] = i as u8;
-        t[b'A' as usize + i] = i as u8;
-        i += 1;
-    }
-    t
-};
-const NOT_A_LETTER: u8 = 26;
 
 /// Bit `len` of `FIRST_LENGTHS[byte]`: some cue word of that length starts with that byte
 /// (either case). The first and cheapest filter of [`cue_of`].

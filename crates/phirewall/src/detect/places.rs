@@ -43,8 +43,9 @@
 
 use std::cell::Cell;
 
+use super::calendar::{joined, WEEKDAYS};
 use super::geo;
-use super::words::Words;
+use super::words::{Words, LETTER_INDEX};
 use crate::dict::{Class, Entry};
 use crate::text::{Shape, Token};
 use crate::{Finding, Kind, Span};
@@ -94,12 +95,12 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
 fn rule_key(word: &str) -> Option<(usize, u32)> {
     let bytes = word.as_bytes();
     let n = bytes.len();
-    let a = usize::from(LETTER[usize::from(*bytes.first()?)]);
+    let a = usize::from(LETTER_INDEX[usize::from(*bytes.first()?)]);
     if a >= 26 {
         return None;
     }
     // `n >= 1` here; a last byte that is no letter gives 26, a bit no row has.
-    let z = usize::from(LETTER[usize::from(*bytes.get(n - 1)?)]);
+    let z = usize::from(LETTER_INDEX[usize::from(*bytes.get(n - 1)?)]);
     let row = RULE_STARTS.get(a * 64 + n.min(63)).copied().unwrap_or(0);
     (row & (1 << z) != 0).then(|| (a * 26 + z, 1 << n))
 }
@@ -256,18 +257,6 @@ pub(crate) const fn letter_length_filter(lists: &[&[&str]]) -> [u32; 676] {
     filter
 }
 
-/// 0-25 for an ASCII letter of either case, 26 for any other byte.
-static LETTER: [u8; 256] = {
-    let mut t = [26u8; 256];
-    let mut i = 0;
-    while i < 26 {
-        t[b'a' as usize + i] = i as u8;
-        t[b'A' as usize + i] = i as u8;
-        i += 1;
-    }
-    t
-};
-
 /// The index and bit of `word` in a [`letter_length_filter`], if it starts and ends with a
 /// letter and is short enough to be in one.
 ///
@@ -279,8 +268,8 @@ fn filter_key(word: &str) -> Option<(usize, u32)> {
     let n = bytes.len();
     let first = *bytes.first()?;
     let last = *bytes.get(n - 1)?;
-    let a = usize::from(LETTER[usize::from(first)]);
-    let z = usize::from(LETTER[usize::from(last)]);
+    let a = usize::from(LETTER_INDEX[usize::from(first)]);
+    let z = usize::from(LETTER_INDEX[usize::from(last)]);
     ((a < 26) & (z < 26) & (n < 32)).then(|| (a * 26 + z, 1 << n))
 }
 
@@ -621,7 +610,14 @@ const CONNECTIVES: WordSet = WordSet::new(&[
 /// determiners, directions of wards, and clinical words that are also surnames ("Pain",
 /// "Home"). Also generic facility shorthand: OSH ("outside hospital"), NH, SNF, LTC, ALF, VNA
 /// name no particular place.
-const NEVER_NAME: WordSet = WordSet::new(&[
+const NEVER_NAME: WordSet = WordSet::new(&NEVER_NAME_WORDS);
+
+/// [`NEVER_NAME`]'s words: its own list and the weekday names.
+const NEVER_NAME_WORDS: [&str; NEVER_NAME_OWN.len() + WEEKDAYS.len()] =
+    joined(NEVER_NAME_OWN, &WEEKDAYS);
+
+/// The words of [`NEVER_NAME`] other than the weekday names.
+const NEVER_NAME_OWN: &[&str] = &[
     // Prepositions and conjunctions that end a name: "at VH by Dr. X", "in Cedar Rapids by
     // EMS", "Ashgrove or Kessington Rehab".
     "by",
@@ -630,13 +626,6 @@ const NEVER_NAME: WordSet = WordSet::new(&[
     "for",
     "via",
     "per",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "meds",
     "a",
     "acute",
@@ -702,7 +691,7 @@ const NEVER_NAME: WordSet = WordSet::new(&[
     "walk",
     "wound",
     "your",
-]);
+];
 
 /// Wards, units, services and rooms that follow "transferred to": not places in the Safe
 /// Harbor sense. Together with the dictionary's clinical abbreviations.

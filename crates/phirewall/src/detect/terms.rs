@@ -27,7 +27,7 @@ impl Lists {
 }
 
 /// Words longer than this are on no list (the packed form holds 15 bytes and a length).
-pub(crate) const LONGEST: usize = 15;
+const LONGEST: usize = 15;
 
 /// A word of at most [`LONGEST`] bytes, ASCII-lowercased, as one integer (bytes and length), so
 /// that comparing two words is one integer compare. `None` for a longer or empty word.

@@ -72,6 +72,22 @@ impl<'t> Words<'t> {
     }
 }
 
+/// 0-25 for an ASCII letter of either case, [`NOT_A_LETTER`] for any other byte: where a word's
+/// first or last letter falls in the per-letter filter tables of the name and place detectors.
+pub(crate) static LETTER_INDEX: [u8; 256] = {
+    let mut t = [NOT_A_LETTER; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'a' as usize + i] = i as u8;
+        t[b'A' as usize + i] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// [`LETTER_INDEX`] of a byte that is no ASCII letter.
+pub(crate) const NOT_A_LETTER: u8 = 26;
+
 /// How many tokens of each [`Shape`] a document has, indexed by the shape's discriminant.
 #[derive(Default)]
 struct ShapeCounts([usize; 7]);
