@@ -149,6 +149,15 @@ proptest! {
         prop_assert_eq!(before, kept);
     }
 
+    /// The tokenizer's fast shape of an ASCII word (from which kinds of bytes it has) agrees
+    /// with the general rule of `shape_of` (which counts letters), apostrophes included.
+    #[test]
+    fn ascii_word_shapes_follow_the_general_rule(text in "[A-Za-z0-9' ]{1,40}") {
+        for t in phirewall::text::tokenize(&text) {
+            prop_assert_eq!(t.shape, phirewall::text::shape_of(t.text), "{:?}", t.text);
+        }
+    }
+
     /// Full-width digits and zero-width characters inside an identifier do not hide it, and the
     /// finding covers exactly the disguised identifier in the original text.
     #[test]

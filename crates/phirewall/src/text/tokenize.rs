@@ -189,23 +189,22 @@ fn scan<'t>(text: &'t str, pos: &mut usize, line: &mut u32) -> Scanned<'t> {
             line: *line,
         });
     }
-    // A word: letters, digits, non-ASCII bytes, and apostrophes between ASCII letters. The
-    // shape of an ASCII word is gathered on the way: which kinds of bytes it has and how
-    // many capitals. One table lookup and no multi-way branch per byte: this loop runs over
-    // nearly every byte of a note.
+    // A word: letters, digits, non-ASCII bytes, and apostrophes between ASCII letters. Its
+    // shape is gathered on the way, as the kinds of bytes after the first: one table lookup
+    // and one OR a byte, no multi-way branch, since this loop runs over nearly every byte of a
+    // note. How many capitals a word has matters only when it starts with one (see
+    // `ASCII_SHAPES`), so they are not counted.
+    let first_bits = WORD[usize::from(first)];
     let mut seen = 0u8;
-    let mut upper = 0usize;
-    let mut end = start;
+    let mut end = start + 1;
     while let Some(&b) = bytes.get(end) {
         let bits = WORD[usize::from(b)];
         if bits != 0 {
             seen |= bits;
-            upper += usize::from(bits & W_UPPER);
             end += 1;
             continue;
         }
         let inner_apostrophe = b == b'\''
-            && end > start
             && bytes.get(end - 1).is_some_and(u8::is_ascii_alphabetic)
             && bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
         if !inner_apostrophe {
@@ -219,15 +218,9 @@ fn scan<'t>(text: &'t str, pos: &mut usize, line: &mut u32) -> Scanned<'t> {
         end += 2;
     }
     *pos = end;
-    if seen & W_HIGH != 0 {
+    if (first_bits | seen) & W_HIGH != 0 {
         return Scanned::NonAscii(start, end);
     }
-    // The shape from a table: the chain of tests it stands for mispredicted often, since
-    // neighbouring tokens rarely share a shape.
-    let key = usize::from(first.is_ascii_uppercase())
-        | usize::from(seen & (W_LOWER | W_DIGIT))
-        | usize::from(upper >= 1) << 3
-        | usize::from(upper >= 2) << 4;
     // `start` and `end` are at ASCII bytes (or the end), so on character boundaries.
     let Some(word) = text.get(start..end) else {
         return Scanned::End;
@@ -235,7 +228,7 @@ fn scan<'t>(text: &'t str, pos: &mut usize, line: &mut u32) -> Scanned<'t> {
     Scanned::Token(Token {
         text: word,
         span: Span::new(start, end),
-        shape: ASCII_SHAPES[key & 31],
+        shape: ASCII_SHAPES[usize::from(first_bits | seen << 3) & 63],
         line: *line,
     })
 }
@@ -314,25 +307,32 @@ impl<'t> Iterator for Tokens<'t> {
     }
 }
 
-/// The shape of an ASCII word by the same rules as [`shape_of`], indexed by what the word is
-/// made of: bit 0 its first letter is a capital, bit 1 it has a lowercase letter
-/// ([`W_LOWER`]), bit 2 a digit ([`W_DIGIT`]), bit 3 at least one capital and bit 4 at least
-/// two (capitals right after an apostrophe not counted).
-static ASCII_SHAPES: [Shape; 32] = {
-    let mut t = [Shape::Punct; 32];
+/// The shape of an ASCII word by the same rules as [`shape_of`], indexed by the [`WORD`] bits
+/// of its first byte (bits 0-2) and of the bytes after it, ORed (bits 3-5; a capital right
+/// after an apostrophe left out).
+///
+/// The number of capitals, which tells all caps from capitalized and mixed case, is known from
+/// these alone: a word that starts with a capital has one if no later byte is one, and two or
+/// more if one is; a word that starts with a lowercase letter is lowercase or mixed case
+/// whatever the count, and one that starts with a digit has no letter or is alphanumeric.
+static ASCII_SHAPES: [Shape; 64] = {
+    let mut t = [Shape::Punct; 64];
     let mut i = 0;
-    while i < 32 {
-        let first_upper = i & 1 != 0;
-        let lower = i & 2 != 0;
-        let digit = i & 4 != 0;
-        let upper = if i & 16 != 0 {
+    while i < 64 {
+        let first = (i & 7) as u8;
+        let rest = (i >> 3) as u8;
+        let all = first | rest;
+        let lower = all & W_LOWER != 0;
+        let digit = all & W_DIGIT != 0;
+        let letters = all & (W_UPPER | W_LOWER) != 0;
+        let first_upper = first & W_UPPER != 0;
+        let upper = if first_upper && rest & W_UPPER != 0 {
             2
-        } else if i & 8 != 0 {
+        } else if all & W_UPPER != 0 {
             1
         } else {
             0
         };
-        let letters = upper > 0 || lower;
         t[i] = match (letters, digit) {
             (false, false) => Shape::Punct,
             (false, true) => Shape::Digits,
