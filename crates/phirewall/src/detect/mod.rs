@@ -389,23 +389,30 @@ pub(crate) fn resolve(mut candidates: Vec<Finding>) -> Vec<Finding> {
             .then(b.span.len().cmp(&a.span.len()))
             .then(a.span.start.cmp(&b.span.start))
     });
-    // Kept findings by start. They never overlap, so only the nearest kept finding starting
-    // before a candidate and the nearest starting at or after it can clash with it.
-    let mut kept: std::collections::BTreeMap<usize, Finding> = std::collections::BTreeMap::new();
+    // Kept findings, ordered by start. They never overlap, so only the nearest kept finding
+    // starting before a candidate and the nearest starting at or after it can clash with it.
+    // A note has a handful of findings: a sorted vector with binary search beats a map, which
+    // allocated a node per finding.
+    let mut kept: Vec<Finding> = Vec::with_capacity(candidates.len());
     for c in candidates {
-        let clash_prev = kept
-            .range(..c.span.start)
-            .next_back()
-            .is_some_and(|(_, k)| k.span.overlaps(c.span));
-        let clash_next = kept
-            .range(c.span.start..)
-            .next()
-            .is_some_and(|(_, k)| k.span.overlaps(c.span));
-        if !clash_prev && !clash_next {
-            kept.insert(c.span.start, c);
+        let at = kept.partition_point(|k| k.span.start < c.span.start);
+        let clash_prev = at
+            .checked_sub(1)
+            .and_then(|p| kept.get(p))
+            .is_some_and(|k| k.span.overlaps(c.span));
+        let next = kept.get_mut(at);
+        let clash_next = next.as_ref().is_some_and(|k| k.span.overlaps(c.span));
+        if clash_prev || clash_next {
+            continue;
+        }
+        match next {
+            // Only an empty span can start where a kept finding starts without clashing: it
+            // takes that place, as a map keyed by start would have it.
+            Some(k) if k.span.start == c.span.start => *k = c,
+            _ => kept.insert(at, c),
         }
     }
-    kept.into_values().collect()
+    kept
 }
 
 #[cfg(test)]
