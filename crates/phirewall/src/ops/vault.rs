@@ -26,11 +26,50 @@ const SEALED_PREFIX: &str = "phirewall-vault-v1:";
 
 /// Original values and their surrogates. It holds PHI: store it like the original records.
 /// `Debug` prints only the number of entries.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(from = "Stored", into = "Stored")]
 pub struct Vault {
     entries: BTreeSet<Entry>,
+    /// For each surrogate (ASCII lowercase), the originals it stands for (ASCII lowercase):
+    /// [`Vault::stands_for_another`] is asked for every value a prompt replaces, and a scan of
+    /// the entries made a long prompt quadratic. Derived from `entries`, never stored.
+    originals_of: HashMap<String, BTreeSet<String>>,
 }
+
+/// What a vault's JSON holds: the entries alone.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stored {
+    entries: BTreeSet<Entry>,
+}
+
+impl From<Stored> for Vault {
+    fn from(stored: Stored) -> Vault {
+        let mut vault = Vault::default();
+        for e in stored.entries {
+            vault.index(&e);
+            vault.entries.insert(e);
+        }
+        vault
+    }
+}
+
+impl From<Vault> for Stored {
+    fn from(vault: Vault) -> Stored {
+        Stored {
+            entries: vault.entries,
+        }
+    }
+}
+
+/// Two vaults are equal when they hold the same pairs (the index follows from them).
+impl PartialEq for Vault {
+    fn eq(&self, other: &Vault) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for Vault {}
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,20 +117,29 @@ impl Vault {
         if surrogate.is_empty() || original == surrogate {
             return;
         }
-        self.entries.insert(Entry {
+        let entry = Entry {
             kind,
             original: original.to_string(),
             surrogate: surrogate.to_string(),
-        });
+        };
+        self.index(&entry);
+        self.entries.insert(entry);
+    }
+
+    /// Adds `e` to [`Vault::originals_of`].
+    fn index(&mut self, e: &Entry) {
+        self.originals_of
+            .entry(e.surrogate.to_ascii_lowercase())
+            .or_default()
+            .insert(e.original.to_ascii_lowercase());
     }
 
     /// Whether `surrogate` already stands for a value other than `original` (ignoring ASCII
     /// case, as [`Vault::restore`] does), so that restoring it would be ambiguous.
     pub(crate) fn stands_for_another(&self, original: &str, surrogate: &str) -> bool {
-        self.entries.iter().any(|e| {
-            e.surrogate.eq_ignore_ascii_case(surrogate)
-                && !e.original.eq_ignore_ascii_case(original)
-        })
+        self.originals_of
+            .get(&surrogate.to_ascii_lowercase())
+            .is_some_and(|originals| originals.iter().any(|o| !o.eq_ignore_ascii_case(original)))
     }
 
     /// Replaces every surrogate in `response` with its original.
@@ -282,6 +330,31 @@ mod tests {
 
     /// Names keep their case, so one name gives several case variants; each restores to its
     /// own original, and a case the vault never saw restores too.
+    /// The index behind `stands_for_another` is rebuilt when a vault is read back, and the
+    /// JSON holds the entries alone.
+    #[test]
+    fn a_vault_read_back_knows_which_surrogate_is_taken() {
+        let mut v = Vault::new();
+        v.insert(Kind::Name, "Ostrowski", "Hayes");
+        assert!(v.stands_for_another("Lindqvist", "HAYES"));
+        assert!(!v.stands_for_another("OSTROWSKI", "hayes"));
+        assert!(!v.stands_for_another("Lindqvist", "Marlow"));
+        let json = v.to_json();
+        assert!(
+            json.starts_with(r#"{"entries":["#),
+            "the JSON shape changed"
+        );
+        let back = Vault::from_json(&json).expect("a vault's own JSON reads back");
+        assert_eq!(back, v);
+        assert!(back.stands_for_another("Lindqvist", "hayes"));
+        assert!(!back.stands_for_another("ostrowski", "Hayes"));
+        let extra = json.replacen('{', r#"{"index":1,"#, 1);
+        assert!(
+            Vault::from_json(&extra).is_err(),
+            "unknown fields are refused"
+        );
+    }
+
     #[test]
     fn case_variants_restore() {
         let mut v = Vault::new();
