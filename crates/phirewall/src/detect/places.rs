@@ -765,19 +765,226 @@ enum Prep {
 }
 
 impl Prep {
-    fn of(word: &str) -> Option<Prep> {
-        const ALL: [(&str, Prep); 7] = [
-            ("to", Prep::To),
-            ("from", Prep::From),
-            ("at", Prep::At),
-            ("in", Prep::In),
-            ("of", Prep::Of),
-            ("near", Prep::Near),
-            ("on", Prep::On),
-        ];
-        ALL.iter()
-            .find(|(w, _)| w.eq_ignore_ascii_case(word))
-            .map(|&(_, prep)| prep)
+    /// Every preposition with its word (the words of [`PREPOSITIONS`]).
+    const ALL: [(&'static str, Prep); 7] = [
+        ("to", Prep::To),
+        ("from", Prep::From),
+        ("at", Prep::At),
+        ("in", Prep::In),
+        ("of", Prep::Of),
+        ("near", Prep::Near),
+        ("on", Prep::On),
+    ];
+}
+
+/// The rules a word starts in [`Places::word_rules`]: which of the trigger lists
+/// ([`FACILITY_HEADS`], [`COUNTY_WORDS`], [`PREPOSITIONS`], [`PLAN_WORDS`], [`EMPLOY_CUES`],
+/// [`STATE_NAMES`]) hold it.
+#[derive(Clone, Copy)]
+struct Roles {
+    facility_head: bool,
+    county: bool,
+    prep: Option<Prep>,
+    plan: bool,
+    employ: bool,
+    state: bool,
+}
+
+impl Roles {
+    const NONE: Roles = Roles {
+        facility_head: false,
+        county: false,
+        prep: None,
+        plan: false,
+        employ: false,
+        state: false,
+    };
+}
+
+/// What [`Places::word_rules`] needs to know about one [`filter_key`] index (a first and a
+/// last letter), side by side so that a word costs one cache line here instead of one per
+/// filter: the lengths in [`SUFFIXES`], [`ABBR_ENDINGS`] and [`TRIGGERS`], and where the
+/// trigger words with these letters are in [`TRIGGER_ENTRIES`].
+#[derive(Clone, Copy)]
+#[repr(align(16))]
+struct KeyRow {
+    suffixes: u32,
+    abbrs: u32,
+    triggers: u32,
+    /// `TRIGGER_ENTRIES[start..start + count]` start and end with these letters.
+    start: u8,
+    count: u8,
+}
+
+/// A word of the trigger lists and the rules it starts.
+#[derive(Clone, Copy)]
+struct TriggerWord {
+    word: &'static str,
+    roles: Roles,
+}
+
+/// The trigger lists joined: each word once, with the roles of all the lists that hold it.
+const TRIGGER_LIST: ([TriggerWord; TRIGGER_CAP], usize) = {
+    let mut entries = [TriggerWord {
+        word: "",
+        roles: Roles::NONE,
+    }; TRIGGER_CAP];
+    let mut len = 0;
+    let lists: [&[&str]; 6] = [
+        FACILITY_HEADS.words,
+        COUNTY_WORDS.words,
+        PREPOSITIONS.words,
+        PLAN_WORDS.words,
+        EMPLOY_CUES.words,
+        STATE_NAMES.words,
+    ];
+    let mut l = 0;
+    while l < lists.len() {
+        let list = lists[l];
+        let mut w = 0;
+        while w < list.len() {
+            let word = list[w];
+            // The entry of the word, added if it is not there yet.
+            let mut e = 0;
+            while e < len && !same_word(entries[e].word, word) {
+                e += 1;
+            }
+            if e == len {
+                assert!(len < TRIGGER_CAP, "too many trigger words");
+                entries[e].word = word;
+                len += 1;
+            }
+            let roles = &mut entries[e].roles;
+            match l {
+                0 => roles.facility_head = true,
+                1 => roles.county = true,
+                2 => {
+                    let mut p = 0;
+                    while p < Prep::ALL.len() {
+                        if same_word(Prep::ALL[p].0, word) {
+                            roles.prep = Some(Prep::ALL[p].1);
+                        }
+                        p += 1;
+                    }
+                    assert!(roles.prep.is_some(), "a preposition without its Prep");
+                }
+                3 => roles.plan = true,
+                4 => roles.employ = true,
+                _ => roles.state = true,
+            }
+            w += 1;
+        }
+        l += 1;
+    }
+    (entries, len)
+};
+
+/// Whether two words are equal, for the tables built at compile time.
+const fn same_word(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Room for the words of all trigger lists.
+const TRIGGER_CAP: usize = 128;
+
+/// The [`filter_key`] index of a listed word: lowercase letters only, so that
+/// [`matches_listed`] can compare it with one OR per byte.
+const fn listed_key(word: &str) -> usize {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    assert!(n > 0 && n < 32, "listed words have 1 to 31 letters");
+    let mut i = 0;
+    while i < n {
+        assert!(
+            bytes[i].is_ascii_lowercase(),
+            "listed words are lowercase letters"
+        );
+        i += 1;
+    }
+    (bytes[0] - b'a') as usize * 26 + (bytes[n - 1] - b'a') as usize
+}
+
+/// [`TRIGGER_LIST`] sorted by [`filter_key`] index, so that a [`KeyRow`] points at the
+/// words with its letters.
+const TRIGGER_ENTRIES: [TriggerWord; TRIGGER_CAP] = {
+    let (list, len) = TRIGGER_LIST;
+    let mut sorted = list;
+    let mut next = 0;
+    let mut at = 0;
+    while at < 676 {
+        let mut e = 0;
+        while e < len {
+            if listed_key(list[e].word) == at {
+                sorted[next] = list[e];
+                next += 1;
+            }
+            e += 1;
+        }
+        at += 1;
+    }
+    sorted
+};
+
+/// The [`KeyRow`] of every [`filter_key`] index.
+const KEY_ROWS: [KeyRow; 676] = {
+    let (_, len) = TRIGGER_LIST;
+    let mut rows = [KeyRow {
+        suffixes: 0,
+        abbrs: 0,
+        triggers: 0,
+        start: 0,
+        count: 0,
+    }; 676];
+    let mut at = 0;
+    while at < 676 {
+        rows[at].suffixes = SUFFIXES[at];
+        rows[at].abbrs = ABBR_ENDINGS[at];
+        rows[at].triggers = TRIGGERS[at];
+        at += 1;
+    }
+    let mut e = 0;
+    while e < len {
+        let at = listed_key(TRIGGER_ENTRIES[e].word);
+        if rows[at].count == 0 {
+            rows[at].start = e as u8;
+        }
+        rows[at].count += 1;
+        e += 1;
+    }
+    rows
+};
+
+/// Whether `word` equals `listed` (lowercase letters, see [`listed_key`]) ignoring ASCII
+/// case. `b | 0x20` equals a lowercase letter only for that letter and its capital.
+#[inline]
+fn matches_listed(word: &str, listed: &str) -> bool {
+    word.len() == listed.len() && word.bytes().zip(listed.bytes()).all(|(b, l)| b | 0x20 == l)
+}
+
+impl KeyRow {
+    /// The roles of `word`, whose [`filter_key`] index this row is ([`Roles::NONE`] if no
+    /// trigger list holds it).
+    #[inline]
+    fn roles(&self, word: &str) -> Roles {
+        let start = usize::from(self.start);
+        let end = start + usize::from(self.count);
+        TRIGGER_ENTRIES
+            .get(start..end)
+            .unwrap_or(&[])
+            .iter()
+            .find(|e| matches_listed(word, e.word))
+            .map_or(Roles::NONE, |e| e.roles)
     }
 }
 
@@ -839,8 +1046,8 @@ impl<'a, 't> Places<'a, 't> {
         if i < scan.skip_until {
             return;
         }
-        let in_filter = |filter: &[u32; 676]| filter.get(at).is_some_and(|b| b & bit != 0);
-        if in_filter(&SUFFIXES) {
+        let Some(row) = KEY_ROWS.get(at) else { return };
+        if row.suffixes & bit != 0 {
             // An address ends here: try the numbers up to six tokens back as its house number
             // (or ordinal), each once.
             for k in i.saturating_sub(6)..i {
@@ -858,16 +1065,17 @@ impl<'a, 't> Places<'a, 't> {
             }
         }
         // Initials are written all caps or all lowercase (see `hospital_abbr`).
-        if in_filter(&ABBR_ENDINGS)
+        if row.abbrs & bit != 0
             && matches!(t.shape, Shape::AllCaps | Shape::Lower)
             && abbr_shaped(t.text)
         {
             self.hospital_abbr(i, out);
         }
-        if !in_filter(&TRIGGERS) {
+        if row.triggers & bit == 0 {
             return;
         }
-        if FACILITY_HEADS.has_keyed(t.text, at, bit) {
+        let roles = row.roles(t.text);
+        if roles.facility_head {
             if t.text.eq_ignore_ascii_case("campus") {
                 self.campus(i, out);
             }
@@ -876,22 +1084,24 @@ impl<'a, 't> Places<'a, 't> {
                 scan.skip_until = end;
             }
         }
-        if COUNTY_WORDS.has_keyed(t.text, at, bit) {
+        if roles.county {
             self.county(i, out);
         }
-        if in_filter(&PREPOSITIONS.filter) {
-            if let Some(prep) = Prep::of(t.text) {
-                self.after_cue(i, prep, out);
-            }
+        if let Some(prep) = roles.prep {
+            self.after_cue(i, prep, out);
         }
-        if PLAN_WORDS.has_keyed(t.text, at, bit) {
+        if roles.plan {
             self.building_in_plan(i, out);
         }
-        if EMPLOY_CUES.has_keyed(t.text, at, bit) {
+        if roles.employ {
             self.employer(i, out);
         }
-        let state = t.text.strip_suffix("'s").unwrap_or(t.text);
-        if STATE_NAMES.has(state) {
+        // "glenvale ohio's facility": a state's name with "'s" (rare: its own lookup).
+        let state = match t.text.strip_suffix("'s") {
+            Some(name) => STATE_NAMES.has(name),
+            None => roles.state,
+        };
+        if state {
             self.town_before_state(i, out);
         }
     }
@@ -3407,8 +3617,10 @@ mod tests {
             assert!(may_be_in(&SUFFIXES, w), "{w}");
         }
         assert!(!PREPOSITIONS.has("tox"));
-        for w in PREPOSITIONS.words {
-            assert!(Prep::of(w).is_some(), "{w}");
+        for (w, prep) in Prep::ALL {
+            assert!(PREPOSITIONS.has(w), "{w}");
+            let (at, _) = filter_key(w).expect("letters");
+            assert!(KEY_ROWS[at].roles(w).prep == Some(prep), "{w}");
         }
         for name in HOSPITAL_NAMES {
             assert!(HOSPITAL_NAME_FIRST_WORDS.has(name[0]), "{name:?}");
@@ -3469,6 +3681,45 @@ mod tests {
         for w in &words {
             let filtered = filter_key(w).filter(|&(at, bit)| RULE_WORDS[at] & bit != 0);
             assert_eq!(rule_key(w), filtered, "{w}");
+        }
+    }
+
+    /// The trigger table answers, for every word, exactly what the six lists it joins say:
+    /// for the listed words in any case, and for near misses that share their filter key.
+    #[test]
+    fn trigger_table_agrees_with_its_lists() {
+        let lists = [
+            &FACILITY_HEADS,
+            &COUNTY_WORDS,
+            &PREPOSITIONS,
+            &PLAN_WORDS,
+            &EMPLOY_CUES,
+            &STATE_NAMES,
+        ];
+        let mut words: Vec<String> = vec!["sedated".into(), "pain".into(), "weaned".into()];
+        for list in lists {
+            for w in list.words {
+                words.push(w.to_string());
+                words.push(w.to_ascii_uppercase());
+                // Same first letter, last letter and length: same slot chain.
+                if w.len() >= 3 {
+                    let mut other = w.as_bytes().to_vec();
+                    other[1] = if other[1] == b'q' { b'z' } else { b'q' };
+                    words.push(String::from_utf8(other).expect("ascii"));
+                }
+            }
+        }
+        for w in &words {
+            let Some((at, _)) = filter_key(w) else {
+                continue;
+            };
+            let roles = KEY_ROWS[at].roles(w);
+            assert_eq!(roles.facility_head, FACILITY_HEADS.has(w), "{w}");
+            assert_eq!(roles.county, COUNTY_WORDS.has(w), "{w}");
+            assert_eq!(roles.prep.is_some(), PREPOSITIONS.has(w), "{w}");
+            assert_eq!(roles.plan, PLAN_WORDS.has(w), "{w}");
+            assert_eq!(roles.employ, EMPLOY_CUES.has(w), "{w}");
+            assert_eq!(roles.state, STATE_NAMES.has(w), "{w}");
         }
     }
 
