@@ -226,14 +226,6 @@ const TRIGGERS: [u32; 676] = {
     filter
 };
 
-/// The words that make a cue (see [`Places::cue_before`]).
-const CUE_WORDS: [u32; 676] = letter_length_filter(&[
-    MOVE_CUES.words,
-    MOVE_CUES_WEAK.words,
-    HOME_CUES.words,
-    FILLERS.words,
-]);
-
 /// A filter over (first letter, last letter, length) of the words in `lists`: for each pair
 /// of letters, a bit per word length (1-31).
 pub(crate) const fn letter_length_filter(lists: &[&[&str]]) -> [u32; 676] {
@@ -777,107 +769,40 @@ impl Prep {
     ];
 }
 
-/// The rules a word starts in [`Places::word_rules`]: which of the trigger lists
-/// ([`FACILITY_HEADS`], [`COUNTY_WORDS`], [`PREPOSITIONS`], [`PLAN_WORDS`], [`EMPLOY_CUES`],
-/// [`STATE_NAMES`]) hold it.
-#[derive(Clone, Copy)]
-struct Roles {
-    facility_head: bool,
-    county: bool,
-    prep: Option<Prep>,
-    plan: bool,
-    employ: bool,
-    state: bool,
+/// Several word lists joined, so that a word is looked up once for all of them: for each
+/// [`filter_key`] index (a first and a last letter) a [`JoinedRow`] with the lengths of the
+/// listed words that have these letters and where those words are, and each listed word once,
+/// with a bit for each list that holds it.
+///
+/// Testing a word against each list's own filter cost a cache line per filter (all probed at
+/// the same key, far apart) and a hash probe for every filter collision ("sedated" passes
+/// the filter of "skilled", "pain" that of "plan"). Here the row settles most words, and the
+/// few words of the row are compared directly.
+struct Joined {
+    rows: [JoinedRow; 676],
+    entries: [JoinedWord; JOINED_CAP],
 }
 
-impl Roles {
-    const NONE: Roles = Roles {
-        facility_head: false,
-        county: false,
-        prep: None,
-        plan: false,
-        employ: false,
-        state: false,
-    };
-}
-
-/// What [`Places::word_rules`] needs to know about one [`filter_key`] index (a first and a
-/// last letter), side by side so that a word costs one cache line here instead of one per
-/// filter: the lengths in [`SUFFIXES`], [`ABBR_ENDINGS`] and [`TRIGGERS`], and where the
-/// trigger words with these letters are in [`TRIGGER_ENTRIES`].
+/// See [`Joined`]. Eight bytes, so that a row shares a cache line with few others.
 #[derive(Clone, Copy)]
-#[repr(align(16))]
-struct KeyRow {
-    suffixes: u32,
-    abbrs: u32,
-    triggers: u32,
-    /// `TRIGGER_ENTRIES[start..start + count]` start and end with these letters.
+struct JoinedRow {
+    /// A bit per length of the listed words with this row's letters (as in
+    /// [`letter_length_filter`]).
+    lengths: u32,
+    /// `entries[start..start + count]` are the listed words with this row's letters.
     start: u8,
     count: u8,
 }
 
-/// A word of the trigger lists and the rules it starts.
+/// A listed word and the lists that hold it (bit `k` for the `k`th list of [`Joined::new`]).
 #[derive(Clone, Copy)]
-struct TriggerWord {
+struct JoinedWord {
     word: &'static str,
-    roles: Roles,
+    lists: u8,
 }
 
-/// The trigger lists joined: each word once, with the roles of all the lists that hold it.
-const TRIGGER_LIST: ([TriggerWord; TRIGGER_CAP], usize) = {
-    let mut entries = [TriggerWord {
-        word: "",
-        roles: Roles::NONE,
-    }; TRIGGER_CAP];
-    let mut len = 0;
-    let lists: [&[&str]; 6] = [
-        FACILITY_HEADS.words,
-        COUNTY_WORDS.words,
-        PREPOSITIONS.words,
-        PLAN_WORDS.words,
-        EMPLOY_CUES.words,
-        STATE_NAMES.words,
-    ];
-    let mut l = 0;
-    while l < lists.len() {
-        let list = lists[l];
-        let mut w = 0;
-        while w < list.len() {
-            let word = list[w];
-            // The entry of the word, added if it is not there yet.
-            let mut e = 0;
-            while e < len && !same_word(entries[e].word, word) {
-                e += 1;
-            }
-            if e == len {
-                assert!(len < TRIGGER_CAP, "too many trigger words");
-                entries[e].word = word;
-                len += 1;
-            }
-            let roles = &mut entries[e].roles;
-            match l {
-                0 => roles.facility_head = true,
-                1 => roles.county = true,
-                2 => {
-                    let mut p = 0;
-                    while p < Prep::ALL.len() {
-                        if same_word(Prep::ALL[p].0, word) {
-                            roles.prep = Some(Prep::ALL[p].1);
-                        }
-                        p += 1;
-                    }
-                    assert!(roles.prep.is_some(), "a preposition without its Prep");
-                }
-                3 => roles.plan = true,
-                4 => roles.employ = true,
-                _ => roles.state = true,
-            }
-            w += 1;
-        }
-        l += 1;
-    }
-    (entries, len)
-};
+/// Room for the words of the lists a [`Joined`] joins.
+const JOINED_CAP: usize = 256;
 
 /// Whether two words are equal, for the tables built at compile time.
 const fn same_word(a: &str, b: &str) -> bool {
@@ -895,98 +820,204 @@ const fn same_word(a: &str, b: &str) -> bool {
     true
 }
 
-/// Room for the words of all trigger lists.
-const TRIGGER_CAP: usize = 128;
-
-/// The [`filter_key`] index of a listed word: lowercase letters only, so that
-/// [`matches_listed`] can compare it with one OR per byte.
+/// The [`filter_key`] index of a listed word, which must have no capital (so that
+/// [`Joined::row_lists`] compares it with the word lowercased) and start and end with a letter.
 const fn listed_key(word: &str) -> usize {
     let bytes = word.as_bytes();
     let n = bytes.len();
-    assert!(n > 0 && n < 32, "listed words have 1 to 31 letters");
+    assert!(n > 0 && n < 32, "listed words have 1 to 31 bytes");
     let mut i = 0;
     while i < n {
-        assert!(
-            bytes[i].is_ascii_lowercase(),
-            "listed words are lowercase letters"
-        );
+        assert!(!bytes[i].is_ascii_uppercase(), "listed words are lowercase");
         i += 1;
     }
+    assert!(
+        bytes[0].is_ascii_lowercase() && bytes[n - 1].is_ascii_lowercase(),
+        "listed words start and end with a letter"
+    );
     (bytes[0] - b'a') as usize * 26 + (bytes[n - 1] - b'a') as usize
 }
 
-/// [`TRIGGER_LIST`] sorted by [`filter_key`] index, so that a [`KeyRow`] points at the
-/// words with its letters.
-const TRIGGER_ENTRIES: [TriggerWord; TRIGGER_CAP] = {
-    let (list, len) = TRIGGER_LIST;
-    let mut sorted = list;
-    let mut next = 0;
-    let mut at = 0;
-    while at < 676 {
-        let mut e = 0;
-        while e < len {
-            if listed_key(list[e].word) == at {
-                sorted[next] = list[e];
-                next += 1;
+/// The bytes of `word` between its first and last (none for one or two bytes).
+#[inline]
+fn inner_bytes(word: &str) -> Option<&[u8]> {
+    let last = word.len().checked_sub(1)?;
+    word.as_bytes().get(1..last)
+}
+
+impl Joined {
+    /// Joins `lists` (at most eight).
+    const fn new(lists: &[&[&'static str]]) -> Joined {
+        assert!(lists.len() <= 8, "a Joined has a bit per list in a u8");
+        // Each word once, with its lists.
+        let mut words = [JoinedWord { word: "", lists: 0 }; JOINED_CAP];
+        let mut len = 0;
+        let mut l = 0;
+        while l < lists.len() {
+            let list = lists[l];
+            let mut w = 0;
+            while w < list.len() {
+                let mut e = 0;
+                while e < len && !same_word(words[e].word, list[w]) {
+                    e += 1;
+                }
+                if e == len {
+                    assert!(len < JOINED_CAP, "too many words to join");
+                    words[e].word = list[w];
+                    len += 1;
+                }
+                words[e].lists |= 1 << l;
+                w += 1;
             }
-            e += 1;
+            l += 1;
         }
-        at += 1;
+        // Sorted by filter key, so that a row's words are side by side.
+        let mut entries = words;
+        let mut rows = [JoinedRow {
+            lengths: 0,
+            start: 0,
+            count: 0,
+        }; 676];
+        let mut next = 0;
+        let mut at = 0;
+        while at < 676 {
+            rows[at].start = next as u8;
+            let mut e = 0;
+            while e < len {
+                if listed_key(words[e].word) == at {
+                    entries[next] = words[e];
+                    next += 1;
+                    rows[at].count += 1;
+                    rows[at].lengths |= 1 << words[e].word.len();
+                }
+                e += 1;
+            }
+            at += 1;
+        }
+        Joined { rows, entries }
     }
-    sorted
-};
+
+    /// The lists that hold `word` (a bit per list; 0 for none), ignoring ASCII case, given its
+    /// [`filter_key`].
+    #[inline]
+    fn lists(&self, word: &str, at: usize, bit: u32) -> u8 {
+        match self.rows.get(at) {
+            Some(row) if row.lengths & bit != 0 => self.row_lists(row, word),
+            _ => 0,
+        }
+    }
+
+    /// [`Joined::lists`] for a word whose row, `row`, is known and lets its length through.
+    ///
+    /// The row's words all have the word's first and last letter, so only the length and the
+    /// bytes between are compared: for the prepositions ("to", "in", "of"), among the most
+    /// frequent words of a note, the length alone.
+    #[inline]
+    fn row_lists(&self, row: &JoinedRow, word: &str) -> u8 {
+        let start = usize::from(row.start);
+        let end = start + usize::from(row.count);
+        self.entries
+            .get(start..end)
+            .unwrap_or(&[])
+            .iter()
+            .find(|e| {
+                e.word.len() == word.len()
+                    && match (inner_bytes(e.word), inner_bytes(word)) {
+                        (Some(listed), Some(bytes)) => listed
+                            .iter()
+                            .zip(bytes)
+                            .all(|(&l, b)| b.to_ascii_lowercase() == l),
+                        _ => true,
+                    }
+            })
+            .map_or(0, |e| e.lists)
+    }
+}
+
+/// The lists a word may start a rule from, joined (see [`Places::word_rules`]); the bit of
+/// each list below.
+const TRIGGER_LISTS: Joined = Joined::new(&[
+    FACILITY_HEADS.words,
+    COUNTY_WORDS.words,
+    PREPOSITIONS.words,
+    PLAN_WORDS.words,
+    EMPLOY_CUES.words,
+    STATE_NAMES.words,
+]);
+const FACILITY_HEAD: u8 = 1;
+const COUNTY: u8 = 1 << 1;
+const PREPOSITION: u8 = 1 << 2;
+const PLAN: u8 = 1 << 3;
+const EMPLOY: u8 = 1 << 4;
+const STATE: u8 = 1 << 5;
+
+/// What [`Places::word_rules`] needs to know about one [`filter_key`] index, side by side so
+/// that a word costs one cache line here instead of one per filter: the lengths in
+/// [`SUFFIXES`] and [`ABBR_ENDINGS`] (none longer than 15), the [`TRIGGER_LISTS`] row, and the
+/// preposition with these letters.
+#[derive(Clone, Copy)]
+#[repr(align(16))]
+struct KeyRow {
+    triggers: JoinedRow,
+    suffixes: u16,
+    abbrs: u8,
+    /// The seven prepositions differ in first or last letter: a word of [`PREPOSITIONS`] is
+    /// the one of its row.
+    prep: Option<Prep>,
+}
 
 /// The [`KeyRow`] of every [`filter_key`] index.
 const KEY_ROWS: [KeyRow; 676] = {
-    let (_, len) = TRIGGER_LIST;
     let mut rows = [KeyRow {
+        triggers: JoinedRow {
+            lengths: 0,
+            start: 0,
+            count: 0,
+        },
         suffixes: 0,
         abbrs: 0,
-        triggers: 0,
-        start: 0,
-        count: 0,
+        prep: None,
     }; 676];
     let mut at = 0;
     while at < 676 {
-        rows[at].suffixes = SUFFIXES[at];
-        rows[at].abbrs = ABBR_ENDINGS[at];
-        rows[at].triggers = TRIGGERS[at];
+        assert!(SUFFIXES[at] >> 16 == 0 && ABBR_ENDINGS[at] >> 8 == 0);
+        rows[at].suffixes = SUFFIXES[at] as u16;
+        rows[at].abbrs = ABBR_ENDINGS[at] as u8;
+        rows[at].triggers = TRIGGER_LISTS.rows[at];
+        // "glenvale ohio's facility": a state's name with "'s" passes the row too (it is
+        // looked up without the "'s").
+        rows[at].triggers.lengths |= TRIGGERS[at];
         at += 1;
     }
-    let mut e = 0;
-    while e < len {
-        let at = listed_key(TRIGGER_ENTRIES[e].word);
-        if rows[at].count == 0 {
-            rows[at].start = e as u8;
-        }
-        rows[at].count += 1;
-        e += 1;
+    let mut p = 0;
+    while p < Prep::ALL.len() {
+        let (word, prep) = Prep::ALL[p];
+        let at = listed_key(word);
+        assert!(
+            rows[at].prep.is_none(),
+            "two prepositions with the same letters"
+        );
+        assert!(
+            same_word(PREPOSITIONS.words[p], word),
+            "PREPOSITIONS in the order of Prep::ALL"
+        );
+        rows[at].prep = Some(prep);
+        p += 1;
     }
     rows
 };
 
-/// Whether `word` equals `listed` (lowercase letters, see [`listed_key`]) ignoring ASCII
-/// case. `b | 0x20` equals a lowercase letter only for that letter and its capital.
-#[inline]
-fn matches_listed(word: &str, listed: &str) -> bool {
-    word.len() == listed.len() && word.bytes().zip(listed.bytes()).all(|(b, l)| b | 0x20 == l)
-}
-
-impl KeyRow {
-    /// The roles of `word`, whose [`filter_key`] index this row is ([`Roles::NONE`] if no
-    /// trigger list holds it).
-    #[inline]
-    fn roles(&self, word: &str) -> Roles {
-        let start = usize::from(self.start);
-        let end = start + usize::from(self.count);
-        TRIGGER_ENTRIES
-            .get(start..end)
-            .unwrap_or(&[])
-            .iter()
-            .find(|e| matches_listed(word, e.word))
-            .map_or(Roles::NONE, |e| e.roles)
-    }
-}
+/// The cue word lists joined (see [`Places::cue_before`]); the bit of each list below.
+const CUE_LISTS: Joined = Joined::new(&[
+    MOVE_CUES.words,
+    MOVE_CUES_WEAK.words,
+    HOME_CUES.words,
+    FILLERS.words,
+]);
+const MOVE: u8 = 1;
+const MOVE_WEAK: u8 = 1 << 1;
+const HOME: u8 = 1 << 2;
+const FILLER: u8 = 1 << 3;
 
 /// Cue kinds for [`Places::after_cue`].
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1047,7 +1078,7 @@ impl<'a, 't> Places<'a, 't> {
             return;
         }
         let Some(row) = KEY_ROWS.get(at) else { return };
-        if row.suffixes & bit != 0 {
+        if u32::from(row.suffixes) & bit != 0 {
             // An address ends here: try the numbers up to six tokens back as its house number
             // (or ordinal), each once.
             for k in i.saturating_sub(6)..i {
@@ -1065,17 +1096,17 @@ impl<'a, 't> Places<'a, 't> {
             }
         }
         // Initials are written all caps or all lowercase (see `hospital_abbr`).
-        if row.abbrs & bit != 0
+        if u32::from(row.abbrs) & bit != 0
             && matches!(t.shape, Shape::AllCaps | Shape::Lower)
             && abbr_shaped(t.text)
         {
             self.hospital_abbr(i, out);
         }
-        if row.triggers & bit == 0 {
+        if row.triggers.lengths & bit == 0 {
             return;
         }
-        let roles = row.roles(t.text);
-        if roles.facility_head {
+        let lists = TRIGGER_LISTS.row_lists(&row.triggers, t.text);
+        if lists & FACILITY_HEAD != 0 {
             if t.text.eq_ignore_ascii_case("campus") {
                 self.campus(i, out);
             }
@@ -1084,22 +1115,24 @@ impl<'a, 't> Places<'a, 't> {
                 scan.skip_until = end;
             }
         }
-        if roles.county {
+        if lists & COUNTY != 0 {
             self.county(i, out);
         }
-        if let Some(prep) = roles.prep {
-            self.after_cue(i, prep, out);
+        if lists & PREPOSITION != 0 {
+            if let Some(prep) = row.prep {
+                self.after_cue(i, prep, out);
+            }
         }
-        if roles.plan {
+        if lists & PLAN != 0 {
             self.building_in_plan(i, out);
         }
-        if roles.employ {
+        if lists & EMPLOY != 0 {
             self.employer(i, out);
         }
         // "glenvale ohio's facility": a state's name with "'s" (rare: its own lookup).
         let state = match t.text.strip_suffix("'s") {
             Some(name) => STATE_NAMES.has(name),
-            None => roles.state,
+            None => lists & STATE != 0,
         };
         if state {
             self.town_before_state(i, out);
@@ -2859,18 +2892,19 @@ impl<'a, 't> Places<'a, 't> {
             let Some((at, bit)) = filter_key(w) else {
                 return Cue::None;
             };
-            if !CUE_WORDS.get(at).is_some_and(|b| b & bit != 0) {
+            let lists = CUE_LISTS.lists(w, at, bit);
+            if lists == 0 {
                 return Cue::None;
             }
             if prep != Prep::Of {
-                if MOVE_CUES.has_keyed(w, at, bit) {
+                if lists & MOVE != 0 {
                     return Cue::Move;
                 }
-                if MOVE_CUES_WEAK.has_keyed(w, at, bit) {
+                if lists & MOVE_WEAK != 0 {
                     return Cue::MoveWeak;
                 }
             }
-            if HOME_CUES.has_keyed(w, at, bit) {
+            if lists & HOME != 0 {
                 // "moved to Springfield", but "arrive to start", "son to visit".
                 let to = prep == Prep::To;
                 if !to || is_any(w, &["moved", "moving", "relocated", "relocating", "move"]) {
@@ -2879,7 +2913,7 @@ impl<'a, 't> Places<'a, 't> {
                 return Cue::None;
             }
             // One filler word at most, and not punctuation.
-            if back == 1 && !FILLERS.has_keyed(w, at, bit) {
+            if back == 1 && lists & FILLER == 0 {
                 return Cue::None;
             }
         }
@@ -3620,7 +3654,7 @@ mod tests {
         for (w, prep) in Prep::ALL {
             assert!(PREPOSITIONS.has(w), "{w}");
             let (at, _) = filter_key(w).expect("letters");
-            assert!(KEY_ROWS[at].roles(w).prep == Some(prep), "{w}");
+            assert!(KEY_ROWS[at].prep == Some(prep), "{w}");
         }
         for name in HOSPITAL_NAMES {
             assert!(HOSPITAL_NAME_FIRST_WORDS.has(name[0]), "{name:?}");
@@ -3684,42 +3718,58 @@ mod tests {
         }
     }
 
-    /// The trigger table answers, for every word, exactly what the six lists it joins say:
-    /// for the listed words in any case, and for near misses that share their filter key.
+    /// A [`Joined`] answers, for every word, exactly what the lists it joins say: for the
+    /// listed words in any case, and for near misses that share their filter key.
     #[test]
-    fn trigger_table_agrees_with_its_lists() {
-        let lists = [
-            &FACILITY_HEADS,
-            &COUNTY_WORDS,
-            &PREPOSITIONS,
-            &PLAN_WORDS,
-            &EMPLOY_CUES,
-            &STATE_NAMES,
+    fn joined_lists_agree_with_their_lists() {
+        let joins: [(&Joined, &[&WordSet]); 2] = [
+            (
+                &TRIGGER_LISTS,
+                &[
+                    &FACILITY_HEADS,
+                    &COUNTY_WORDS,
+                    &PREPOSITIONS,
+                    &PLAN_WORDS,
+                    &EMPLOY_CUES,
+                    &STATE_NAMES,
+                ],
+            ),
+            (
+                &CUE_LISTS,
+                &[&MOVE_CUES, &MOVE_CUES_WEAK, &HOME_CUES, &FILLERS],
+            ),
         ];
-        let mut words: Vec<String> = vec!["sedated".into(), "pain".into(), "weaned".into()];
-        for list in lists {
-            for w in list.words {
-                words.push(w.to_string());
-                words.push(w.to_ascii_uppercase());
-                // Same first letter, last letter and length: same slot chain.
-                if w.len() >= 3 {
-                    let mut other = w.as_bytes().to_vec();
-                    other[1] = if other[1] == b'q' { b'z' } else { b'q' };
-                    words.push(String::from_utf8(other).expect("ascii"));
+        for (joined, sets) in joins {
+            let mut words: Vec<String> = ["sedated", "pain", "weaned", "with", "d/c'd"]
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+            for set in sets {
+                for w in set.words {
+                    words.push(w.to_string());
+                    words.push(w.to_ascii_uppercase());
+                    // The same first letter, last letter and length: the same row.
+                    if w.len() >= 3 {
+                        let mut other = w.as_bytes().to_vec();
+                        other[1] = if other[1] == b'q' { b'z' } else { b'q' };
+                        words.push(String::from_utf8(other).expect("ascii"));
+                    }
+                }
+            }
+            for w in &words {
+                let Some((at, bit)) = filter_key(w) else {
+                    continue;
+                };
+                let lists = joined.lists(w, at, bit);
+                for (k, set) in sets.iter().enumerate() {
+                    assert_eq!(lists & (1 << k) != 0, set.has(w), "{w}");
                 }
             }
         }
-        for w in &words {
-            let Some((at, _)) = filter_key(w) else {
-                continue;
-            };
-            let roles = KEY_ROWS[at].roles(w);
-            assert_eq!(roles.facility_head, FACILITY_HEADS.has(w), "{w}");
-            assert_eq!(roles.county, COUNTY_WORDS.has(w), "{w}");
-            assert_eq!(roles.prep.is_some(), PREPOSITIONS.has(w), "{w}");
-            assert_eq!(roles.plan, PLAN_WORDS.has(w), "{w}");
-            assert_eq!(roles.employ, EMPLOY_CUES.has(w), "{w}");
-            assert_eq!(roles.state, STATE_NAMES.has(w), "{w}");
+        for (at, row) in KEY_ROWS.iter().enumerate() {
+            assert_eq!(u32::from(row.suffixes), SUFFIXES[at]);
+            assert_eq!(u32::from(row.abbrs), ABBR_ENDINGS[at]);
+            assert_eq!(row.triggers.lengths, TRIGGERS[at]);
         }
     }
 
