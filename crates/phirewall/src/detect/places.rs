@@ -101,15 +101,17 @@ fn rule_key(word: &str) -> Option<(usize, u32)> {
     }
     // `n >= 1` here; a last byte that is no letter gives 26, a bit no row has.
     let z = usize::from(LETTER_INDEX[usize::from(*bytes.get(n - 1)?)]);
-    let row = RULE_STARTS.get(a * 64 + n.min(63)).copied().unwrap_or(0);
+    // No rule word has 32 bytes or more.
+    if n >= 32 {
+        return None;
+    }
+    let row = RULE_STARTS.get(a * 32 + n).copied().unwrap_or(0);
     (row & (1 << z) != 0).then(|| (a * 26 + z, 1 << n))
 }
 
-/// [`RULE_WORDS`] indexed by first letter and length (64 lengths a letter, so that the
-/// lengths of 32 and more, which no rule word has, fall on empty rows), with a bit per last
-/// letter.
-const RULE_STARTS: [u32; 26 * 64] = {
-    let mut table = [0u32; 26 * 64];
+/// [`RULE_WORDS`] indexed by first letter and length, with a bit per last letter.
+const RULE_STARTS: [u32; 26 * 32] = {
+    let mut table = [0u32; 26 * 32];
     let mut a = 0;
     while a < 26 {
         let mut z = 0;
@@ -118,7 +120,7 @@ const RULE_STARTS: [u32; 26 * 64] = {
             let mut n = 0;
             while n < 32 {
                 if lengths & (1 << n) != 0 {
-                    table[a * 64 + n] |= 1 << z;
+                    table[a * 32 + n] |= 1 << z;
                 }
                 n += 1;
             }
