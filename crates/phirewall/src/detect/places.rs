@@ -1281,20 +1281,21 @@ impl<'a, 't> Places<'a, 't> {
             }
             return;
         }
+        // Most numbers in a note are doses and vitals ("2 mg", "5 days"): the word after a
+        // house number must be a street name's (or a direction, written as a name), and a word
+        // that may be a street suffix must come two to six tokens later, with one bit test per
+        // token. The word after is tested first: it rules out more numbers, and more cheaply,
+        // than reading the number's digits.
+        let named_next =
+            self.same_line(i, i + 1) && self.tok(i + 1).is_some_and(|w| self.street_word(w));
+        if !named_next {
+            return;
+        }
         let lettered = t.shape != Shape::Digits;
         let next_capitalized = self
             .tok(i + 1)
             .is_some_and(|n| n.shape == Shape::Capitalized);
         if !house_number(t.text) || (lettered && (self.caseless || !next_capitalized)) {
-            return;
-        }
-        // Most numbers in a note are doses and vitals ("2 mg", "5 days"): the word after a
-        // house number must be a street name's (or a direction, written as a name), and a word
-        // that may be a street suffix must come two to six tokens later, with one bit test per
-        // token.
-        let named_next =
-            self.same_line(i, i + 1) && self.tok(i + 1).is_some_and(|w| self.street_word(w));
-        if !named_next {
             return;
         }
         let suffix_ahead =
