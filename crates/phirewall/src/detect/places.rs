@@ -916,12 +916,13 @@ impl Joined {
     /// frequent words of a note, the length alone.
     #[inline]
     fn row_lists(&self, row: &JoinedRow, word: &str) -> u8 {
-        let start = usize::from(row.start);
-        let end = start + usize::from(row.count);
+        // `start` is a u8 and there are 256 entries: `get` cannot fail, and the compiler
+        // knows it (a range `start..start + count` would cost a bounds test on its end).
         self.entries
-            .get(start..end)
+            .get(usize::from(row.start)..)
             .unwrap_or(&[])
             .iter()
+            .take(usize::from(row.count))
             .find(|e| {
                 e.word.len() == word.len()
                     && match (inner_bytes(e.word), inner_bytes(word)) {
@@ -1083,10 +1084,12 @@ impl<'a, 't> Places<'a, 't> {
         if u32::from(row.suffixes) & bit != 0 {
             // An address ends here: try the numbers up to six tokens back as its house number
             // (or ordinal), each once.
-            for k in i.saturating_sub(6)..i {
-                let numeric = self.toks.get(k).is_some_and(|n| {
-                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line
-                });
+            // The window as a slice: one bounds test for the six tokens, not one each.
+            let from = i.saturating_sub(6);
+            let window = self.toks.get(from..i).unwrap_or(&[]);
+            for (k, n) in (from..).zip(window) {
+                let numeric =
+                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line;
                 if numeric && (scan.street_tried == usize::MAX || k > scan.street_tried) {
                     scan.street_tried = k;
                     let before = out.len();
