@@ -1101,10 +1101,7 @@ impl<'a, 't> Places<'a, 't> {
             }
         }
         // Initials are written all caps or all lowercase (see `hospital_abbr`).
-        if u32::from(row.abbrs) & bit != 0
-            && matches!(t.shape, Shape::AllCaps | Shape::Lower)
-            && abbr_shaped(t.text)
-        {
+        if u32::from(row.abbrs) & bit != 0 && matches!(t.shape, Shape::AllCaps | Shape::Lower) {
             self.hospital_abbr(i, out);
         }
         if row.triggers.lengths & bit == 0 {
@@ -2350,7 +2347,9 @@ impl<'a, 't> Places<'a, 't> {
             }
             _ => false,
         };
-        if !cased_ok {
+        // The casing first: in a cased note it rules out the lowercase words ("with", "much")
+        // before their letters are read.
+        if !cased_ok || !abbr_shaped(t.text) {
             return;
         }
         let mut p = i.checked_sub(1);
@@ -3102,7 +3101,7 @@ const ABBR_ENDINGS: [u32; 676] = {
 };
 
 /// Whether `word` is shaped like a hospital's initials: two to five letters ending in "h" or
-/// "mc" (see [`Places::hospital_abbr`]). Byte tests only: this runs for every token.
+/// "mc" (see [`Places::hospital_abbr`], which asks after the casing). Byte tests only.
 #[inline]
 fn abbr_shaped(word: &str) -> bool {
     let b = word.as_bytes();
