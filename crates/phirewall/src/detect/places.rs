@@ -785,7 +785,7 @@ struct Joined {
     entries: [JoinedWord; JOINED_CAP],
 }
 
-/// See [`Joined`]. Eight bytes, so that a row shares a cache line with few others.
+/// See [`Joined`]. Eight bytes: eight rows to a cache line.
 #[derive(Clone, Copy)]
 struct JoinedRow {
     /// A bit per length of the listed words with this row's letters (as in
