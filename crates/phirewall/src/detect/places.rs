@@ -101,15 +101,17 @@ fn rule_key(word: &str) -> Option<(usize, u32)> {
     }
     // `n >= 1` here; a last byte that is no letter gives 26, a bit no row has.
     let z = usize::from(LETTER_INDEX[usize::from(*bytes.get(n - 1)?)]);
-    let row = RULE_STARTS.get(a * 64 + n.min(63)).copied().unwrap_or(0);
+    // No rule word has 32 bytes or more.
+    if n >= 32 {
+        return None;
+    }
+    let row = RULE_STARTS.get(a * 32 + n).copied().unwrap_or(0);
     (row & (1 << z) != 0).then(|| (a * 26 + z, 1 << n))
 }
 
-/// [`RULE_WORDS`] indexed by first letter and length (64 lengths a letter, so that the
-/// lengths of 32 and more, which no rule word has, fall on empty rows), with a bit per last
-/// letter.
-const RULE_STARTS: [u32; 26 * 64] = {
-    let mut table = [0u32; 26 * 64];
+/// [`RULE_WORDS`] indexed by first letter and length, with a bit per last letter.
+const RULE_STARTS: [u32; 26 * 32] = {
+    let mut table = [0u32; 26 * 32];
     let mut a = 0;
     while a < 26 {
         let mut z = 0;
@@ -118,7 +120,7 @@ const RULE_STARTS: [u32; 26 * 64] = {
             let mut n = 0;
             while n < 32 {
                 if lengths & (1 << n) != 0 {
-                    table[a * 64 + n] |= 1 << z;
+                    table[a * 32 + n] |= 1 << z;
                 }
                 n += 1;
             }
@@ -225,14 +227,6 @@ const TRIGGERS: [u32; 676] = {
     }
     filter
 };
-
-/// The words that make a cue (see [`Places::cue_before`]).
-const CUE_WORDS: [u32; 676] = letter_length_filter(&[
-    MOVE_CUES.words,
-    MOVE_CUES_WEAK.words,
-    HOME_CUES.words,
-    FILLERS.words,
-]);
 
 /// A filter over (first letter, last letter, length) of the words in `lists`: for each pair
 /// of letters, a bit per word length (1-31).
@@ -765,21 +759,268 @@ enum Prep {
 }
 
 impl Prep {
-    fn of(word: &str) -> Option<Prep> {
-        const ALL: [(&str, Prep); 7] = [
-            ("to", Prep::To),
-            ("from", Prep::From),
-            ("at", Prep::At),
-            ("in", Prep::In),
-            ("of", Prep::Of),
-            ("near", Prep::Near),
-            ("on", Prep::On),
-        ];
-        ALL.iter()
-            .find(|(w, _)| w.eq_ignore_ascii_case(word))
-            .map(|&(_, prep)| prep)
+    /// Every preposition with its word (the words of [`PREPOSITIONS`]).
+    const ALL: [(&'static str, Prep); 7] = [
+        ("to", Prep::To),
+        ("from", Prep::From),
+        ("at", Prep::At),
+        ("in", Prep::In),
+        ("of", Prep::Of),
+        ("near", Prep::Near),
+        ("on", Prep::On),
+    ];
+}
+
+/// Several word lists joined, so that a word is looked up once for all of them: for each
+/// [`filter_key`] index (a first and a last letter) a [`JoinedRow`] with the lengths of the
+/// listed words that have these letters and where those words are, and each listed word once,
+/// with a bit for each list that holds it.
+///
+/// Testing a word against each list's own filter cost a cache line per filter (all probed at
+/// the same key, far apart) and a hash probe for every filter collision ("sedated" passes
+/// the filter of "skilled", "pain" that of "plan"). Here the row settles most words, and the
+/// few words of the row are compared directly.
+struct Joined {
+    rows: [JoinedRow; 676],
+    entries: [JoinedWord; JOINED_CAP],
+}
+
+/// See [`Joined`]. Eight bytes: eight rows to a cache line.
+#[derive(Clone, Copy)]
+struct JoinedRow {
+    /// A bit per length of the listed words with this row's letters (as in
+    /// [`letter_length_filter`]).
+    lengths: u32,
+    /// `entries[start..start + count]` are the listed words with this row's letters.
+    start: u8,
+    count: u8,
+}
+
+/// A listed word and the lists that hold it (bit `k` for the `k`th list of [`Joined::new`]).
+#[derive(Clone, Copy)]
+struct JoinedWord {
+    word: &'static str,
+    lists: u8,
+}
+
+/// Room for the words of the lists a [`Joined`] joins.
+const JOINED_CAP: usize = 256;
+
+/// Whether two words are equal, for the tables built at compile time.
+const fn same_word(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The [`filter_key`] index of a listed word, which must have no capital (so that
+/// [`Joined::row_lists`] compares it with the word lowercased) and start and end with a letter.
+const fn listed_key(word: &str) -> usize {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    assert!(n > 0 && n < 32, "listed words have 1 to 31 bytes");
+    let mut i = 0;
+    while i < n {
+        assert!(!bytes[i].is_ascii_uppercase(), "listed words are lowercase");
+        i += 1;
+    }
+    assert!(
+        bytes[0].is_ascii_lowercase() && bytes[n - 1].is_ascii_lowercase(),
+        "listed words start and end with a letter"
+    );
+    (bytes[0] - b'a') as usize * 26 + (bytes[n - 1] - b'a') as usize
+}
+
+/// The bytes of `word` between its first and last (none for one or two bytes).
+#[inline]
+fn inner_bytes(word: &str) -> Option<&[u8]> {
+    let last = word.len().checked_sub(1)?;
+    word.as_bytes().get(1..last)
+}
+
+impl Joined {
+    /// Joins `lists` (at most eight).
+    const fn new(lists: &[&[&'static str]]) -> Joined {
+        assert!(lists.len() <= 8, "a Joined has a bit per list in a u8");
+        // Each word once, with its lists.
+        let mut words = [JoinedWord { word: "", lists: 0 }; JOINED_CAP];
+        let mut len = 0;
+        let mut l = 0;
+        while l < lists.len() {
+            let list = lists[l];
+            let mut w = 0;
+            while w < list.len() {
+                let mut e = 0;
+                while e < len && !same_word(words[e].word, list[w]) {
+                    e += 1;
+                }
+                if e == len {
+                    assert!(len < JOINED_CAP, "too many words to join");
+                    words[e].word = list[w];
+                    len += 1;
+                }
+                words[e].lists |= 1 << l;
+                w += 1;
+            }
+            l += 1;
+        }
+        // Sorted by filter key, so that a row's words are side by side.
+        let mut entries = words;
+        let mut rows = [JoinedRow {
+            lengths: 0,
+            start: 0,
+            count: 0,
+        }; 676];
+        let mut next = 0;
+        let mut at = 0;
+        while at < 676 {
+            rows[at].start = next as u8;
+            let mut e = 0;
+            while e < len {
+                if listed_key(words[e].word) == at {
+                    entries[next] = words[e];
+                    next += 1;
+                    rows[at].count += 1;
+                    rows[at].lengths |= 1 << words[e].word.len();
+                }
+                e += 1;
+            }
+            at += 1;
+        }
+        Joined { rows, entries }
+    }
+
+    /// The lists that hold `word` (a bit per list; 0 for none), ignoring ASCII case, given its
+    /// [`filter_key`].
+    #[inline]
+    fn lists(&self, word: &str, at: usize, bit: u32) -> u8 {
+        match self.rows.get(at) {
+            Some(row) if row.lengths & bit != 0 => self.row_lists(row, word),
+            _ => 0,
+        }
+    }
+
+    /// [`Joined::lists`] for a word whose row, `row`, is known and lets its length through.
+    ///
+    /// The row's words all have the word's first and last letter, so only the length and the
+    /// bytes between are compared: for the prepositions ("to", "in", "of"), among the most
+    /// frequent words of a note, the length alone.
+    #[inline]
+    fn row_lists(&self, row: &JoinedRow, word: &str) -> u8 {
+        // `start` is a u8 and there are 256 entries: `get` cannot fail, and the compiler
+        // knows it (a range `start..start + count` would cost a bounds test on its end).
+        self.entries
+            .get(usize::from(row.start)..)
+            .unwrap_or(&[])
+            .iter()
+            .take(usize::from(row.count))
+            .find(|e| {
+                e.word.len() == word.len()
+                    && match (inner_bytes(e.word), inner_bytes(word)) {
+                        (Some(listed), Some(bytes)) => listed
+                            .iter()
+                            .zip(bytes)
+                            .all(|(&l, b)| b.to_ascii_lowercase() == l),
+                        _ => true,
+                    }
+            })
+            .map_or(0, |e| e.lists)
     }
 }
+
+/// The lists a word may start a rule from, joined (see [`Places::word_rules`]); the bit of
+/// each list below.
+const TRIGGER_LISTS: Joined = Joined::new(&[
+    FACILITY_HEADS.words,
+    COUNTY_WORDS.words,
+    PREPOSITIONS.words,
+    PLAN_WORDS.words,
+    EMPLOY_CUES.words,
+    STATE_NAMES.words,
+]);
+const FACILITY_HEAD: u8 = 1;
+const COUNTY: u8 = 1 << 1;
+const PREPOSITION: u8 = 1 << 2;
+const PLAN: u8 = 1 << 3;
+const EMPLOY: u8 = 1 << 4;
+const STATE: u8 = 1 << 5;
+
+/// What [`Places::word_rules`] needs to know about one [`filter_key`] index, side by side so
+/// that a word costs one cache line here instead of one per filter: the lengths in
+/// [`SUFFIXES`] and [`ABBR_ENDINGS`] (none longer than 15), the [`TRIGGER_LISTS`] row, and the
+/// preposition with these letters.
+#[derive(Clone, Copy)]
+#[repr(align(16))]
+struct KeyRow {
+    triggers: JoinedRow,
+    suffixes: u16,
+    abbrs: u8,
+    /// The seven prepositions differ in first or last letter: a word of [`PREPOSITIONS`] is
+    /// the one of its row.
+    prep: Option<Prep>,
+}
+
+/// The [`KeyRow`] of every [`filter_key`] index.
+const KEY_ROWS: [KeyRow; 676] = {
+    let mut rows = [KeyRow {
+        triggers: JoinedRow {
+            lengths: 0,
+            start: 0,
+            count: 0,
+        },
+        suffixes: 0,
+        abbrs: 0,
+        prep: None,
+    }; 676];
+    let mut at = 0;
+    while at < 676 {
+        assert!(SUFFIXES[at] >> 16 == 0 && ABBR_ENDINGS[at] >> 8 == 0);
+        rows[at].suffixes = SUFFIXES[at] as u16;
+        rows[at].abbrs = ABBR_ENDINGS[at] as u8;
+        rows[at].triggers = TRIGGER_LISTS.rows[at];
+        // "glenvale ohio's facility": a state's name with "'s" passes the row too (it is
+        // looked up without the "'s").
+        rows[at].triggers.lengths |= TRIGGERS[at];
+        at += 1;
+    }
+    let mut p = 0;
+    while p < Prep::ALL.len() {
+        let (word, prep) = Prep::ALL[p];
+        let at = listed_key(word);
+        assert!(
+            rows[at].prep.is_none(),
+            "two prepositions with the same letters"
+        );
+        assert!(
+            same_word(PREPOSITIONS.words[p], word),
+            "PREPOSITIONS in the order of Prep::ALL"
+        );
+        rows[at].prep = Some(prep);
+        p += 1;
+    }
+    rows
+};
+
+/// The cue word lists joined (see [`Places::cue_before`]); the bit of each list below.
+const CUE_LISTS: Joined = Joined::new(&[
+    MOVE_CUES.words,
+    MOVE_CUES_WEAK.words,
+    HOME_CUES.words,
+    FILLERS.words,
+]);
+const MOVE: u8 = 1;
+const MOVE_WEAK: u8 = 1 << 1;
+const HOME: u8 = 1 << 2;
+const FILLER: u8 = 1 << 3;
 
 /// Cue kinds for [`Places::after_cue`].
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -839,14 +1080,16 @@ impl<'a, 't> Places<'a, 't> {
         if i < scan.skip_until {
             return;
         }
-        let in_filter = |filter: &[u32; 676]| filter.get(at).is_some_and(|b| b & bit != 0);
-        if in_filter(&SUFFIXES) {
+        let Some(row) = KEY_ROWS.get(at) else { return };
+        if u32::from(row.suffixes) & bit != 0 {
             // An address ends here: try the numbers up to six tokens back as its house number
             // (or ordinal), each once.
-            for k in i.saturating_sub(6)..i {
-                let numeric = self.toks.get(k).is_some_and(|n| {
-                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line
-                });
+            // The window as a slice: one bounds test for the six tokens, not one each.
+            let from = i.saturating_sub(6);
+            let window = self.toks.get(from..i).unwrap_or(&[]);
+            for (k, n) in (from..).zip(window) {
+                let numeric =
+                    matches!(n.shape, Shape::Digits | Shape::Alphanumeric) && n.line == t.line;
                 if numeric && (scan.street_tried == usize::MAX || k > scan.street_tried) {
                     scan.street_tried = k;
                     let before = out.len();
@@ -858,16 +1101,14 @@ impl<'a, 't> Places<'a, 't> {
             }
         }
         // Initials are written all caps or all lowercase (see `hospital_abbr`).
-        if in_filter(&ABBR_ENDINGS)
-            && matches!(t.shape, Shape::AllCaps | Shape::Lower)
-            && abbr_shaped(t.text)
-        {
+        if u32::from(row.abbrs) & bit != 0 && matches!(t.shape, Shape::AllCaps | Shape::Lower) {
             self.hospital_abbr(i, out);
         }
-        if !in_filter(&TRIGGERS) {
+        if row.triggers.lengths & bit == 0 {
             return;
         }
-        if FACILITY_HEADS.has_keyed(t.text, at, bit) {
+        let lists = TRIGGER_LISTS.row_lists(&row.triggers, t.text);
+        if lists & FACILITY_HEAD != 0 {
             if t.text.eq_ignore_ascii_case("campus") {
                 self.campus(i, out);
             }
@@ -876,22 +1117,26 @@ impl<'a, 't> Places<'a, 't> {
                 scan.skip_until = end;
             }
         }
-        if COUNTY_WORDS.has_keyed(t.text, at, bit) {
+        if lists & COUNTY != 0 {
             self.county(i, out);
         }
-        if in_filter(&PREPOSITIONS.filter) {
-            if let Some(prep) = Prep::of(t.text) {
+        if lists & PREPOSITION != 0 {
+            if let Some(prep) = row.prep {
                 self.after_cue(i, prep, out);
             }
         }
-        if PLAN_WORDS.has_keyed(t.text, at, bit) {
+        if lists & PLAN != 0 {
             self.building_in_plan(i, out);
         }
-        if EMPLOY_CUES.has_keyed(t.text, at, bit) {
+        if lists & EMPLOY != 0 {
             self.employer(i, out);
         }
-        let state = t.text.strip_suffix("'s").unwrap_or(t.text);
-        if STATE_NAMES.has(state) {
+        // "glenvale ohio's facility": a state's name with "'s" (rare: its own lookup).
+        let state = match t.text.strip_suffix("'s") {
+            Some(name) => STATE_NAMES.has(name),
+            None => lists & STATE != 0,
+        };
+        if state {
             self.town_before_state(i, out);
         }
     }
@@ -1036,20 +1281,21 @@ impl<'a, 't> Places<'a, 't> {
             }
             return;
         }
+        // Most numbers in a note are doses and vitals ("2 mg", "5 days"): the word after a
+        // house number must be a street name's (or a direction, written as a name), and a word
+        // that may be a street suffix must come two to six tokens later, with one bit test per
+        // token. The word after is tested first: it rules out more numbers, and more cheaply,
+        // than reading the number's digits.
+        let named_next =
+            self.same_line(i, i + 1) && self.tok(i + 1).is_some_and(|w| self.street_word(w));
+        if !named_next {
+            return;
+        }
         let lettered = t.shape != Shape::Digits;
         let next_capitalized = self
             .tok(i + 1)
             .is_some_and(|n| n.shape == Shape::Capitalized);
         if !house_number(t.text) || (lettered && (self.caseless || !next_capitalized)) {
-            return;
-        }
-        // Most numbers in a note are doses and vitals ("2 mg", "5 days"): the word after a
-        // house number must be a street name's (or a direction, written as a name), and a word
-        // that may be a street suffix must come two to six tokens later, with one bit test per
-        // token.
-        let named_next =
-            self.same_line(i, i + 1) && self.tok(i + 1).is_some_and(|w| self.street_word(w));
-        if !named_next {
             return;
         }
         let suffix_ahead =
@@ -2101,7 +2347,9 @@ impl<'a, 't> Places<'a, 't> {
             }
             _ => false,
         };
-        if !cased_ok {
+        // The casing first: in a cased note it rules out the lowercase words ("with", "much")
+        // before their letters are read.
+        if !cased_ok || !abbr_shaped(t.text) {
             return;
         }
         let mut p = i.checked_sub(1);
@@ -2649,18 +2897,19 @@ impl<'a, 't> Places<'a, 't> {
             let Some((at, bit)) = filter_key(w) else {
                 return Cue::None;
             };
-            if !CUE_WORDS.get(at).is_some_and(|b| b & bit != 0) {
+            let lists = CUE_LISTS.lists(w, at, bit);
+            if lists == 0 {
                 return Cue::None;
             }
             if prep != Prep::Of {
-                if MOVE_CUES.has_keyed(w, at, bit) {
+                if lists & MOVE != 0 {
                     return Cue::Move;
                 }
-                if MOVE_CUES_WEAK.has_keyed(w, at, bit) {
+                if lists & MOVE_WEAK != 0 {
                     return Cue::MoveWeak;
                 }
             }
-            if HOME_CUES.has_keyed(w, at, bit) {
+            if lists & HOME != 0 {
                 // "moved to Springfield", but "arrive to start", "son to visit".
                 let to = prep == Prep::To;
                 if !to || is_any(w, &["moved", "moving", "relocated", "relocating", "move"]) {
@@ -2669,7 +2918,7 @@ impl<'a, 't> Places<'a, 't> {
                 return Cue::None;
             }
             // One filler word at most, and not punctuation.
-            if back == 1 && !FILLERS.has_keyed(w, at, bit) {
+            if back == 1 && lists & FILLER == 0 {
                 return Cue::None;
             }
         }
@@ -2852,7 +3101,7 @@ const ABBR_ENDINGS: [u32; 676] = {
 };
 
 /// Whether `word` is shaped like a hospital's initials: two to five letters ending in "h" or
-/// "mc" (see [`Places::hospital_abbr`]). Byte tests only: this runs for every token.
+/// "mc" (see [`Places::hospital_abbr`], which asks after the casing). Byte tests only.
 #[inline]
 fn abbr_shaped(word: &str) -> bool {
     let b = word.as_bytes();
@@ -3407,8 +3656,10 @@ mod tests {
             assert!(may_be_in(&SUFFIXES, w), "{w}");
         }
         assert!(!PREPOSITIONS.has("tox"));
-        for w in PREPOSITIONS.words {
-            assert!(Prep::of(w).is_some(), "{w}");
+        for (w, prep) in Prep::ALL {
+            assert!(PREPOSITIONS.has(w), "{w}");
+            let (at, _) = filter_key(w).expect("letters");
+            assert!(KEY_ROWS[at].prep == Some(prep), "{w}");
         }
         for name in HOSPITAL_NAMES {
             assert!(HOSPITAL_NAME_FIRST_WORDS.has(name[0]), "{name:?}");
@@ -3469,6 +3720,61 @@ mod tests {
         for w in &words {
             let filtered = filter_key(w).filter(|&(at, bit)| RULE_WORDS[at] & bit != 0);
             assert_eq!(rule_key(w), filtered, "{w}");
+        }
+    }
+
+    /// A [`Joined`] answers, for every word, exactly what the lists it joins say: for the
+    /// listed words in any case, and for near misses that share their filter key.
+    #[test]
+    fn joined_lists_agree_with_their_lists() {
+        let joins: [(&Joined, &[&WordSet]); 2] = [
+            (
+                &TRIGGER_LISTS,
+                &[
+                    &FACILITY_HEADS,
+                    &COUNTY_WORDS,
+                    &PREPOSITIONS,
+                    &PLAN_WORDS,
+                    &EMPLOY_CUES,
+                    &STATE_NAMES,
+                ],
+            ),
+            (
+                &CUE_LISTS,
+                &[&MOVE_CUES, &MOVE_CUES_WEAK, &HOME_CUES, &FILLERS],
+            ),
+        ];
+        for (joined, sets) in joins {
+            let mut words: Vec<String> = ["sedated", "pain", "weaned", "with", "d/c'd"]
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+            for set in sets {
+                for w in set.words {
+                    words.push(w.to_string());
+                    words.push(w.to_ascii_uppercase());
+                    // The same first letter, last letter and length: the same row.
+                    if w.len() >= 3 {
+                        let mut other = w.as_bytes().to_vec();
+                        other[1] = if other[1] == b'q' { b'z' } else { b'q' };
+                        words.push(String::from_utf8(other).expect("ascii"));
+                    }
+                }
+            }
+            for w in &words {
+                let Some((at, bit)) = filter_key(w) else {
+                    continue;
+                };
+                let lists = joined.lists(w, at, bit);
+                for (k, set) in sets.iter().enumerate() {
+                    assert_eq!(lists & (1 << k) != 0, set.has(w), "{w}");
+                }
+            }
+        }
+        for (at, row) in KEY_ROWS.iter().enumerate() {
+            assert_eq!(u32::from(row.suffixes), SUFFIXES[at]);
+            assert_eq!(u32::from(row.abbrs), ABBR_ENDINGS[at]);
+            assert_eq!(row.triggers.lengths, TRIGGERS[at]);
         }
     }
 
