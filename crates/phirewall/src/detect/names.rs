@@ -1337,6 +1337,16 @@ impl<'a, 't> Scan<'a, 't> {
     /// After an action cue: a listed plain name, or in a cased note two capitalized words that
     /// are unknown or uncommon names ("spoke with Tibor Quennell").
     fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
+        // Every reading below starts with a unit at `j` that is written like a name on `line`:
+        // a word or initial there, not lowercase in a cased note (`Scan::capital`). Most words
+        // after an action cue fail that ("by mouth", "cc/hr", "per day"): one token test spares
+        // the stop-word test and the repeated unit reads of the three readings.
+        let written = self.tok(j).is_some_and(|t| {
+            t.line == line && is_word(t) && (self.caseless || t.shape != Shape::Lower)
+        });
+        if !written {
+            return false;
+        }
         if self.name_after(j, line, Evidence::Plain, Rule::Cue, false) {
             return true;
         }
