@@ -1356,16 +1356,24 @@ impl<'a, 't> Scan<'a, 't> {
         if self.caseless {
             return false;
         }
-        let (Some(a), Some(b)) = (self.unit(j), self.unit(j + 1)) else {
-            return false;
-        };
         let shaped = |s: &Self, u: Unit| {
             !u.initial
                 && u.line == line
                 && s.tok(u.first)
                     .is_some_and(|t| t.shape == Shape::Capitalized)
         };
-        if !shaped(self, a) || !shaped(self, b) || a.last + 1 != b.first {
+        // The second word is read only when the first is one capitalized token: a unit at
+        // `j + 1` starts there, so a first unit of more tokens ("Smith-Jones") never touches it.
+        let Some(a) = self.unit(j) else {
+            return false;
+        };
+        if !shaped(self, a) || a.last != j {
+            return false;
+        }
+        let Some(b) = self.unit(j + 1) else {
+            return false;
+        };
+        if !shaped(self, b) {
             return false;
         }
         let unlisted = |e: Option<Entry>| {
@@ -1385,13 +1393,18 @@ impl<'a, 't> Scan<'a, 't> {
     /// name that is also a common word, when a plain listed surname or an unknown word follows
     /// (in a cased note both capitalized).
     fn first_and_surname(&mut self, j: usize, line: u32) -> bool {
-        let (Some(a), Some(b)) = (self.unit(j), self.unit(j + 1)) else {
+        // The second word is read only when the first is one capitalized token: a unit at
+        // `j + 1` starts there, so a first unit of more tokens never touches it.
+        let Some(a) = self.unit(j) else {
             return false;
         };
-        if a.initial || b.initial || a.line != line || b.line != line || a.last + 1 != b.first {
+        if a.initial || a.line != line || a.last != j || !self.capital(a) {
             return false;
         }
-        if !self.capital(a) || !self.capital(b) {
+        let Some(b) = self.unit(j + 1) else {
+            return false;
+        };
+        if b.initial || b.line != line || !self.capital(b) {
             return false;
         }
         let (Some(ta), Some(tb)) = (self.tok(a.first), self.tok(b.first)) else {
