@@ -859,12 +859,17 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 if quoted && next.is_some_and(|d| d.text == "," && touches(t, d)) {
                     vocatives.push(i);
                 }
+                // In a cased note only a capitalized word starts a pair: tested here, where
+                // the shape is known, the lowercase words skip the test below.
+                if !scan.caseless && pair_candidate(t, next, false) {
+                    candidates.push(i);
+                }
             }
         }
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
         }
-        if pair_candidate(t, next, scan.caseless) {
+        if scan.caseless && pair_candidate(t, next, true) {
             candidates.push(i);
         }
     }
