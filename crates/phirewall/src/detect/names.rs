@@ -57,7 +57,7 @@
 
 use std::cell::Cell;
 
-use super::terms::pack_lower;
+use super::terms::{pack_lower, Lists, TermTable};
 use super::words::{Words, LETTER_INDEX};
 use crate::dict::{Class, Entry};
 use crate::text::{Shape, Token};
@@ -415,8 +415,6 @@ fn cue_word(text: &str) -> Option<Cue> {
     None
 }
 
-/// Words that are never part of a name after a cue, although some are listed names ("Will",
-/// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in").
 /// Labels of identifier fields, which follow titles in forms ("Dr. MRN", "Pt. DOB") but are
 /// never surnames.
 fn is_id_label(text: &str) -> bool {
@@ -436,117 +434,150 @@ fn lowercase_into<'b>(buf: &'b mut [u8; 10], bytes: &[u8]) -> Option<&'b [u8]> {
     Some(lower)
 }
 
+/// Words that are never part of a name after a cue, although some are listed names ("Will",
+/// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in");
+/// and names of languages, capitalized like names.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "aware",
+    "be",
+    "but",
+    "by",
+    "called",
+    "can",
+    "did",
+    "do",
+    "does",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "here",
+    "him",
+    "his",
+    "i",
+    "i'm",
+    "in",
+    "is",
+    "it",
+    "made",
+    "may",
+    "me",
+    "my",
+    "no",
+    "not",
+    "notified",
+    "now",
+    "of",
+    "on",
+    "or",
+    "our",
+    "per",
+    "pm",
+    "pt",
+    "pts",
+    "re",
+    "she",
+    "so",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "they",
+    "this",
+    "to",
+    "today",
+    "tonight",
+    "up",
+    "us",
+    "was",
+    "we",
+    "were",
+    "who",
+    "will",
+    "with",
+    "would",
+    "you",
+    "english",
+    "spanish",
+    "russian",
+    "italian",
+    "chinese",
+    "french",
+    "portuguese",
+    "greek",
+    "polish",
+    "german",
+    "haitian",
+    "creole",
+    "vietnamese",
+    "korean",
+    "japanese",
+    "arabic",
+    "hebrew",
+    "hindi",
+    "cantonese",
+    "mandarin",
+    "albanian",
+    "armenian",
+];
+
+/// [`STOP_WORDS`] as a hash table (see [`TermTable`]): one probe of the packed word.
+static STOP_TABLE: TermTable = TermTable::new(&[(STOP_WORDS, Lists(1))]);
+
+/// Bit `len` of `STOP_LENGTHS[letter]`: some stop word of that length starts with that letter
+/// ([`LETTER_INDEX`]; the last row, for bytes that are no letter, is empty). Most words asked
+/// are names and other words of no stop word's first letter and length, ruled out by one table
+/// load before the word is packed and hashed.
+static STOP_LENGTHS: [u16; 27] = {
+    let mut lengths = [0u16; 27];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        let b = STOP_WORDS[i].as_bytes();
+        assert!(b.len() < 16, "a stop word is longer than 15 bytes");
+        lengths[LETTER_INDEX[b[0] as usize] as usize] |= 1 << b.len();
+        i += 1;
+    }
+    lengths
+};
+
+/// Whether `text` is one of the [`STOP_WORDS`], in any case.
 fn is_stop(text: &str) -> bool {
-    // Lowercased into a stack buffer and matched: the compiler turns the match into a switch
-    // on the length and a few compares, where a scan of the list cost ~100 compares per word.
+    // A filter on the first letter and the length, then the exact test: a hash probe, where a
+    // `match` on the lowercased bytes cost some seventy instructions a word.
     let bytes = text.as_bytes();
-    let mut buf = [0u8; 10];
-    let Some(lower) = lowercase_into(&mut buf, bytes) else {
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    matches!(
-        lower,
-        b"a" | b"about"
-            | b"all"
-            | b"also"
-            | b"am"
-            | b"an"
-            | b"and"
-            | b"any"
-            | b"are"
-            | b"as"
-            | b"at"
-            | b"aware"
-            | b"be"
-            | b"but"
-            | b"by"
-            | b"called"
-            | b"can"
-            | b"did"
-            | b"do"
-            | b"does"
-            | b"for"
-            | b"from"
-            | b"had"
-            | b"has"
-            | b"have"
-            | b"he"
-            | b"her"
-            | b"here"
-            | b"him"
-            | b"his"
-            | b"i"
-            | b"i'm"
-            | b"in"
-            | b"is"
-            | b"it"
-            | b"made"
-            | b"may"
-            | b"me"
-            | b"my"
-            | b"no"
-            | b"not"
-            | b"notified"
-            | b"now"
-            | b"of"
-            | b"on"
-            | b"or"
-            | b"our"
-            | b"per"
-            | b"pm"
-            | b"pt"
-            | b"pts"
-            | b"re"
-            | b"she"
-            | b"so"
-            | b"that"
-            | b"the"
-            | b"their"
-            | b"them"
-            | b"then"
-            | b"there"
-            | b"they"
-            | b"this"
-            | b"to"
-            | b"today"
-            | b"tonight"
-            | b"up"
-            | b"us"
-            | b"was"
-            | b"we"
-            | b"were"
-            | b"who"
-            | b"will"
-            | b"with"
-            | b"would"
-            | b"you"
-            | b"english"
-            | b"spanish"
-            | b"russian"
-            | b"italian"
-            | b"chinese"
-            | b"french"
-            | b"portuguese"
-            | b"greek"
-            | b"polish"
-            | b"german"
-            | b"haitian"
-            | b"creole"
-            | b"vietnamese"
-            | b"korean"
-            | b"japanese"
-            | b"arabic"
-            | b"hebrew"
-            | b"hindi"
-            | b"cantonese"
-            | b"mandarin"
-            | b"albanian"
-            | b"armenian"
-    )
+    let lengths = STOP_LENGTHS
+        .get(usize::from(LETTER_INDEX[usize::from(first)]))
+        .copied()
+        .unwrap_or(0);
+    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+    if lengths.checked_shr(len).unwrap_or(0) & 1 == 0 {
+        return false;
+    }
+    STOP_TABLE.lists(text) != Lists::NONE
 }
 
 /// Verbs and nouns of talking that make "to" and "with" an action cue ("spoke to", "met
-/// with"). Matched like [`is_stop`]: "to" and "with" are among the most frequent words.
+/// with"). Matched as lowercased bytes after a filter on the first letter: "to" and "with" are
+/// among the most frequent words, and the words before them rarely pass the filter.
 fn is_talk(text: &str) -> bool {
     let bytes = text.as_bytes();
     // Most words before "to" and "with" are ruled out by their first letter and length.
@@ -2734,6 +2765,28 @@ mod tests {
         // Every listed cue word is found by the fast path.
         for &(w, c) in CUE_WORDS {
             assert_eq!(cue_of(w), Some(c), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn stop_words() {
+        // Every listed word passes the filter and the probe, in any case.
+        for &w in STOP_WORDS {
+            assert!(is_stop(w), "{w:?}");
+            assert!(is_stop(&w.to_ascii_uppercase()), "{w:?}");
+        }
+        assert!(is_stop("The") && is_stop("I'M") && is_stop("Portuguese"));
+        for word in [
+            "",
+            "Smith",
+            "thee",
+            "t",
+            "ma",
+            "tod",
+            "she's",
+            "a-very-long-word-indeed",
+        ] {
+            assert!(!is_stop(word), "{word:?}");
         }
     }
 
