@@ -819,19 +819,60 @@ const SCRATCH_MAX_TOKENS: usize = 1 << 16;
 /// byte tells an entry from no entry.
 const MAX_STAMP: u8 = 127;
 
+/// Buffers of the last note a thread scanned, kept for the next note (see [`SCRATCH`]).
+#[derive(Default)]
+struct Scratch {
+    /// [`Scan::cache`].
+    cache: Vec<u64>,
+    /// [`Scan::marks`].
+    marks: Vec<u8>,
+    /// [`Scan::stamp`] of the last note.
+    stamp: u8,
+    /// The token lists the walk over a note collects for the later rules: pair candidates,
+    /// capitalized words of a lowercase note, initials, vocatives and paragraph ends.
+    candidates: Vec<usize>,
+    capitals: Vec<usize>,
+    initials: Vec<usize>,
+    vocatives: Vec<usize>,
+    paragraphs: Vec<usize>,
+}
+
+impl Scratch {
+    const EMPTY: Scratch = Scratch {
+        cache: Vec::new(),
+        marks: Vec::new(),
+        stamp: 0,
+        candidates: Vec::new(),
+        capitals: Vec::new(),
+        initials: Vec::new(),
+        vocatives: Vec::new(),
+        paragraphs: Vec::new(),
+    };
+}
+
 thread_local! {
-    /// [`Scan::cache`] and [`Scan::marks`] of the last note this thread scanned, and the last
-    /// stamp, kept for the next note: two allocations a note (a `calloc` costs more than the
-    /// zeroing) are gone, and the stamp spares zeroing the cache (eight bytes a token) in all
-    /// but one note of [`MAX_STAMP`]. Buffers of huge documents are dropped instead of kept.
-    static SCRATCH: Cell<(Vec<u64>, Vec<u8>, u8)> =
-        const { Cell::new((Vec::new(), Vec::new(), 0)) };
+    /// The buffers of the last note this thread scanned, kept for the next note: the lookup
+    /// cache, marks and token lists cost no allocation (a `calloc` costs more than the
+    /// zeroing) and the lists no regrowing (about three `realloc`s a note, 4M instructions a
+    /// pass over the synthetic corpus), and the stamp spares zeroing the cache (eight bytes a
+    /// token) in all but one note of [`MAX_STAMP`]. Buffers of huge documents are dropped
+    /// instead of kept.
+    static SCRATCH: Cell<Scratch> = const { Cell::new(Scratch::EMPTY) };
 }
 
 /// Adds this family's candidates to `out`.
 pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let toks = words.tokens();
-    let (mut cache, mut marks, last_stamp) = SCRATCH.take();
+    let Scratch {
+        mut cache,
+        mut marks,
+        stamp: last_stamp,
+        mut candidates,
+        mut capitals,
+        mut initials,
+        mut vocatives,
+        mut paragraphs,
+    } = SCRATCH.take();
     let stamp = last_stamp % MAX_STAMP + 1;
     if stamp == 1 {
         cache.clear();
@@ -841,6 +882,15 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     }
     marks.clear();
     marks.resize(toks.len(), 0);
+    for list in [
+        &mut candidates,
+        &mut capitals,
+        &mut initials,
+        &mut vocatives,
+        &mut paragraphs,
+    ] {
+        list.clear();
+    }
     let mut scan = Scan {
         words,
         toks,
@@ -851,11 +901,6 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         marks,
     };
     let mut any = false;
-    let mut candidates = Vec::new();
-    let mut capitals = Vec::new();
-    let mut initials = Vec::new();
-    let mut vocatives = Vec::new();
-    let mut paragraphs = Vec::new();
     let mut line = 0;
     for (i, t) in toks.iter().enumerate() {
         // Most tokens share the line of the one before: one compare, and a second one at a
@@ -914,7 +959,16 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         scan.emit(out);
     }
     if toks.len() <= SCRATCH_MAX_TOKENS {
-        SCRATCH.set((scan.cache, scan.marks, scan.stamp));
+        SCRATCH.set(Scratch {
+            cache: scan.cache,
+            marks: scan.marks,
+            stamp: scan.stamp,
+            candidates,
+            capitals,
+            initials,
+            vocatives,
+            paragraphs,
+        });
     }
 }
 
