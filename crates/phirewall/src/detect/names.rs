@@ -349,18 +349,20 @@ static CUE_LENGTHS: [[u16; 26]; 26] = {
     lengths
 };
 
-/// Bit `z` of `CUE_ENDS[len]`: some cue word of that length ends with letter `z` (an
-/// apostrophe or other byte counts as letter 25 too, conservatively). A second filter
-/// after [`CUE_LENGTHS`]: "pain" shares its first letters and length with "page".
-static CUE_ENDS: [u32; 16] = {
-    let mut ends = [0u32; 16];
+/// Bit `len` of `CUE_ENDS[a][z]`: some cue word of that length starts with letter `a` and ends
+/// with letter `z` ([`LETTER_INDEX`]; the last column, for a byte that is no letter, is empty).
+/// The third filter of [`cue_of`]: "pain" shares its first letters and length with "page",
+/// "hct" with "hcp". The first and last letter together rule out some three times more words
+/// than the last letter and the length did.
+static CUE_ENDS: [[u16; 27]; 26] = {
+    let mut ends = [[0u16; 27]; 26];
     let mut i = 0;
     while i < CUE_WORDS.len() {
         let b = CUE_WORDS[i].0.as_bytes();
-        let z = LETTER_INDEX[b[b.len() - 1] as usize];
-        let z = if z < 26 { z } else { 25 };
-        if b.len() < 16 {
-            ends[b.len()] |= 1 << z;
+        let a = LETTER_INDEX[b[0] as usize] as usize;
+        let z = LETTER_INDEX[b[b.len() - 1] as usize] as usize;
+        if a < 26 && b.len() < 16 {
+            ends[a][z] |= 1 << b.len();
         }
         i += 1;
     }
@@ -368,8 +370,8 @@ static CUE_ENDS: [u32; 16] = {
 };
 
 /// Classifies a word by its lowercase text. Every word of a note is asked, so filters on the
-/// first byte, the first two letters and the last letter, each with the length, rule out most
-/// words before the exact test ([`cue_word`], a hash probe of the packed word).
+/// first byte, the first two letters, and the first and last letters, each with the length,
+/// rule out most words before the exact test ([`cue_word`], a hash probe of the packed word).
 #[inline(always)]
 fn cue_of(text: &str) -> Option<Cue> {
     let b = text.as_bytes();
@@ -386,12 +388,9 @@ fn cue_of(text: &str) -> Option<Cue> {
     if lengths.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
-    let z = LETTER_INDEX[usize::from(*b.last()?)];
-    let z = if z < 26 { z } else { 25 };
-    if CUE_ENDS
-        .get(b.len())
-        .is_some_and(|ends| ends & (1 << z) == 0)
-    {
+    let z = usize::from(LETTER_INDEX[usize::from(*b.last()?)]);
+    let ends = CUE_ENDS.get(a).and_then(|row| row.get(z))?;
+    if ends.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
     cue_word(text)
