@@ -2635,11 +2635,11 @@ impl<'a, 't> Scan<'a, 't> {
             return;
         }
         // Bit `n` for a token of `n` bytes that may be a name, or a name and a possessive "'s".
-        let lengths = lengths | lengths << 2;
+        let lengths = lengths | lengths.rotate_left(2);
         for (t, m) in self.toks.iter().zip(self.marks.iter_mut()) {
             // The length first: it sits next to the text pointer, and most tokens (punctuation,
             // short words) fail it.
-            if lengths & length_bit(t.text.len()) == 0
+            if !has_length(lengths, t.text.len())
                 || *m != 0
                 || letters & first_letter_bit(t.text) == 0
             {
@@ -2713,9 +2713,17 @@ fn first_letter_bit(text: &str) -> u32 {
         .map_or(0, |&b| 1 << LETTER_INDEX[usize::from(b)])
 }
 
-/// Bit `n` for a length `n`; lengths of 63 and more share the last bit.
+/// Bit `n % 64` for a length `n`: one shift, no clamp (a token of 64 bytes or more shares a
+/// shorter length's bit, and the exact compare rejects it). Bit `n + 2` of a possessive is
+/// this bit rotated by two (see [`Scan::repeat`]).
 fn length_bit(n: usize) -> u64 {
-    1 << n.min(63)
+    1u64.rotate_left((n % 64) as u32)
+}
+
+/// Whether `lengths` has the [`length_bit`] of `n`: one bit test (`wrapping_shr` takes the
+/// shift modulo 64, as the bit was placed).
+fn has_length(lengths: u64, n: usize) -> bool {
+    lengths.wrapping_shr(n as u32) & 1 != 0
 }
 
 /// Packs a lookup's answer into a cache slot of [`Scan::cache`]: the low byte is the note's
