@@ -2039,11 +2039,13 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         // A frequent first name of four letters or more starts it: paragraphs also end with
-        // shorthand that is a rarer name ("MAE.", "PERL.", "ROS").
-        let first = self.tok(start).is_some_and(|t| t.text.len() >= 4)
-            && self.entry(start).is_some_and(|e| {
-                is_plain(e) && (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
-            });
+        // shorthand that is a rarer name ("MAE.", "PERL.", "ROS"). The dictionary's set of
+        // frequent first names rules most words out without the lookup.
+        let first = self.tok(start).is_some_and(|t| {
+            t.text.len() >= 4 && self.words.dict().may_be_frequent_first(bare(t.text))
+        }) && self
+            .entry(start)
+            .is_some_and(|e| is_plain(e) && (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank));
         if !first || self.take_name(start, line, Evidence::Plain) != Some(end) {
             return false;
         }
