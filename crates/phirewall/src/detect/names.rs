@@ -1424,7 +1424,7 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     /// After an action cue: a listed plain name, or in a cased note two capitalized words that
-    /// are unknown or uncommon names ("spoke with Tibor Quennell").
+    /// are unknown or uncommon names ("spoke with Tibor Quennell"); nothing at a title.
     fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
         // Every reading below starts with a unit at `j` that is written like a name on `line`:
         // a word or initial there, not lowercase in a cased note (`Scan::capital`). Most words
@@ -1435,6 +1435,12 @@ impl<'a, 't> Scan<'a, 't> {
         });
         if !written {
             return false;
+        }
+        if self
+            .tok(j)
+            .is_some_and(|t| cue_of(t.text) == Some(Cue::Title))
+        {
+            return false; // The title itself is a cue.
         }
         if self.name_after(j, line, Evidence::Plain, Rule::Cue, false) {
             return true;
@@ -1761,12 +1767,8 @@ impl<'a, 't> Scan<'a, 't> {
         } else if self.text_is(i, &["w"]) {
             return false;
         }
-        if self
-            .tok(j)
-            .is_some_and(|t| cue_of(t.text) == Some(Cue::Title))
-        {
-            return false; // The title itself is a cue.
-        }
+        // A title after the cue is a cue itself: `plain_name_after` rules it out after its
+        // cheaper test of the word's shape.
         self.plain_name_after(j, line)
     }
 
