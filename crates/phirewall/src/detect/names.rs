@@ -57,7 +57,7 @@
 
 use std::cell::Cell;
 
-use super::terms::pack_lower;
+use super::terms::{pack_lower, Lists, TermTable};
 use super::words::{Words, LETTER_INDEX};
 use crate::dict::{Class, Entry};
 use crate::text::{Shape, Token};
@@ -349,18 +349,20 @@ static CUE_LENGTHS: [[u16; 26]; 26] = {
     lengths
 };
 
-/// Bit `z` of `CUE_ENDS[len]`: some cue word of that length ends with letter `z` (an
-/// apostrophe or other byte counts as letter 25 too, conservatively). A second filter
-/// after [`CUE_LENGTHS`]: "pain" shares its first letters and length with "page".
-static CUE_ENDS: [u32; 16] = {
-    let mut ends = [0u32; 16];
+/// Bit `len` of `CUE_ENDS[a][z]`: some cue word of that length starts with letter `a` and ends
+/// with letter `z` ([`LETTER_INDEX`]; the last column, for a byte that is no letter, is empty).
+/// The third filter of [`cue_of`]: "pain" shares its first letters and length with "page",
+/// "hct" with "hcp". The first and last letter together rule out some three times more words
+/// than the last letter and the length did.
+static CUE_ENDS: [[u16; 27]; 26] = {
+    let mut ends = [[0u16; 27]; 26];
     let mut i = 0;
     while i < CUE_WORDS.len() {
         let b = CUE_WORDS[i].0.as_bytes();
-        let z = LETTER_INDEX[b[b.len() - 1] as usize];
-        let z = if z < 26 { z } else { 25 };
-        if b.len() < 16 {
-            ends[b.len()] |= 1 << z;
+        let a = LETTER_INDEX[b[0] as usize] as usize;
+        let z = LETTER_INDEX[b[b.len() - 1] as usize] as usize;
+        if a < 26 && b.len() < 16 {
+            ends[a][z] |= 1 << b.len();
         }
         i += 1;
     }
@@ -368,8 +370,8 @@ static CUE_ENDS: [u32; 16] = {
 };
 
 /// Classifies a word by its lowercase text. Every word of a note is asked, so filters on the
-/// first byte, the first two letters and the last letter, each with the length, rule out most
-/// words before the exact test ([`cue_word`], a hash probe of the packed word).
+/// first byte, the first two letters, and the first and last letters, each with the length,
+/// rule out most words before the exact test ([`cue_word`], a hash probe of the packed word).
 #[inline(always)]
 fn cue_of(text: &str) -> Option<Cue> {
     let b = text.as_bytes();
@@ -386,12 +388,9 @@ fn cue_of(text: &str) -> Option<Cue> {
     if lengths.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
-    let z = LETTER_INDEX[usize::from(*b.last()?)];
-    let z = if z < 26 { z } else { 25 };
-    if CUE_ENDS
-        .get(b.len())
-        .is_some_and(|ends| ends & (1 << z) == 0)
-    {
+    let z = usize::from(LETTER_INDEX[usize::from(*b.last()?)]);
+    let ends = CUE_ENDS.get(a).and_then(|row| row.get(z))?;
+    if ends.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
     cue_word(text)
@@ -415,8 +414,6 @@ fn cue_word(text: &str) -> Option<Cue> {
     None
 }
 
-/// Words that are never part of a name after a cue, although some are listed names ("Will",
-/// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in").
 /// Labels of identifier fields, which follow titles in forms ("Dr. MRN", "Pt. DOB") but are
 /// never surnames.
 fn is_id_label(text: &str) -> bool {
@@ -436,117 +433,150 @@ fn lowercase_into<'b>(buf: &'b mut [u8; 10], bytes: &[u8]) -> Option<&'b [u8]> {
     Some(lower)
 }
 
+/// Words that are never part of a name after a cue, although some are listed names ("Will",
+/// "May", "Do"): function words, and words that follow cues in notes ("dr aware", "son in");
+/// and names of languages, capitalized like names.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "aware",
+    "be",
+    "but",
+    "by",
+    "called",
+    "can",
+    "did",
+    "do",
+    "does",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "here",
+    "him",
+    "his",
+    "i",
+    "i'm",
+    "in",
+    "is",
+    "it",
+    "made",
+    "may",
+    "me",
+    "my",
+    "no",
+    "not",
+    "notified",
+    "now",
+    "of",
+    "on",
+    "or",
+    "our",
+    "per",
+    "pm",
+    "pt",
+    "pts",
+    "re",
+    "she",
+    "so",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "they",
+    "this",
+    "to",
+    "today",
+    "tonight",
+    "up",
+    "us",
+    "was",
+    "we",
+    "were",
+    "who",
+    "will",
+    "with",
+    "would",
+    "you",
+    "english",
+    "spanish",
+    "russian",
+    "italian",
+    "chinese",
+    "french",
+    "portuguese",
+    "greek",
+    "polish",
+    "german",
+    "haitian",
+    "creole",
+    "vietnamese",
+    "korean",
+    "japanese",
+    "arabic",
+    "hebrew",
+    "hindi",
+    "cantonese",
+    "mandarin",
+    "albanian",
+    "armenian",
+];
+
+/// [`STOP_WORDS`] as a hash table (see [`TermTable`]): one probe of the packed word.
+static STOP_TABLE: TermTable = TermTable::new(&[(STOP_WORDS, Lists(1))]);
+
+/// Bit `len` of `STOP_LENGTHS[letter]`: some stop word of that length starts with that letter
+/// ([`LETTER_INDEX`]; the last row, for bytes that are no letter, is empty). Most words asked
+/// are names and other words of no stop word's first letter and length, ruled out by one table
+/// load before the word is packed and hashed.
+static STOP_LENGTHS: [u16; 27] = {
+    let mut lengths = [0u16; 27];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        let b = STOP_WORDS[i].as_bytes();
+        assert!(b.len() < 16, "a stop word is longer than 15 bytes");
+        lengths[LETTER_INDEX[b[0] as usize] as usize] |= 1 << b.len();
+        i += 1;
+    }
+    lengths
+};
+
+/// Whether `text` is one of the [`STOP_WORDS`], in any case.
 fn is_stop(text: &str) -> bool {
-    // Lowercased into a stack buffer and matched: the compiler turns the match into a switch
-    // on the length and a few compares, where a scan of the list cost ~100 compares per word.
+    // A filter on the first letter and the length, then the exact test: a hash probe, where a
+    // `match` on the lowercased bytes cost some seventy instructions a word.
     let bytes = text.as_bytes();
-    let mut buf = [0u8; 10];
-    let Some(lower) = lowercase_into(&mut buf, bytes) else {
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    matches!(
-        lower,
-        b"a" | b"about"
-            | b"all"
-            | b"also"
-            | b"am"
-            | b"an"
-            | b"and"
-            | b"any"
-            | b"are"
-            | b"as"
-            | b"at"
-            | b"aware"
-            | b"be"
-            | b"but"
-            | b"by"
-            | b"called"
-            | b"can"
-            | b"did"
-            | b"do"
-            | b"does"
-            | b"for"
-            | b"from"
-            | b"had"
-            | b"has"
-            | b"have"
-            | b"he"
-            | b"her"
-            | b"here"
-            | b"him"
-            | b"his"
-            | b"i"
-            | b"i'm"
-            | b"in"
-            | b"is"
-            | b"it"
-            | b"made"
-            | b"may"
-            | b"me"
-            | b"my"
-            | b"no"
-            | b"not"
-            | b"notified"
-            | b"now"
-            | b"of"
-            | b"on"
-            | b"or"
-            | b"our"
-            | b"per"
-            | b"pm"
-            | b"pt"
-            | b"pts"
-            | b"re"
-            | b"she"
-            | b"so"
-            | b"that"
-            | b"the"
-            | b"their"
-            | b"them"
-            | b"then"
-            | b"there"
-            | b"they"
-            | b"this"
-            | b"to"
-            | b"today"
-            | b"tonight"
-            | b"up"
-            | b"us"
-            | b"was"
-            | b"we"
-            | b"were"
-            | b"who"
-            | b"will"
-            | b"with"
-            | b"would"
-            | b"you"
-            | b"english"
-            | b"spanish"
-            | b"russian"
-            | b"italian"
-            | b"chinese"
-            | b"french"
-            | b"portuguese"
-            | b"greek"
-            | b"polish"
-            | b"german"
-            | b"haitian"
-            | b"creole"
-            | b"vietnamese"
-            | b"korean"
-            | b"japanese"
-            | b"arabic"
-            | b"hebrew"
-            | b"hindi"
-            | b"cantonese"
-            | b"mandarin"
-            | b"albanian"
-            | b"armenian"
-    )
+    let lengths = STOP_LENGTHS
+        .get(usize::from(LETTER_INDEX[usize::from(first)]))
+        .copied()
+        .unwrap_or(0);
+    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+    if lengths.checked_shr(len).unwrap_or(0) & 1 == 0 {
+        return false;
+    }
+    STOP_TABLE.lists(text) != Lists::NONE
 }
 
 /// Verbs and nouns of talking that make "to" and "with" an action cue ("spoke to", "met
-/// with"). Matched like [`is_stop`]: "to" and "with" are among the most frequent words.
+/// with"). Matched as lowercased bytes after a filter on the first letter: "to" and "with" are
+/// among the most frequent words, and the words before them rarely pass the filter.
 fn is_talk(text: &str) -> bool {
     let bytes = text.as_bytes();
     // Most words before "to" and "with" are ruled out by their first letter and length.
@@ -788,19 +818,60 @@ const SCRATCH_MAX_TOKENS: usize = 1 << 16;
 /// byte tells an entry from no entry.
 const MAX_STAMP: u8 = 127;
 
+/// Buffers of the last note a thread scanned, kept for the next note (see [`SCRATCH`]).
+#[derive(Default)]
+struct Scratch {
+    /// [`Scan::cache`].
+    cache: Vec<u64>,
+    /// [`Scan::marks`].
+    marks: Vec<u8>,
+    /// [`Scan::stamp`] of the last note.
+    stamp: u8,
+    /// The token lists the walk over a note collects for the later rules: pair candidates,
+    /// capitalized words of a lowercase note, initials, vocatives and paragraph ends.
+    candidates: Vec<usize>,
+    capitals: Vec<usize>,
+    initials: Vec<usize>,
+    vocatives: Vec<usize>,
+    paragraphs: Vec<usize>,
+}
+
+impl Scratch {
+    const EMPTY: Scratch = Scratch {
+        cache: Vec::new(),
+        marks: Vec::new(),
+        stamp: 0,
+        candidates: Vec::new(),
+        capitals: Vec::new(),
+        initials: Vec::new(),
+        vocatives: Vec::new(),
+        paragraphs: Vec::new(),
+    };
+}
+
 thread_local! {
-    /// [`Scan::cache`] and [`Scan::marks`] of the last note this thread scanned, and the last
-    /// stamp, kept for the next note: two allocations a note (a `calloc` costs more than the
-    /// zeroing) are gone, and the stamp spares zeroing the cache (eight bytes a token) in all
-    /// but one note of [`MAX_STAMP`]. Buffers of huge documents are dropped instead of kept.
-    static SCRATCH: Cell<(Vec<u64>, Vec<u8>, u8)> =
-        const { Cell::new((Vec::new(), Vec::new(), 0)) };
+    /// The buffers of the last note this thread scanned, kept for the next note: the lookup
+    /// cache, marks and token lists cost no allocation (a `calloc` costs more than the
+    /// zeroing) and the lists no regrowing (about three `realloc`s a note, 4M instructions a
+    /// pass over the synthetic corpus), and the stamp spares zeroing the cache (eight bytes a
+    /// token) in all but one note of [`MAX_STAMP`]. Buffers of huge documents are dropped
+    /// instead of kept.
+    static SCRATCH: Cell<Scratch> = const { Cell::new(Scratch::EMPTY) };
 }
 
 /// Adds this family's candidates to `out`.
 pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     let toks = words.tokens();
-    let (mut cache, mut marks, last_stamp) = SCRATCH.take();
+    let Scratch {
+        mut cache,
+        mut marks,
+        stamp: last_stamp,
+        mut candidates,
+        mut capitals,
+        mut initials,
+        mut vocatives,
+        mut paragraphs,
+    } = SCRATCH.take();
     let stamp = last_stamp % MAX_STAMP + 1;
     if stamp == 1 {
         cache.clear();
@@ -810,6 +881,15 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
     }
     marks.clear();
     marks.resize(toks.len(), 0);
+    for list in [
+        &mut candidates,
+        &mut capitals,
+        &mut initials,
+        &mut vocatives,
+        &mut paragraphs,
+    ] {
+        list.clear();
+    }
     let mut scan = Scan {
         words,
         toks,
@@ -820,11 +900,6 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         marks,
     };
     let mut any = false;
-    let mut candidates = Vec::new();
-    let mut capitals = Vec::new();
-    let mut initials = Vec::new();
-    let mut vocatives = Vec::new();
-    let mut paragraphs = Vec::new();
     let mut line = 0;
     for (i, t) in toks.iter().enumerate() {
         // Most tokens share the line of the one before: one compare, and a second one at a
@@ -859,12 +934,17 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 if quoted && next.is_some_and(|d| d.text == "," && touches(t, d)) {
                     vocatives.push(i);
                 }
+                // In a cased note only a capitalized word starts a pair: tested here, where
+                // the shape is known, the lowercase words skip the test below.
+                if !scan.caseless && pair_candidate(t, next, false) {
+                    candidates.push(i);
+                }
             }
         }
         if let Some(cue) = cue_of(t.text) {
             any |= scan.at_cue(i, cue);
         }
-        if pair_candidate(t, next, scan.caseless) {
+        if scan.caseless && pair_candidate(t, next, true) {
             candidates.push(i);
         }
     }
@@ -878,7 +958,16 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
         scan.emit(out);
     }
     if toks.len() <= SCRATCH_MAX_TOKENS {
-        SCRATCH.set((scan.cache, scan.marks, scan.stamp));
+        SCRATCH.set(Scratch {
+            cache: scan.cache,
+            marks: scan.marks,
+            stamp: scan.stamp,
+            candidates,
+            capitals,
+            initials,
+            vocatives,
+            paragraphs,
+        });
     }
 }
 
@@ -1335,8 +1424,24 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     /// After an action cue: a listed plain name, or in a cased note two capitalized words that
-    /// are unknown or uncommon names ("spoke with Tibor Quennell").
+    /// are unknown or uncommon names ("spoke with Tibor Quennell"); nothing at a title.
     fn plain_name_after(&mut self, j: usize, line: u32) -> bool {
+        // Every reading below starts with a unit at `j` that is written like a name on `line`:
+        // a word or initial there, not lowercase in a cased note (`Scan::capital`). Most words
+        // after an action cue fail that ("by mouth", "cc/hr", "per day"): one token test spares
+        // the stop-word test and the repeated unit reads of the three readings.
+        let written = self.tok(j).is_some_and(|t| {
+            t.line == line && is_word(t) && (self.caseless || t.shape != Shape::Lower)
+        });
+        if !written {
+            return false;
+        }
+        if self
+            .tok(j)
+            .is_some_and(|t| cue_of(t.text) == Some(Cue::Title))
+        {
+            return false; // The title itself is a cue.
+        }
         if self.name_after(j, line, Evidence::Plain, Rule::Cue, false) {
             return true;
         }
@@ -1346,16 +1451,24 @@ impl<'a, 't> Scan<'a, 't> {
         if self.caseless {
             return false;
         }
-        let (Some(a), Some(b)) = (self.unit(j), self.unit(j + 1)) else {
-            return false;
-        };
         let shaped = |s: &Self, u: Unit| {
             !u.initial
                 && u.line == line
                 && s.tok(u.first)
                     .is_some_and(|t| t.shape == Shape::Capitalized)
         };
-        if !shaped(self, a) || !shaped(self, b) || a.last + 1 != b.first {
+        // The second word is read only when the first is one capitalized token: a unit at
+        // `j + 1` starts there, so a first unit of more tokens ("Smith-Jones") never touches it.
+        let Some(a) = self.unit(j) else {
+            return false;
+        };
+        if !shaped(self, a) || a.last != j {
+            return false;
+        }
+        let Some(b) = self.unit(j + 1) else {
+            return false;
+        };
+        if !shaped(self, b) {
             return false;
         }
         let unlisted = |e: Option<Entry>| {
@@ -1375,13 +1488,18 @@ impl<'a, 't> Scan<'a, 't> {
     /// name that is also a common word, when a plain listed surname or an unknown word follows
     /// (in a cased note both capitalized).
     fn first_and_surname(&mut self, j: usize, line: u32) -> bool {
-        let (Some(a), Some(b)) = (self.unit(j), self.unit(j + 1)) else {
+        // The second word is read only when the first is one capitalized token: a unit at
+        // `j + 1` starts there, so a first unit of more tokens never touches it.
+        let Some(a) = self.unit(j) else {
             return false;
         };
-        if a.initial || b.initial || a.line != line || b.line != line || a.last + 1 != b.first {
+        if a.initial || a.line != line || a.last != j || !self.capital(a) {
             return false;
         }
-        if !self.capital(a) || !self.capital(b) {
+        let Some(b) = self.unit(j + 1) else {
+            return false;
+        };
+        if b.initial || b.line != line || !self.capital(b) {
             return false;
         }
         let (Some(ta), Some(tb)) = (self.tok(a.first), self.tok(b.first)) else {
@@ -1649,12 +1767,8 @@ impl<'a, 't> Scan<'a, 't> {
         } else if self.text_is(i, &["w"]) {
             return false;
         }
-        if self
-            .tok(j)
-            .is_some_and(|t| cue_of(t.text) == Some(Cue::Title))
-        {
-            return false; // The title itself is a cue.
-        }
+        // A title after the cue is a cue itself: `plain_name_after` rules it out after its
+        // cheaper test of the word's shape.
         self.plain_name_after(j, line)
     }
 
@@ -1927,11 +2041,13 @@ impl<'a, 't> Scan<'a, 't> {
             return false;
         }
         // A frequent first name of four letters or more starts it: paragraphs also end with
-        // shorthand that is a rarer name ("MAE.", "PERL.", "ROS").
-        let first = self.tok(start).is_some_and(|t| t.text.len() >= 4)
-            && self.entry(start).is_some_and(|e| {
-                is_plain(e) && (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank)
-            });
+        // shorthand that is a rarer name ("MAE.", "PERL.", "ROS"). The dictionary's set of
+        // frequent first names rules most words out without the lookup.
+        let first = self.tok(start).is_some_and(|t| {
+            t.text.len() >= 4 && self.words.dict().may_be_frequent_first(bare(t.text))
+        }) && self
+            .entry(start)
+            .is_some_and(|e| is_plain(e) && (1..=CASELESS_PAIR_FIRST_RANK).contains(&e.first_rank));
         if !first || self.take_name(start, line, Evidence::Plain) != Some(end) {
             return false;
         }
@@ -2523,11 +2639,11 @@ impl<'a, 't> Scan<'a, 't> {
             return;
         }
         // Bit `n` for a token of `n` bytes that may be a name, or a name and a possessive "'s".
-        let lengths = lengths | lengths << 2;
+        let lengths = lengths | lengths.rotate_left(2);
         for (t, m) in self.toks.iter().zip(self.marks.iter_mut()) {
             // The length first: it sits next to the text pointer, and most tokens (punctuation,
             // short words) fail it.
-            if lengths & length_bit(t.text.len()) == 0
+            if !has_length(lengths, t.text.len())
                 || *m != 0
                 || letters & first_letter_bit(t.text) == 0
             {
@@ -2601,9 +2717,17 @@ fn first_letter_bit(text: &str) -> u32 {
         .map_or(0, |&b| 1 << LETTER_INDEX[usize::from(b)])
 }
 
-/// Bit `n` for a length `n`; lengths of 63 and more share the last bit.
+/// Bit `n % 64` for a length `n`: one shift, no clamp (a token of 64 bytes or more shares a
+/// shorter length's bit, and the exact compare rejects it). Bit `n + 2` of a possessive is
+/// this bit rotated by two (see [`Scan::repeat`]).
 fn length_bit(n: usize) -> u64 {
-    1 << n.min(63)
+    1u64.rotate_left((n % 64) as u32)
+}
+
+/// Whether `lengths` has the [`length_bit`] of `n`: one bit test (`wrapping_shr` takes the
+/// shift modulo 64, as the bit was placed).
+fn has_length(lengths: u64, n: usize) -> bool {
+    lengths.wrapping_shr(n as u32) & 1 != 0
 }
 
 /// Packs a lookup's answer into a cache slot of [`Scan::cache`]: the low byte is the note's
@@ -2706,6 +2830,28 @@ mod tests {
         // Every listed cue word is found by the fast path.
         for &(w, c) in CUE_WORDS {
             assert_eq!(cue_of(w), Some(c), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn stop_words() {
+        // Every listed word passes the filter and the probe, in any case.
+        for &w in STOP_WORDS {
+            assert!(is_stop(w), "{w:?}");
+            assert!(is_stop(&w.to_ascii_uppercase()), "{w:?}");
+        }
+        assert!(is_stop("The") && is_stop("I'M") && is_stop("Portuguese"));
+        for word in [
+            "",
+            "Smith",
+            "thee",
+            "t",
+            "ma",
+            "tod",
+            "she's",
+            "a-very-long-word-indeed",
+        ] {
+            assert!(!is_stop(word), "{word:?}");
         }
     }
 
