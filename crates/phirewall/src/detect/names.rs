@@ -349,25 +349,40 @@ static CUE_LENGTHS: [[u16; 26]; 26] = {
     lengths
 };
 
-/// Bit `len` of `CUE_ENDS[a][z]`: some cue word of that length starts with letter `a` and ends
-/// with letter `z` ([`LETTER_INDEX`]; the last column, for a byte that is no letter, is empty).
-/// The third filter of [`cue_of`]: "pain" shares its first letters and length with "page",
-/// "hct" with "hcp". The first and last letter together rule out some three times more words
-/// than the last letter and the length did.
-static CUE_ENDS: [[u16; 27]; 26] = {
-    let mut ends = [[0u16; 27]; 26];
+/// Bit `len` of `CUE_ENDS[a << 5 | z]`: some cue word of that length starts with letter `a` and
+/// ends with letter `z` ([`LETTER_INDEX`]; index 26, a byte that is no letter, has no cue
+/// word). "pain" shares its first letters and length with "page", "hct" with "hcp": the first
+/// and last letter together rule out some three times more words than the last letter and the
+/// length did. Rows of 32, so that [`may_be_cue`] reads it with two shifts and a mask, without
+/// a bounds check or a branch.
+static CUE_ENDS: [u32; 32 * 32] = {
+    let mut ends = [0u32; 32 * 32];
     let mut i = 0;
     while i < CUE_WORDS.len() {
         let b = CUE_WORDS[i].0.as_bytes();
         let a = LETTER_INDEX[b[0] as usize] as usize;
         let z = LETTER_INDEX[b[b.len() - 1] as usize] as usize;
         if a < 26 && b.len() < 16 {
-            ends[a][z] |= 1 << b.len();
+            ends[a << 5 | z] |= 1 << b.len();
         }
         i += 1;
     }
     ends
 };
+
+/// Whether `text` may be a cue word by its first and last letters and its length
+/// ([`CUE_ENDS`]), without a branch: the token walk of [`find`] asks it of every token.
+#[inline(always)]
+fn may_be_cue(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    let a = usize::from(LETTER_INDEX[usize::from(first)]);
+    let z = usize::from(LETTER_INDEX[usize::from(last)]);
+    // No cue word has 16 bytes or more: longer words read an empty bit.
+    CUE_ENDS[(a << 5 | z) & 1023] >> b.len().min(31) & 1 != 0
+}
 
 /// Classifies a word by its lowercase text. Every word of a note is asked, so filters on the
 /// first byte, the first two letters, and the first and last letters, each with the length,
@@ -388,9 +403,7 @@ fn cue_of(text: &str) -> Option<Cue> {
     if lengths.checked_shr(len).unwrap_or(0) & 1 == 0 {
         return None;
     }
-    let z = usize::from(LETTER_INDEX[usize::from(*b.last()?)]);
-    let ends = CUE_ENDS.get(a).and_then(|row| row.get(z))?;
-    if ends.checked_shr(len).unwrap_or(0) & 1 == 0 {
+    if !may_be_cue(text) {
         return None;
     }
     cue_word(text)
@@ -912,12 +925,19 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
             }
             line = t.line;
         }
-        if !is_word(t) {
+        // One branch dismisses most tokens: a token may start a rule only if it may be a cue
+        // word, is capitalized, or, in a caseless note, has three bytes or more (a pair may
+        // start there). The three tests are combined without a branch each: whether a word
+        // passes one has no pattern from one word to the next, and as separate branches they
+        // mispredicted on most words.
+        let cue = may_be_cue(t.text);
+        let capital = t.shape == Shape::Capitalized;
+        let long = scan.caseless & (t.text.len() >= 3);
+        if !(cue | capital | long) || !is_word(t) {
             continue;
         }
         let next = toks.get(i + 1);
-        // One shape test for the two rules on capitalized words: most words are lowercase.
-        if t.shape == Shape::Capitalized {
+        if capital {
             if t.text.len() == 1 {
                 if next.is_some_and(|d| d.text == "." && touches(t, d)) {
                     initials.push(i);
@@ -941,7 +961,7 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        if let Some(cue) = cue_of(t.text) {
+        if let Some(cue) = cue.then(|| cue_of(t.text)).flatten() {
             any |= scan.at_cue(i, cue);
         }
         if scan.caseless && pair_candidate(t, next, true) {
