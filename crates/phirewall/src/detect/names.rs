@@ -384,9 +384,11 @@ fn may_be_cue(text: &str) -> bool {
     CUE_ENDS[(a << 5 | z) & 1023] >> b.len().min(31) & 1 != 0
 }
 
-/// Classifies a word by its lowercase text. Every word of a note is asked, so filters on the
-/// first byte, the first two letters, and the first and last letters, each with the length,
-/// rule out most words before the exact test ([`cue_word`], a hash probe of the packed word).
+/// Classifies a word by its lowercase text, for the rules that ask about one word: filters on
+/// the first byte, the first two letters, and the first and last letters, each with the
+/// length, rule out most words before the exact test ([`cue_word`], a hash probe of the packed
+/// word). The token walk of [`find`] has already asked [`may_be_cue`] and goes to
+/// [`cue_word`] directly.
 #[inline(always)]
 fn cue_of(text: &str) -> Option<Cue> {
     let b = text.as_bytes();
@@ -961,7 +963,9 @@ pub(crate) fn find(words: &Words<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
-        if let Some(cue) = cue.then(|| cue_of(t.text)).flatten() {
+        // `may_be_cue` said yes: only the exact test is left (the other filters of `cue_of`
+        // would cost more than the probes they spare).
+        if let Some(cue) = cue.then(|| cue_word(t.text)).flatten() {
             any |= scan.at_cue(i, cue);
         }
         if scan.caseless && pair_candidate(t, next, true) {
