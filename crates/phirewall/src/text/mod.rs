@@ -1,5 +1,7 @@
 //! Text handling: tokens, the folded detection view, and offset conversion.
 
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod classify;
 mod normalize;
 mod offsets;
 mod tokenize;
