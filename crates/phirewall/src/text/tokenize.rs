@@ -312,41 +312,46 @@ fn by_blocks<'t>(text: &'t str, out: &mut Vec<Token<'t>>, mut each: impl FnMut(S
         // Every other byte that is not whitespace is a token of its own.
         let punct = !(word | m.space | m.newline);
         let mut starts = ((word & !(word << 1)) | punct) & SURE;
-        // A capital right after an apostrophe does not count: O'Brien is capitalized like Smith.
-        let upper_after_first = m.upper & !(inner << 1);
+        // What a word's shape needs, for all words of the block at once, at the bit just past
+        // each word: which kinds of bytes follow its first. A capital right after an
+        // apostrophe does not count: O'Brien is capitalized like Smith.
+        let rest = word & (word << 1);
+        let upper_seen = ends_of_runs_with(rest, m.upper & !(inner << 1));
+        let lower_seen = ends_of_runs_with(rest, m.lower);
+        let digit_seen = ends_of_runs_with(rest, m.digit);
+        let non_ascii = ends_of_runs_with(word, m.high);
         let mut newlines = m.newline;
+        let mut newline_at = newlines.trailing_zeros();
         let mut next = 63;
         while starts != 0 {
             let start = starts.trailing_zeros();
             // A word's length, and 1 for a punctuation byte (where `word` has no bit).
-            let len = (!(word >> start)).trailing_zeros().max(1);
-            if start + len > 62 {
+            let end = start + (!(word >> start)).trailing_zeros().max(1);
+            if end > 62 {
                 next = start;
                 break;
             }
-            // The bits below `start`: the lowest bit of `starts`, less one.
-            let below = (starts & starts.wrapping_neg()) - 1;
-            let before = newlines & below;
-            if before != 0 {
+            // Most tokens share the line of the one before: one compare.
+            if start > newline_at {
+                let before = newlines & ((1u64 << start) - 1);
                 line += before.count_ones();
                 newlines ^= before;
+                newline_at = newlines.trailing_zeros();
             }
-            let (from, to) = (pos + start as usize, pos + (start + len) as usize);
-            let here = (u64::MAX >> (64 - len)) << start;
-            if m.high & here != 0 {
+            let (from, to) = (pos + start as usize, pos + end as usize);
+            if non_ascii >> end & 1 != 0 {
                 for t in segment(text, from, to, line) {
                     each(t.shape);
                     out.push(t);
                 }
             } else if let Some(token) = text.get(from..to) {
                 // The same index into `ASCII_SHAPES` as the byte scanner's.
-                let rest = here & (here << 1);
                 let first = block
                     .get(start as usize)
                     .map_or(0, |&b| WORD[usize::from(b)]);
-                let seen = u64::from(upper_after_first & rest != 0)
-                    | u64::from(m.lower & rest != 0) << 1
-                    | u64::from(m.digit & rest != 0) << 2;
+                let seen = (upper_seen >> end & 1)
+                    | (lower_seen >> end & 1) << 1
+                    | (digit_seen >> end & 1) << 2;
                 let shape = ASCII_SHAPES[(usize::from(first) | (seen as usize) << 3) & 63];
                 each(shape);
                 out.push(Token {
@@ -378,6 +383,20 @@ fn by_blocks<'t>(text: &'t str, out: &mut Vec<Token<'t>>, mut each: impl FnMut(S
             Scanned::End => return,
         }
     }
+}
+
+/// For the runs of set bits in `runs`, the bit just past each run that has a bit of `x`.
+///
+/// Adding a run's first bit to the run's bits that are not in `x` carries up to the first bit
+/// of `x`, or, if there is none, out of the run into the bit past it: so that bit is clear
+/// exactly when the run has a bit of `x`. A carry out of bit 63 is lost, which only concerns a
+/// run that reaches the end of the block, whose word the block does not take.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn ends_of_runs_with(runs: u64, x: u64) -> u64 {
+    let firsts = runs & !(runs << 1);
+    let past = (runs << 1) & !runs;
+    past & !(runs & !x).wrapping_add(firsts)
 }
 
 /// [`tokenize_into`] by the byte scanner. Its position and line live in locals (registers)
