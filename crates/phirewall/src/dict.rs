@@ -137,6 +137,10 @@ pub(crate) struct Dict {
     frequent_first: HashSet<u128, BuildHasherDefault<FxHasher>>,
     /// The ends and lengths of the terms in `frequent_first`: see [`EndsFilter`].
     frequent_first_ends: EndsFilter,
+    /// The terms the surrogate name and place pools are drawn from (see
+    /// [`crate::ops::surrogate::pool_of`]), packed, with their values, in byte order. Kept
+    /// from the pass over the FST that opening makes anyway, so the pools need no second one.
+    pool_terms: Vec<(u128, u64)>,
 }
 
 /// Which (first byte, last byte, length) triples some term of a set has, for terms of ASCII
@@ -232,6 +236,7 @@ impl Dict {
         let mut common = HashMap::with_capacity_and_hasher(16_384, Default::default());
         let mut frequent_first = HashSet::with_capacity_and_hasher(2_048, Default::default());
         let mut frequent_first_ends = EndsFilter::new();
+        let mut pool_terms = Vec::new();
         let mut stream = map.stream().into_stream();
         while let Some((key, value)) = stream.next() {
             let entry = Entry::from_value(value);
@@ -247,17 +252,37 @@ impl Dict {
                     common.insert(packed, value);
                 }
             }
+            if crate::ops::surrogate::pool_of(key, entry).is_some() {
+                if let Some(packed) = pack(key) {
+                    pool_terms.push((packed, value));
+                }
+            }
         }
         Ok(Dict {
             map,
             common,
             frequent_first,
             frequent_first_ends,
+            pool_terms,
         })
     }
 
-    /// Calls `f` with every term (lowercase) and its entry, in byte order: for lists derived
-    /// from the dictionary once, such as the surrogate name pools.
+    /// Calls `f` with every term that goes to a surrogate pool (see
+    /// [`crate::ops::surrogate::pool_of`]) and its entry, in byte order, as a pass over the
+    /// whole dictionary would.
+    pub(crate) fn for_each_pool_term(&self, mut f: impl FnMut(&[u8], Entry)) {
+        for &(packed, value) in &self.pool_terms {
+            let bytes = packed.to_le_bytes();
+            // `pack` puts the length in the last byte.
+            let len = usize::from(bytes[15]);
+            if let Some(term) = bytes.get(..len) {
+                f(term, Entry::from_value(value));
+            }
+        }
+    }
+
+    /// Calls `f` with every term (lowercase) and its entry, in byte order.
+    #[cfg(test)]
     pub(crate) fn for_each(&self, mut f: impl FnMut(&[u8], Entry)) {
         let mut stream = self.map.stream();
         while let Some((key, value)) = stream.next() {

@@ -8,7 +8,7 @@ mod date_shift;
 mod generalize;
 mod hash;
 mod simple;
-mod surrogate;
+pub(crate) mod surrogate;
 mod vault;
 
 use std::fmt;

@@ -27,7 +27,7 @@ use std::sync::{Mutex, MutexGuard};
 use super::hash::normalize;
 use super::{match_case, Keys, Stream};
 use crate::detect::checksum;
-use crate::dict::{Class, Dict};
+use crate::dict::{Class, Dict, Entry};
 use crate::{Finding, Kind};
 
 pub(crate) fn surrogate(keys: Keys<'_>, dict: &Dict, f: &Finding, value: &str) -> String {
@@ -873,7 +873,51 @@ pub(crate) fn warm_up(dict: &Dict) {
     pools(dict);
 }
 
-/// The pools, built from the dictionary on first use (one pass over it, about 30 ms).
+/// The pool a dictionary term is drawn into (see [`Pools`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pool {
+    First,
+    Surname,
+    Place,
+}
+
+/// Which pool a dictionary term (lowercase, as the dictionary stores it) goes to, if any: the
+/// frequent first names and surnames that are nothing else, and one-word towns that are no name
+/// and nothing else.
+///
+/// [`Dict::open`] asks this of every term during the one pass over the dictionary it makes
+/// anyway and keeps the terms that go somewhere (a few thousand of its 339,000), so that
+/// [`pools`] needs no second pass: streaming the whole dictionary costs about 200 million
+/// instructions, which was half of a run's start-up.
+pub(crate) fn pool_of(term: &[u8], e: Entry) -> Option<Pool> {
+    // The integer tests come first and the byte scan last: this runs on every term.
+    if e.word_rank != 0 || !(3..=12).contains(&term.len()) {
+        return None;
+    }
+    let plain = e.classes & NOT_A_SURROGATE == 0;
+    let first = plain
+        && (1..=POOL_FIRST_RANK).contains(&e.first_rank)
+        && (e.surname_rank == 0 || e.first_rank <= e.surname_rank);
+    let surname = plain && !first && (1..=POOL_SURNAME_RANK).contains(&e.surname_rank);
+    // One-word US towns that are no name and nothing else: "Ashford"-like surrogates for
+    // streets, towns and hospitals.
+    let town = e.is(Class::City)
+        && e.classes & (NOT_A_SURROGATE & !(Class::City as u16 | Class::County as u16)) == 0
+        && e.first_rank == 0
+        && e.surname_rank == 0;
+    let pool = if first {
+        Pool::First
+    } else if surname {
+        Pool::Surname
+    } else if town {
+        Pool::Place
+    } else {
+        return None;
+    };
+    term.iter().all(u8::is_ascii_lowercase).then_some(pool)
+}
+
+/// The pools, built from the dictionary's pool terms on first use.
 fn pools(dict: &Dict) -> &'static Pools {
     static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
     POOLS.get_or_init(|| {
@@ -889,45 +933,27 @@ fn pools(dict: &Dict) -> &'static Pools {
             surnames: seed(&SURNAMES),
             places: seed(&PLACES),
         };
-        dict.for_each(|term, e| {
-            let word = (3..=12).contains(&term.len())
-                && term.iter().all(u8::is_ascii_lowercase)
-                && e.word_rank == 0;
-            if !word {
-                return;
-            }
-            let plain = e.classes & NOT_A_SURROGATE == 0;
-            let first = plain
-                && (1..=POOL_FIRST_RANK).contains(&e.first_rank)
-                && (e.surname_rank == 0 || e.first_rank <= e.surname_rank);
-            let surname = plain && !first && (1..=POOL_SURNAME_RANK).contains(&e.surname_rank);
-            // One-word US towns that are no name and nothing else: "Ashford"-like surrogates
-            // for streets, towns and hospitals.
-            let town = e.is(Class::City)
-                && e.classes & (NOT_A_SURROGATE & !(Class::City as u16 | Class::County as u16))
-                    == 0
-                && e.first_rank == 0
-                && e.surname_rank == 0;
-            let pool = if first {
-                &mut pools.first
-            } else if surname {
-                &mut pools.surnames
-            } else if town {
-                &mut pools.places
-            } else {
+        dict.for_each_pool_term(|term, e| {
+            let (pool, seeds) = match pool_of(term, e) {
+                Some(Pool::First) => (&mut pools.first, &FIRST),
+                Some(Pool::Surname) => (&mut pools.surnames, &SURNAMES),
+                Some(Pool::Place) => (&mut pools.places, &PLACES),
+                None => return,
+            };
+            let Some(letter) = term.first().map(|&c| usize::from(c - b'a')) else {
                 return;
             };
-            let Some(bucket) = term
-                .first()
-                .and_then(|&c| pool.get_mut(usize::from(c - b'a')))
-            else {
+            let (Some(bucket), Some(seeds)) = (pool.get_mut(letter), seeds.get(letter)) else {
                 return;
             };
             let mut name = String::from_utf8_lossy(term).into_owned();
             if let Some(c) = name.get_mut(..1) {
                 c.make_ascii_uppercase();
             }
-            if !bucket.iter().any(|w| w.eq_ignore_ascii_case(&name)) {
+            // Dictionary terms are distinct and all lowercase, so the only word of the bucket
+            // this one can equal (ignoring case) is a hand-written one: checking those few is
+            // the same as checking the whole bucket, which holds hundreds.
+            if !seeds.iter().any(|w| w.eq_ignore_ascii_case(&name)) {
                 bucket.push(name);
             }
         });
@@ -1135,6 +1161,24 @@ mod tests {
             .map(|k| name(k, "John Smith"))
             .collect();
         assert!(others.iter().any(|o| *o != full));
+    }
+
+    #[test]
+    fn the_pool_terms_kept_at_open_are_those_of_a_full_pass() {
+        let dict = Dict::shared().expect("the dictionary opens");
+        let mut full = Vec::new();
+        dict.for_each(|term, e| {
+            if let Some(pool) = pool_of(term, e) {
+                full.push((term.to_vec(), e, pool));
+            }
+        });
+        let mut kept = Vec::new();
+        dict.for_each_pool_term(|term, e| {
+            let pool = pool_of(term, e).expect("only pool terms are kept");
+            kept.push((term.to_vec(), e, pool));
+        });
+        assert!(full.len() > 1_000, "{}", full.len());
+        assert_eq!(kept, full);
     }
 
     #[test]
