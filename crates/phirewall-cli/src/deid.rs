@@ -870,6 +870,7 @@ impl Job {
         let mut any_text = false;
         let mut first = true;
         for (name, raw) in &obj.fields {
+            let name: &str = name;
             if !self.keep_key_fields && self.is_key_field(name) {
                 continue;
             }
@@ -879,7 +880,7 @@ impl Job {
             first = false;
             write_json_string(&mut out, name);
             out.push(b':');
-            if !self.fields.contains(name) {
+            if !self.fields.iter().any(|f| f == name) {
                 out.extend_from_slice(raw.get().as_bytes());
                 continue;
             }

@@ -334,9 +334,11 @@ impl<R: BufRead> LineChunks<R> {
 
 /// A JSON object's fields in the order written, each value kept as raw JSON so that fields passed
 /// through are echoed exactly (no float round trip, no reordering).
+///
+/// Names are borrowed from the line unless they hold escapes (see [`FieldName`]).
 #[derive(Debug)]
 pub struct Object<'a> {
-    pub fields: Vec<(String, &'a RawValue)>,
+    pub fields: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
 
 impl<'a> Object<'a> {
@@ -385,9 +387,9 @@ impl<'de> Visitor<'de> for ObjectVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object<'de>, A::Error> {
-        let mut fields: Vec<(String, &'de RawValue)> = Vec::new();
+        let mut fields: Vec<(Cow<'de, str>, &'de RawValue)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(FieldName(key)) = map.next_key::<FieldName<'de>>()? {
             // A linear scan for the handful of fields records have; a set past that, so a line
             // with thousands of fields is not quadratic.
             let repeated = if fields.len() < 16 {
@@ -405,6 +407,40 @@ impl<'de> Visitor<'de> for ObjectVisitor {
             fields.push((key, value));
         }
         Ok(Object { fields })
+    }
+}
+
+/// A field name as written: borrowed from the line when it has no escapes, which serde_json
+/// tells by calling `visit_borrowed_str`, and owned only when it had to unescape it. Decoding
+/// names into `String`s cost two allocations per record for nothing (`Cow<str>`'s own
+/// `Deserialize` always allocates).
+struct FieldName<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FieldName<'de>, D::Error> {
+        d.deserialize_str(FieldNameVisitor)
+    }
+}
+
+struct FieldNameVisitor;
+
+impl<'de> Visitor<'de> for FieldNameVisitor {
+    type Value = FieldName<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<FieldName<'de>, E> {
+        Ok(FieldName(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldName<'de>, E> {
+        Ok(FieldName(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<FieldName<'de>, E> {
+        Ok(FieldName(Cow::Owned(v)))
     }
 }
 
