@@ -94,17 +94,36 @@ pub(crate) fn year(value: &str, detector: &str) -> Option<String> {
     })
 }
 
-/// Writes `n` into `out` directly (no string per number: a date has up to six of them).
+/// Writes `n` into `out` directly (no string per number: a date has up to six of them), in at
+/// least two digits when `padded` and `width` is 2, at least four when `width` is 4, else as
+/// it is: what `{n:02}`, `{n:04}` and `{n}` write, without the formatting machinery, which
+/// cost more than the rest of the shift.
 fn push_num(out: &mut String, n: u32, width: usize, padded: bool) {
-    use std::fmt::Write as _;
-    // Writing to a String cannot fail.
-    let _ = if padded && width == 2 {
-        write!(out, "{n:02}")
+    let min_digits = if padded && width == 2 {
+        2
     } else if width == 4 {
-        write!(out, "{n:04}")
+        4
     } else {
-        write!(out, "{n}")
+        1
     };
+    // Least significant first; a u32 has at most ten digits.
+    let mut digits = [b'0'; 10];
+    let mut len = 0;
+    let mut rest = n;
+    for d in digits.iter_mut() {
+        *d = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for _ in len..min_digits {
+        out.push('0');
+    }
+    for &d in digits.get(..len).unwrap_or_default().iter().rev() {
+        out.push(char::from(d));
+    }
 }
 
 fn ordinal(day: u32) -> &'static str {
@@ -177,9 +196,20 @@ struct Parsed {
 impl Parsed {
     fn new(value: &str, detector: &str) -> Option<Parsed> {
         let mut tokens = lex(value)?;
-        let numbers: Vec<usize> = (0..tokens.len())
-            .filter(|&i| tokens[i].role == Role::Day)
-            .collect();
+        // Where the numbers are (no rule below reads past the fourth) and how many there are:
+        // in an array, as a date is parsed for every date of every note.
+        let mut numbers = [usize::MAX; 4];
+        let mut count = 0;
+        for (i, _) in tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.role == Role::Day)
+        {
+            if let Some(slot) = numbers.get_mut(count) {
+                *slot = i;
+            }
+            count += 1;
+        }
         let named = tokens.iter().any(|t| t.role == Role::MonthName);
         let num = |tokens: &[Token], k: usize| {
             numbers.get(k).and_then(|&i| tokens.get(i)).map(|t| t.value)
@@ -191,11 +221,11 @@ impl Parsed {
             }
         };
         match detector {
-            "date.iso" if numbers.len() == 3 => {
+            "date.iso" if count == 3 => {
                 set(&mut tokens, 0, Role::Year, 0);
                 set(&mut tokens, 1, Role::Month, 0);
             }
-            "date.numeric" if numbers.len() == 3 => {
+            "date.numeric" if count == 3 => {
                 if num(&tokens, 0)? > 12 {
                     set(&mut tokens, 1, Role::Month, 0);
                 } else {
@@ -203,17 +233,17 @@ impl Parsed {
                 }
                 set(&mut tokens, 2, Role::Year, 0);
             }
-            "date.numeric_month_year" if numbers.len() == 2 => {
+            "date.numeric_month_year" if count == 2 => {
                 set(&mut tokens, 0, Role::Month, 0);
                 set(&mut tokens, 1, Role::Year, 0);
             }
-            "date.month_day_numeric" if numbers.len() == 2 => {
+            "date.month_day_numeric" if count == 2 => {
                 set(&mut tokens, 0, Role::Month, 0);
                 if num(&tokens, 1)? > 31 {
                     set(&mut tokens, 1, Role::Year, 0);
                 }
             }
-            "date.month_day_numeric" if numbers.len() == 4 => {
+            "date.month_day_numeric" if count == 4 => {
                 set(&mut tokens, 0, Role::Month, 0);
                 set(&mut tokens, 2, Role::Month, 1);
                 set(&mut tokens, 3, Role::Day, 1);
@@ -284,7 +314,8 @@ impl Parsed {
 /// other than month names and connectors ("of", "to", "through", "thru") make it unreadable.
 fn lex(value: &str) -> Option<Vec<Token>> {
     let bytes = value.as_bytes();
-    let mut tokens = Vec::new();
+    // Every token takes at least one byte: the one allocation a date needs.
+    let mut tokens = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
@@ -363,20 +394,21 @@ fn sep(start: usize, end: usize) -> Token {
 fn assign_named(tokens: &mut [Token], value: &str, detector: &str) -> Option<()> {
     let month_at = tokens.iter().position(|t| t.role == Role::MonthName)?;
     let mut seen_day = false;
-    let mut prev_sep = String::new();
+    // Where the separators since the last other token begin: tokens cover the value end to
+    // end (see `lex`), so those separators are the text from there to this token.
+    let mut sep_start = 0;
     for (i, tok) in tokens.iter_mut().enumerate() {
         let t = *tok;
         if t.role == Role::Sep {
-            prev_sep.push_str(value.get(t.start..t.end)?);
             continue;
         }
         // What separates this token from the one before, as two facts (no lowercase copy).
-        let connector = prev_sep.trim();
+        let connector = value.get(sep_start..t.start)?.trim();
         let after_apostrophe = connector.ends_with('\'');
         let after_range = ["-", "to", "through", "thru"]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(connector));
-        prev_sep.clear();
+        sep_start = t.end;
         if t.role == Role::MonthName {
             continue;
         }
