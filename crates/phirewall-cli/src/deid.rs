@@ -242,9 +242,13 @@ struct Done {
     result: Result<Vec<u8>, Reason>,
     /// Annotation lines (JSON Lines), when asked for.
     annotations: Vec<u8>,
-    /// Replacements per kind, indexed by `Kind::ALL` position.
-    counts: Vec<u64>,
+    /// Replacements per kind, indexed by `Kind::ALL` position (an array: no allocation per
+    /// record).
+    counts: [u64; KINDS],
 }
+
+/// The number of identifier kinds.
+const KINDS: usize = Kind::ALL.len();
 
 /// Runs `deid`.
 pub fn run(args: &DeidArgs) -> Result<Summary, CliError> {
@@ -743,7 +747,7 @@ impl Job {
             path: None,
             result: Ok(Vec::new()),
             annotations: Vec::new(),
-            counts: vec![0; Kind::ALL.len()],
+            counts: [0; KINDS],
         };
         // The library is written not to panic; should it, one record is rejected rather than
         // the run stopped. The panic hook in `main` keeps the message (which could quote the

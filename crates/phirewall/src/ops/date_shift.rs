@@ -314,8 +314,9 @@ impl Parsed {
 /// other than month names and connectors ("of", "to", "through", "thru") make it unreadable.
 fn lex(value: &str) -> Option<Vec<Token>> {
     let bytes = value.as_bytes();
-    // Every token takes at least one byte: the one allocation a date needs.
-    let mut tokens = Vec::with_capacity(bytes.len());
+    // Every token takes at least one byte, and dates have a dozen tokens at most but for rare
+    // ranges: one allocation per date, and a small one.
+    let mut tokens = Vec::with_capacity(bytes.len().min(16));
     let mut i = 0;
     while i < bytes.len() {
         let start = i;

@@ -237,12 +237,13 @@ impl Deidentifier {
         // without dates (a third of the notes of a typical corpus) costs none.
         let mut offset: Option<i64> = None;
         let mut out = String::with_capacity(text.len());
-        let mut replacements = Vec::new();
         let mut last = 0;
         let found = match known {
             Some(known) => self.engine.detect_known(text, known),
             None => self.engine.detect(text),
         };
+        // At most one replacement per finding: one allocation, none for a text without any.
+        let mut replacements = Vec::with_capacity(found.len());
         for f in found {
             let rule = self.policy.rule(f.kind);
             let min = rule.min_score.unwrap_or(self.policy.min_score);
@@ -458,18 +459,28 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
+    /// The next eight bytes of the stream, big-endian. They are copied a run at a time (the
+    /// rest of the block, then the start of the next) rather than byte by byte.
     fn next_u64(&mut self) -> u64 {
         let mut bytes = [0u8; 8];
-        for b in &mut bytes {
-            if self.pos == self.block.len() {
+        let mut filled = 0;
+        while filled < bytes.len() {
+            if self.pos >= self.block.len() {
                 let mut mac = self.keyed.clone();
                 mac.update(&self.counter.to_be_bytes());
                 self.block = mac.finalize().into_bytes().into();
                 self.counter += 1;
                 self.pos = 0;
             }
-            *b = self.block[self.pos];
-            self.pos += 1;
+            let n = (bytes.len() - filled).min(self.block.len() - self.pos);
+            if let (Some(to), Some(from)) = (
+                bytes.get_mut(filled..filled + n),
+                self.block.get(self.pos..self.pos + n),
+            ) {
+                to.copy_from_slice(from);
+            }
+            filled += n;
+            self.pos += n;
         }
         u64::from_be_bytes(bytes)
     }

@@ -79,35 +79,36 @@ fn identifier(s: &mut Stream, value: &str) -> String {
 }
 
 /// Letters stay letters (same case), digits stay digits, everything else is copied.
+///
+/// The result has the length of `value`, so it is allocated once at that size (collecting the
+/// characters would start at a quarter and grow).
 fn shape(s: &mut Stream, value: &str) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                s.digit()
-            } else if c.is_ascii_uppercase() {
-                s.letter().to_ascii_uppercase()
-            } else if c.is_ascii_lowercase() {
-                s.letter()
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        out.push(if c.is_ascii_digit() {
+            s.digit()
+        } else if c.is_ascii_uppercase() {
+            s.letter().to_ascii_uppercase()
+        } else if c.is_ascii_lowercase() {
+            s.letter()
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// Writes the digits of `next` over the digits of `value`, keeping every other character.
 fn fill_digits(value: &str, next: &mut dyn Iterator<Item = char>) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                next.next().unwrap_or('0')
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        out.push(if c.is_ascii_digit() {
+            next.next().unwrap_or('0')
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// A shape-preserving surrogate whose check digit is valid when the original's was: the shape
@@ -410,12 +411,13 @@ fn ssn(s: &mut Stream, value: &str) -> String {
 /// NANP numbers become 555-01xx (reserved for fiction) with a random valid area code; a seven
 /// digit number becomes 555-01xx; other shapes (international) get random digits.
 fn phone(s: &mut Stream, value: &str) -> String {
-    let digits: Vec<char> = value.chars().filter(char::is_ascii_digit).collect();
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    let first_digit = value.bytes().find(u8::is_ascii_digit);
     let line = format!("55501{:02}", s.below(100));
-    let new: String = match digits.len() {
+    let new: String = match digits {
         7 => line,
         10 => format!("{}{}", area(s), line),
-        11 if digits.first() == Some(&'1') => format!("1{}{}", area(s), line),
+        11 if first_digit == Some(b'1') => format!("1{}{}", area(s), line),
         // International numbers and extensions: new digits; letters ("x", "ext") are labels.
         // After a "+" the first digit stays: it opens the country code, and a drawn 1 would
         // make it a North American number (0 opens none).
