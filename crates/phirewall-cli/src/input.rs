@@ -459,11 +459,11 @@ fn json_reason(e: &serde_json::Error) -> Reason {
 pub fn decode_string(raw: &RawValue) -> Option<Cow<'_, str>> {
     let json = raw.get();
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
+    let Some(first) = inner.find('\\') else {
         // No escapes: the JSON text between the quotes is the string itself.
         return Some(Cow::Borrowed(inner));
-    }
-    match unescape_short(inner) {
+    };
+    match unescape_short(inner, first) {
         Some(text) => Some(Cow::Owned(text)),
         None => serde_json::from_str::<String>(json).ok().map(Cow::Owned),
     }
@@ -471,18 +471,20 @@ pub fn decode_string(raw: &RawValue) -> Option<Cow<'_, str>> {
 
 /// The text of a JSON string's inside (between the quotes) whose escapes are all two-character
 /// ones (`\n`, `\"`, `\\`, `\/`, `\b`, `\f`, `\r`, `\t`); `None` at the first other escape
-/// (`\u`), left to serde_json.
+/// (`\u`), left to serde_json. `first` is where the first backslash is (the caller looked for it
+/// already, and the search starts past it rather than again from the start).
 ///
 /// Notes escape every line break, so nearly every text takes this path: it copies the runs
 /// between backslashes whole (`str::find` looks for them a word at a time) into one allocation,
 /// where serde_json would go through its deserializer and a scratch buffer. A raw value has
 /// already been checked by serde_json (no control character inside, every escape complete), so
 /// the only question here is which escapes are simple.
-fn unescape_short(inner: &str) -> Option<String> {
+fn unescape_short(inner: &str, first: usize) -> Option<String> {
     let mut out = String::with_capacity(inner.len());
     let mut rest = inner;
-    while let Some(i) = rest.find('\\') {
-        let (run, tail) = rest.split_at(i);
+    let mut next = Some(first);
+    while let Some(i) = next {
+        let (run, tail) = rest.split_at_checked(i)?;
         out.push_str(run);
         let mut chars = tail.chars();
         chars.next(); // the backslash
@@ -499,6 +501,7 @@ fn unescape_short(inner: &str) -> Option<String> {
         };
         out.push(c);
         rest = chars.as_str();
+        next = rest.find('\\');
     }
     out.push_str(rest);
     Some(out)

@@ -11,7 +11,7 @@
 //! Dates that carry no day arithmetic of their own (holidays, "the 4th" alone) are not parsed;
 //! the caller writes a tag for them.
 
-use super::{match_case, Keys};
+use super::{push_case, Keys};
 use crate::policy::ShiftRange;
 
 /// The patient's offset in days, within the range and never 0.
@@ -57,7 +57,7 @@ pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
             Role::Day => {
                 push_num(&mut out, date.day, t.width, parsed.padded);
                 if t.suffix {
-                    out.push_str(&match_case(text, ordinal(date.day)));
+                    push_case(&mut out, text, ordinal(date.day));
                 }
             }
             Role::Month => push_num(&mut out, date.month, t.width, parsed.padded),
@@ -75,7 +75,7 @@ pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
                 } else {
                     name.get(..3).unwrap_or(name)
                 };
-                out.push_str(&match_case(text, word));
+                push_case(&mut out, text, word);
             }
         }
     }

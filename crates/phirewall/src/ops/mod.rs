@@ -510,20 +510,92 @@ impl Stream {
 /// Writes `word` in the letter case of `model`: `SMITH` -> `HAYES`, `smith` -> `hayes`,
 /// `Smith` -> `Hayes`.
 pub(crate) fn match_case(model: &str, word: &str) -> String {
-    let has_upper = model.chars().any(char::is_uppercase);
-    let has_lower = model.chars().any(char::is_lowercase);
-    if has_upper && !has_lower && model.chars().filter(|c| c.is_alphabetic()).count() > 1 {
-        word.to_uppercase()
-    } else if has_lower && !has_upper {
-        word.to_lowercase()
-    } else if model.chars().next().is_some_and(char::is_uppercase) {
-        let lower = word.to_lowercase();
-        let mut chars = lower.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => lower,
+    match Case::of(model) {
+        Case::Upper => word.to_uppercase(),
+        Case::Lower => word.to_lowercase(),
+        Case::Capital => {
+            let lower = word.to_lowercase();
+            let mut chars = lower.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => lower,
+            }
         }
-    } else {
-        word.to_string()
+        Case::AsIs => word.to_string(),
+    }
+}
+
+/// Appends [`match_case`]`(model, word)` to `out`. An ASCII word (month names and ordinal
+/// suffixes of shifted dates) is cased byte by byte straight into `out`, which gives the same
+/// characters without a `String` of its own; any other word goes through [`match_case`].
+pub(crate) fn push_case(out: &mut String, model: &str, word: &str) {
+    if !word.is_ascii() {
+        out.push_str(&match_case(model, word));
+        return;
+    }
+    let case = Case::of(model);
+    for (i, b) in word.bytes().enumerate() {
+        let b = match case {
+            Case::Upper => b.to_ascii_uppercase(),
+            Case::Capital if i == 0 => b.to_ascii_uppercase(),
+            Case::Lower | Case::Capital => b.to_ascii_lowercase(),
+            Case::AsIs => b,
+        };
+        out.push(char::from(b));
+    }
+}
+
+/// The letter case of a word, as [`match_case`] copies it.
+#[derive(Clone, Copy)]
+enum Case {
+    /// All capitals, and more than one letter (`SMITH`; a lone `J` is [`Case::Capital`]).
+    Upper,
+    /// No capital (`smith`).
+    Lower,
+    /// A capital first (`Smith`, `McDonald`, `J`).
+    Capital,
+    /// Anything else: the word is written as it is.
+    AsIs,
+}
+
+impl Case {
+    fn of(model: &str) -> Case {
+        let has_upper = model.chars().any(char::is_uppercase);
+        let has_lower = model.chars().any(char::is_lowercase);
+        if has_upper && !has_lower && model.chars().filter(|c| c.is_alphabetic()).count() > 1 {
+            Case::Upper
+        } else if has_lower && !has_upper {
+            Case::Lower
+        } else if model.chars().next().is_some_and(char::is_uppercase) {
+            Case::Capital
+        } else {
+            Case::AsIs
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_case_writes_what_match_case_returns() {
+        let models = [
+            "SMITH", "smith", "Smith", "J", "j", "McDonald", "4th", "4TH", "", "-", "É",
+        ];
+        let words = [
+            "hayes", "HAYES", "Hayes", "th", "March", "x", "", "élan", "ΣΑΣ",
+        ];
+        for model in models {
+            for word in words {
+                let mut out = String::from("<");
+                push_case(&mut out, model, word);
+                assert_eq!(
+                    out,
+                    format!("<{}", match_case(model, word)),
+                    "{model:?} {word:?}"
+                );
+            }
+        }
     }
 }
