@@ -34,19 +34,38 @@ pub(crate) fn is_year_alone(detector: &str) -> bool {
     matches!(detector, "date.apostrophe_year" | "date.history_year")
 }
 
-/// `value` moved by `days`, in its own format; `None` if it is not a date this module reads.
+/// [`shift_into`] into a new string: `value` moved by `days`, or `None`.
+#[cfg(test)]
+pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
+    let mut out = String::new();
+    shift_into(&mut out, value, detector, days).then_some(out)
+}
+
+/// Appends `value` moved by `days`, in its own format, to `out` (a note's output text: no
+/// string per date); `false`, and `out` as it was, if it is not a date this module reads.
 ///
 /// A year written alone (see [`is_year_alone`]: the "03" of "CABG '03", reported because
 /// history lists use it as a date) stays as it is: a shift of days says nothing about which
 /// year it would move to, and a year alone is not a Safe Harbor identifier.
-pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
+pub(crate) fn shift_into(out: &mut String, value: &str, detector: &str, days: i64) -> bool {
+    let start = out.len();
+    let written = write_shifted(out, value, detector, days).is_some();
+    if !written {
+        out.truncate(start);
+    }
+    written
+}
+
+/// The body of [`shift_into`]: on `None` it may have written part of the date.
+fn write_shifted(out: &mut String, value: &str, detector: &str, days: i64) -> Option<()> {
     if is_year_alone(detector) {
-        return Some(value.to_string());
+        out.push_str(value);
+        return Some(());
     }
     let parsed = Parsed::new(value, detector)?;
     let first = parsed.date(0)?;
     let moved = [Some(first.add(days)), parsed.date(1).map(|d| d.add(days))];
-    let mut out = String::with_capacity(value.len() + 4);
+    out.reserve(value.len() + 4);
     for t in &parsed.tokens {
         let Some(date) = moved.get(t.group).copied().flatten().or(moved[0]) else {
             continue;
@@ -55,16 +74,16 @@ pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
         match t.role {
             Role::Sep => out.push_str(text),
             Role::Day => {
-                push_num(&mut out, date.day, t.width, parsed.padded);
+                push_num(out, date.day, t.width, parsed.padded);
                 if t.suffix {
-                    push_case(&mut out, text, ordinal(date.day));
+                    push_case(out, text, ordinal(date.day));
                 }
             }
-            Role::Month => push_num(&mut out, date.month, t.width, parsed.padded),
+            Role::Month => push_num(out, date.month, t.width, parsed.padded),
             Role::Year if t.width == 4 => {
-                push_num(&mut out, date.year.rem_euclid(10_000) as u32, 4, true)
+                push_num(out, date.year.rem_euclid(10_000) as u32, 4, true)
             }
-            Role::Year => push_num(&mut out, date.year.rem_euclid(100) as u32, 2, true),
+            Role::Year => push_num(out, date.year.rem_euclid(100) as u32, 2, true),
             Role::MonthName => {
                 let name = MONTHS.get(date.month as usize - 1).copied().unwrap_or("");
                 let full = MONTHS
@@ -75,11 +94,11 @@ pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
                 } else {
                     name.get(..3).unwrap_or(name)
                 };
-                push_case(&mut out, text, word);
+                push_case(out, text, word);
             }
         }
     }
-    Some(out)
+    Some(())
 }
 
 /// The year of a date, as written (`2021`, or `'21` for a two-digit year), for generalization.

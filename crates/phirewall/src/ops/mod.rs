@@ -272,7 +272,10 @@ impl Deidentifier {
                 // Only dates read the offset (see `apply`).
                 _ => None,
             };
-            let mut replacement = self.apply(rule.op, &f, folded.as_str(), shift, 0)?;
+            out.push_str(before);
+            // The replacement is written straight after the text before it: `out[start..]`.
+            let start = out.len();
+            self.apply_into(&mut out, rule.op, &f, folded.as_str(), shift, 0)?;
             if let Some(vault) = vault.as_deref() {
                 // A surrogate the vault already holds for another value could not be restored
                 // (the vault would not know which original it stands for): draw again, with the
@@ -281,17 +284,15 @@ impl Deidentifier {
                 let mut attempt = 0;
                 while rule.op == Op::Surrogate
                     && attempt < SURROGATE_ATTEMPTS
-                    && vault.stands_for_another(value, &replacement)
+                    && vault.stands_for_another(value, out.get(start..).unwrap_or_default())
                 {
                     attempt += 1;
-                    replacement = self.apply(rule.op, &f, folded.as_str(), shift, attempt)?;
+                    out.truncate(start);
+                    self.apply_into(&mut out, rule.op, &f, folded.as_str(), shift, attempt)?;
                 }
             }
-            out.push_str(before);
-            let start = out.len();
-            out.push_str(&replacement);
             if let Some(vault) = vault.as_deref_mut() {
-                vault.insert(f.kind, value, &replacement);
+                vault.insert(f.kind, value, out.get(start..).unwrap_or_default());
             }
             replacements.push(Replacement {
                 kind: f.kind,
@@ -322,40 +323,50 @@ impl Deidentifier {
         }
     }
 
-    /// The replacement of `value` under `op`. `attempt` > 0 draws a surrogate anew (see
-    /// [`Keys::stream`]); the other operators ignore it.
-    fn apply(
+    /// Appends the replacement of `value` under `op` to `out`. `attempt` > 0 draws a surrogate
+    /// anew (see [`Keys::stream`]); the other operators ignore it.
+    ///
+    /// Shifted dates and the surrogates of names and places, most replacements of a note, are
+    /// written straight into `out` (the output text) rather than built in a string of their own
+    /// and copied.
+    fn apply_into(
         &self,
+        out: &mut String,
         op: Op,
         f: &Finding,
         value: &str,
         shift: Option<i64>,
         attempt: u32,
-    ) -> Result<String, Error> {
+    ) -> Result<(), Error> {
         let p = &self.policy;
-        Ok(match op {
-            Op::Keep => value.to_string(),
-            Op::Redact => String::new(),
-            Op::Tag => simple::tag(&p.tag, f.kind),
-            Op::Mask => simple::mask(value, p.mask),
-            Op::Hash => hash::hash(self.keys()?, f.kind, value, p.hash_len),
-            Op::DateShift | Op::Surrogate if f.kind == Kind::Date => match shift {
-                Some(days) => date_shift::shift(value, f.detector, days)
-                    .unwrap_or_else(|| simple::tag(&p.tag, f.kind)),
-                None => simple::tag(&p.tag, f.kind),
-            },
-            Op::DateShift => simple::tag(&p.tag, f.kind),
+        let tag = |out: &mut String| out.push_str(&simple::tag(&p.tag, f.kind));
+        match op {
+            Op::Keep => out.push_str(value),
+            Op::Redact => {}
+            Op::Tag => tag(out),
+            Op::Mask => out.push_str(&simple::mask(value, p.mask)),
+            Op::Hash => out.push_str(&hash::hash(self.keys()?, f.kind, value, p.hash_len)),
+            Op::DateShift | Op::Surrogate if f.kind == Kind::Date => {
+                let shifted =
+                    shift.is_some_and(|days| date_shift::shift_into(out, value, f.detector, days));
+                if !shifted {
+                    tag(out);
+                }
+            }
+            Op::DateShift => tag(out),
             Op::Surrogate => {
                 let keys = Keys {
                     attempt,
                     ..self.keys()?
                 };
-                surrogate::surrogate(keys, self.dict, f, value)
+                surrogate::surrogate_into(out, keys, self.dict, f, value);
             }
-            Op::Generalize => {
-                generalize::generalize(f, value, p).unwrap_or_else(|| simple::tag(&p.tag, f.kind))
-            }
-        })
+            Op::Generalize => match generalize::generalize(f, value, p) {
+                Some(general) => out.push_str(&general),
+                None => tag(out),
+            },
+        }
+        Ok(())
     }
 }
 

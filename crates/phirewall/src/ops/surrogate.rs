@@ -30,15 +30,38 @@ use crate::detect::checksum;
 use crate::dict::{Class, Dict, Entry};
 use crate::{Finding, Kind};
 
+/// The surrogate of `value`.
+#[cfg(test)]
 pub(crate) fn surrogate(keys: Keys<'_>, dict: &Dict, f: &Finding, value: &str) -> String {
+    let mut out = String::new();
+    surrogate_into(&mut out, keys, dict, f, value);
+    out
+}
+
+/// Appends the surrogate of `value` to `out`. Names and places are written word by word
+/// straight into `out` (a note's output text): they are most of the surrogates of a note.
+pub(crate) fn surrogate_into(
+    out: &mut String,
+    keys: Keys<'_>,
+    dict: &Dict,
+    f: &Finding,
+    value: &str,
+) {
     // Names and places are keyed word by word, not by the whole value: they need no stream of
     // their own (drawing one would cost an HMAC and two blocks for nothing).
     if matches!(
         f.kind,
         Kind::Name | Kind::City | Kind::County | Kind::Location | Kind::StreetAddress
     ) {
-        return words(keys, dict, f.kind, value);
+        words_into(out, keys, dict, f.kind, value);
+    } else {
+        out.push_str(&of_identifier(keys, f, value));
     }
+}
+
+/// The surrogate of a value that is not a name or place: drawn from one keyed stream of the
+/// whole (normalized) value.
+fn of_identifier(keys: Keys<'_>, f: &Finding, value: &str) -> String {
     let norm = normalize(f.kind, value);
     let mut stream = keys.stream(&[b"surrogate", f.kind.as_str().as_bytes(), norm.as_bytes()]);
     let s = &mut stream;
@@ -84,6 +107,12 @@ fn identifier(s: &mut Stream, value: &str) -> String {
 /// characters would start at a quarter and grow).
 fn shape(s: &mut Stream, value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    shape_into(&mut out, s, value);
+    out
+}
+
+/// [`shape`], appended to `out`.
+fn shape_into(out: &mut String, s: &mut Stream, value: &str) {
     for c in value.chars() {
         out.push(if c.is_ascii_digit() {
             s.digit()
@@ -95,7 +124,6 @@ fn shape(s: &mut Stream, value: &str) -> String {
             c
         });
     }
-    out
 }
 
 /// Writes the digits of `next` over the digits of `value`, keeping every other character.
@@ -413,11 +441,23 @@ fn ssn(s: &mut Stream, value: &str) -> String {
 fn phone(s: &mut Stream, value: &str) -> String {
     let digits = value.bytes().filter(u8::is_ascii_digit).count();
     let first_digit = value.bytes().find(u8::is_ascii_digit);
-    let line = format!("55501{:02}", s.below(100));
-    let new: String = match digits {
-        7 => line,
-        10 => format!("{}{}", area(s), line),
-        11 if first_digit == Some(b'1') => format!("1{}{}", area(s), line),
+    // Drawn first whatever the shape: the order of the draws decides every later one.
+    let n = s.below(100) as u8;
+    let line = [b'5', b'5', b'5', b'0', b'1', b'0' + n / 10, b'0' + n % 10];
+    // The new digits are written over the old ones straight from the parts (no string per
+    // part: phone numbers are among the most frequent identifiers).
+    let as_char = |d: &u8| char::from(*d);
+    match digits {
+        7 => fill_digits(value, &mut line.iter().map(as_char)),
+        10 => {
+            let area = area(s);
+            fill_digits(value, &mut area.iter().chain(&line).map(as_char))
+        }
+        11 if first_digit == Some(b'1') => {
+            let area = area(s);
+            let digits = b"1".iter().chain(&area).chain(&line);
+            fill_digits(value, &mut digits.map(as_char))
+        }
         // International numbers and extensions: new digits; letters ("x", "ext") are labels.
         // After a "+" the first digit stays: it opens the country code, and a drawn 1 would
         // make it a North American number (0 opens none).
@@ -431,20 +471,19 @@ fn phone(s: &mut Stream, value: &str) -> String {
                     Some(s.digit())
                 }
             });
-            return fill_digits(value, &mut digits);
+            fill_digits(value, &mut digits)
         }
-    };
-    fill_digits(value, &mut new.chars())
+    }
 }
 
-/// A plausible NANP area code: `[2-9][0-8][0-9]`, not an N11 code.
-fn area(s: &mut Stream) -> String {
+/// A plausible NANP area code: `[2-9][0-8][0-9]`, not an N11 code; its three ASCII digits.
+fn area(s: &mut Stream) -> [u8; 3] {
     loop {
-        let a = 2 + s.below(8);
-        let b = s.below(9);
-        let c = s.below(10);
+        let a = 2 + s.below(8) as u8;
+        let b = s.below(9) as u8;
+        let c = s.below(10) as u8;
         if !(b == 1 && c == 1) {
-            return format!("{a}{b}{c}");
+            return [b'0' + a, b'0' + b, b'0' + c];
         }
     }
 }
@@ -452,7 +491,13 @@ fn area(s: &mut Stream) -> String {
 /// The local part keeps its shape; the domain becomes example.org (reserved, RFC 2606).
 fn email(s: &mut Stream, value: &str) -> String {
     match value.rsplit_once('@') {
-        Some((local, _)) => format!("{}@example.org", shape(s, local)),
+        Some((local, _)) => {
+            const DOMAIN: &str = "@example.org";
+            let mut out = String::with_capacity(local.len() + DOMAIN.len());
+            shape_into(&mut out, s, local);
+            out.push_str(DOMAIN);
+            out
+        }
         None => shape(s, value),
     }
 }
@@ -524,23 +569,24 @@ fn age(s: &mut Stream, value: &str) -> String {
 /// Names and places, word by word. Titles, suffixes, street types, unit words and facility
 /// words are kept ("Dr.", "Jr", "Street", "Apt", "Hospital"); numbers keep their shape; an
 /// initial is permuted; every other word is drawn from a list by its own key.
-fn words(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str) -> String {
-    let out = words_with(keys, dict, kind, value, false);
+/// The result is appended to `out`.
+fn words_into(out: &mut String, keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str) {
+    let start = out.len();
+    words_with(out, keys, dict, kind, value, false);
     // Generic words are kept so that "12 Elm Street" stays an address, but a value made only of
     // them (the town of "Cove", a name "Van") would then come out unchanged: a leak. Such a
     // value has all its words replaced.
-    if out == value && value.chars().any(char::is_alphabetic) {
-        words_with(keys, dict, kind, value, true)
-    } else {
-        out
+    if out.get(start..) == Some(value) && value.chars().any(char::is_alphabetic) {
+        out.truncate(start);
+        words_with(out, keys, dict, kind, value, true);
     }
 }
 
-/// Replaces each word of `value`; `force` replaces generic words (titles, particles, street
-/// suffixes) too.
-fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool) -> String {
+/// Replaces each word of `value`, appending to `out`; `force` replaces generic words (titles,
+/// particles, street suffixes) too.
+fn words_with(out: &mut String, keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool) {
     let perm = initials(keys);
-    let mut out = String::with_capacity(value.len() + 8);
+    out.reserve(value.len() + 8);
     let mut rest = value;
     while let Some(c) = rest.chars().next() {
         let len = if c.is_alphabetic() {
@@ -560,10 +606,10 @@ fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool)
                 b"#",
                 word.as_bytes(),
             ]);
-            out.push_str(&shape(&mut s, word));
+            shape_into(out, &mut s, word);
         } else if c.is_alphabetic() {
             let cache = keys.words.filter(|_| keys.attempt == 0);
-            if !cache.is_some_and(|cache| cache.append(kind, force, word, &mut out)) {
+            if !cache.is_some_and(|cache| cache.append(kind, force, word, out)) {
                 let new = replace_word(keys, dict, kind, &perm, word, force);
                 out.push_str(&new);
                 if let Some(cache) = cache {
@@ -574,7 +620,6 @@ fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool)
             out.push(c);
         }
     }
-    out
 }
 
 /// Name and place words already replaced, by kind and word as written: the same word always
