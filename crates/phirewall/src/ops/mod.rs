@@ -19,7 +19,7 @@ use sha2::Sha256;
 
 use crate::dict::Dict;
 use crate::error::{Error, ErrorKind};
-use crate::policy::{Op, Policy};
+use crate::policy::{Op, Policy, Rule};
 use crate::secret::Secret;
 use crate::text::Normalized;
 use crate::{Engine, Finding, Kind, Known, Span};
@@ -76,6 +76,9 @@ impl fmt::Debug for Deidentified {
 pub struct Deidentifier {
     engine: Engine,
     policy: Policy,
+    /// The policy's rule of every kind, at `kind as usize`, resolved once: [`Policy::rule`] is a
+    /// map lookup, and every finding needs its rule. The policy never changes after `new`.
+    rules: Vec<Rule>,
     /// The caller's secret, keyed into HMAC once (see [`MacKey`]).
     mac: Option<MacKey>,
     /// The secret's permutation of initials for surrogate names, computed once.
@@ -117,8 +120,15 @@ impl Deidentifier {
         let dict = Dict::shared()?;
         let mac = secret.as_ref().map(MacKey::new);
         let initials = mac.as_ref().map(|mac| surrogate::initials(Keys::new(mac)));
+        let mut rules = vec![policy.default; Kind::ALL.len()];
+        for &kind in Kind::ALL {
+            if let Some(rule) = rules.get_mut(kind as usize) {
+                *rule = policy.rule(kind);
+            }
+        }
         Ok(Deidentifier {
             engine,
+            rules,
             policy,
             mac,
             initials,
@@ -245,7 +255,7 @@ impl Deidentifier {
         // At most one replacement per finding: one allocation, none for a text without any.
         let mut replacements = Vec::with_capacity(found.len());
         for f in found {
-            let rule = self.policy.rule(f.kind);
+            let rule = self.rule(f.kind);
             let min = rule.min_score.unwrap_or(self.policy.min_score);
             if rule.op == Op::Keep || f.score < min {
                 continue;
@@ -308,6 +318,14 @@ impl Deidentifier {
             text: out,
             replacements,
         })
+    }
+
+    /// The policy's rule for `kind` (see [`Deidentifier::rules`]).
+    fn rule(&self, kind: Kind) -> Rule {
+        match self.rules.get(kind as usize) {
+            Some(rule) => *rule,
+            None => self.policy.rule(kind),
+        }
     }
 
     fn keys(&self) -> Result<Keys<'_>, Error> {
