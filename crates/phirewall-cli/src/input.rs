@@ -334,9 +334,11 @@ impl<R: BufRead> LineChunks<R> {
 
 /// A JSON object's fields in the order written, each value kept as raw JSON so that fields passed
 /// through are echoed exactly (no float round trip, no reordering).
+///
+/// Names are borrowed from the line unless they hold escapes (see [`FieldName`]).
 #[derive(Debug)]
 pub struct Object<'a> {
-    pub fields: Vec<(String, &'a RawValue)>,
+    pub fields: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
 
 impl<'a> Object<'a> {
@@ -385,9 +387,9 @@ impl<'de> Visitor<'de> for ObjectVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object<'de>, A::Error> {
-        let mut fields: Vec<(String, &'de RawValue)> = Vec::new();
+        let mut fields: Vec<(Cow<'de, str>, &'de RawValue)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(FieldName(key)) = map.next_key::<FieldName<'de>>()? {
             // A linear scan for the handful of fields records have; a set past that, so a line
             // with thousands of fields is not quadratic.
             let repeated = if fields.len() < 16 {
@@ -408,6 +410,40 @@ impl<'de> Visitor<'de> for ObjectVisitor {
     }
 }
 
+/// A field name as written: borrowed from the line when it has no escapes, which serde_json
+/// tells by calling `visit_borrowed_str`, and owned only when it had to unescape it. Decoding
+/// names into `String`s cost two allocations per record for nothing (`Cow<str>`'s own
+/// `Deserialize` always allocates).
+struct FieldName<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FieldName<'de>, D::Error> {
+        d.deserialize_str(FieldNameVisitor)
+    }
+}
+
+struct FieldNameVisitor;
+
+impl<'de> Visitor<'de> for FieldNameVisitor {
+    type Value = FieldName<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<FieldName<'de>, E> {
+        Ok(FieldName(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldName<'de>, E> {
+        Ok(FieldName(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<FieldName<'de>, E> {
+        Ok(FieldName(Cow::Owned(v)))
+    }
+}
+
 fn json_reason(e: &serde_json::Error) -> Reason {
     let problem = match e.classify() {
         serde_json::error::Category::Eof => JsonProblem::UnexpectedEnd,
@@ -423,11 +459,11 @@ fn json_reason(e: &serde_json::Error) -> Reason {
 pub fn decode_string(raw: &RawValue) -> Option<Cow<'_, str>> {
     let json = raw.get();
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
+    let Some(first) = inner.find('\\') else {
         // No escapes: the JSON text between the quotes is the string itself.
         return Some(Cow::Borrowed(inner));
-    }
-    match unescape_short(inner) {
+    };
+    match unescape_short(inner, first) {
         Some(text) => Some(Cow::Owned(text)),
         None => serde_json::from_str::<String>(json).ok().map(Cow::Owned),
     }
@@ -435,18 +471,20 @@ pub fn decode_string(raw: &RawValue) -> Option<Cow<'_, str>> {
 
 /// The text of a JSON string's inside (between the quotes) whose escapes are all two-character
 /// ones (`\n`, `\"`, `\\`, `\/`, `\b`, `\f`, `\r`, `\t`); `None` at the first other escape
-/// (`\u`), left to serde_json.
+/// (`\u`), left to serde_json. `first` is where the first backslash is (the caller looked for it
+/// already, and the search starts past it rather than again from the start).
 ///
 /// Notes escape every line break, so nearly every text takes this path: it copies the runs
 /// between backslashes whole (`str::find` looks for them a word at a time) into one allocation,
 /// where serde_json would go through its deserializer and a scratch buffer. A raw value has
 /// already been checked by serde_json (no control character inside, every escape complete), so
 /// the only question here is which escapes are simple.
-fn unescape_short(inner: &str) -> Option<String> {
+fn unescape_short(inner: &str, first: usize) -> Option<String> {
     let mut out = String::with_capacity(inner.len());
     let mut rest = inner;
-    while let Some(i) = rest.find('\\') {
-        let (run, tail) = rest.split_at(i);
+    let mut next = Some(first);
+    while let Some(i) = next {
+        let (run, tail) = rest.split_at_checked(i)?;
         out.push_str(run);
         let mut chars = tail.chars();
         chars.next(); // the backslash
@@ -463,6 +501,7 @@ fn unescape_short(inner: &str) -> Option<String> {
         };
         out.push(c);
         rest = chars.as_str();
+        next = rest.find('\\');
     }
     out.push_str(rest);
     Some(out)

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use fst::{IntoStreamer, Map, Streamer};
+use fst::Map;
 use phirewall_dicts as data;
 
 use crate::{Error, ErrorKind};
@@ -137,6 +137,10 @@ pub(crate) struct Dict {
     frequent_first: HashSet<u128, BuildHasherDefault<FxHasher>>,
     /// The ends and lengths of the terms in `frequent_first`: see [`EndsFilter`].
     frequent_first_ends: EndsFilter,
+    /// The terms the surrogate name and place pools are drawn from (see
+    /// [`crate::ops::surrogate::pool_of`]), packed, with their values, in byte order. Kept
+    /// from the pass over the FST that opening makes anyway, so the pools need no second one.
+    pool_terms: Vec<(u128, u64)>,
 }
 
 /// Which (first byte, last byte, length) triples some term of a set has, for terms of ASCII
@@ -232,8 +236,8 @@ impl Dict {
         let mut common = HashMap::with_capacity_and_hasher(16_384, Default::default());
         let mut frequent_first = HashSet::with_capacity_and_hasher(2_048, Default::default());
         let mut frequent_first_ends = EndsFilter::new();
-        let mut stream = map.stream().into_stream();
-        while let Some((key, value)) = stream.next() {
+        let mut pool_terms = Vec::new();
+        walk(map.as_fst(), |key, value| {
             let entry = Entry::from_value(value);
             if (1..=FREQUENT_FIRST_RANK).contains(&entry.first_rank) {
                 if let Some(packed) = pack(key) {
@@ -247,18 +251,39 @@ impl Dict {
                     common.insert(packed, value);
                 }
             }
-        }
+            if crate::ops::surrogate::pool_of(key, entry).is_some() {
+                if let Some(packed) = pack(key) {
+                    pool_terms.push((packed, value));
+                }
+            }
+        });
         Ok(Dict {
             map,
             common,
             frequent_first,
             frequent_first_ends,
+            pool_terms,
         })
     }
 
-    /// Calls `f` with every term (lowercase) and its entry, in byte order: for lists derived
-    /// from the dictionary once, such as the surrogate name pools.
+    /// Calls `f` with every term that goes to a surrogate pool (see
+    /// [`crate::ops::surrogate::pool_of`]) and its entry, in byte order, as a pass over the
+    /// whole dictionary would.
+    pub(crate) fn for_each_pool_term(&self, mut f: impl FnMut(&[u8], Entry)) {
+        for &(packed, value) in &self.pool_terms {
+            let bytes = packed.to_le_bytes();
+            // `pack` puts the length in the last byte.
+            let len = usize::from(bytes[15]);
+            if let Some(term) = bytes.get(..len) {
+                f(term, Entry::from_value(value));
+            }
+        }
+    }
+
+    /// Calls `f` with every term (lowercase) and its entry, in byte order.
+    #[cfg(test)]
     pub(crate) fn for_each(&self, mut f: impl FnMut(&[u8], Entry)) {
+        use fst::Streamer;
         let mut stream = self.map.stream();
         while let Some((key, value)) = stream.next() {
             f(key, Entry::from_value(value));
@@ -361,6 +386,41 @@ impl Dict {
         });
         value.map(Entry::from_value)
     }
+}
+
+/// Calls `f` with every key of `fst` and its value, in byte order: what the map's stream
+/// yields, walked depth first by hand.
+///
+/// The stream keeps its path in a stack of states that it pops and pushes twice per
+/// transition (a state holds a decoded node: dozens of bytes), and half of its time went to
+/// moving them; here each transition is one call with its node on the call stack. Opening the
+/// dictionary walks all of it once, before the first record can be read. The depth of the
+/// recursion is the length of the longest key.
+fn walk(fst: &fst::raw::Fst<&[u8]>, mut f: impl FnMut(&[u8], u64)) {
+    fn from<F: FnMut(&[u8], u64)>(
+        fst: &fst::raw::Fst<&[u8]>,
+        node: fst::raw::Node<'_>,
+        out: fst::raw::Output,
+        key: &mut Vec<u8>,
+        f: &mut F,
+    ) {
+        for t in node.transitions() {
+            let next = fst.node(t.addr);
+            let out = out.cat(t.out);
+            key.push(t.inp);
+            if next.is_final() {
+                f(key, out.cat(next.final_output()).value());
+            }
+            from(fst, next, out, key, f);
+            key.pop();
+        }
+    }
+    let root = fst.root();
+    if root.is_final() {
+        f(&[], root.final_output().value());
+    }
+    let mut key = Vec::with_capacity(data::MAX_TERM_LEN);
+    from(fst, root, fst::raw::Output::zero(), &mut key, &mut f);
 }
 
 /// One remembered FST answer: a packed key and its value (`None`: not in the dictionary).
@@ -508,6 +568,7 @@ impl Hasher for FxHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fst::Streamer;
 
     fn dict() -> &'static Dict {
         Dict::shared().expect("the compiled-in dictionary opens")
@@ -702,6 +763,21 @@ mod tests {
         // What the set cannot answer for stays "maybe".
         assert!(dict().may_be_frequent_first("o'zq"));
         assert!(dict().may_be_frequent_first("abcdefghijklmnopq"));
+    }
+
+    #[test]
+    fn the_walk_yields_what_the_stream_yields() {
+        let mut walked = Vec::new();
+        walk(dict().map.as_fst(), |key, value| {
+            walked.push((key.to_vec(), value))
+        });
+        let mut streamed = Vec::new();
+        let mut stream = dict().map.stream();
+        while let Some((key, value)) = stream.next() {
+            streamed.push((key.to_vec(), value));
+        }
+        assert_eq!(walked.len(), dict().map.len());
+        assert!(walked == streamed);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! Dates that carry no day arithmetic of their own (holidays, "the 4th" alone) are not parsed;
 //! the caller writes a tag for them.
 
-use super::{match_case, Keys};
+use super::{push_case, Keys};
 use crate::policy::ShiftRange;
 
 /// The patient's offset in days, within the range and never 0.
@@ -34,19 +34,38 @@ pub(crate) fn is_year_alone(detector: &str) -> bool {
     matches!(detector, "date.apostrophe_year" | "date.history_year")
 }
 
-/// `value` moved by `days`, in its own format; `None` if it is not a date this module reads.
+/// [`shift_into`] into a new string: `value` moved by `days`, or `None`.
+#[cfg(test)]
+pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
+    let mut out = String::new();
+    shift_into(&mut out, value, detector, days).then_some(out)
+}
+
+/// Appends `value` moved by `days`, in its own format, to `out` (a note's output text: no
+/// string per date); `false`, and `out` as it was, if it is not a date this module reads.
 ///
 /// A year written alone (see [`is_year_alone`]: the "03" of "CABG '03", reported because
 /// history lists use it as a date) stays as it is: a shift of days says nothing about which
 /// year it would move to, and a year alone is not a Safe Harbor identifier.
-pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
+pub(crate) fn shift_into(out: &mut String, value: &str, detector: &str, days: i64) -> bool {
+    let start = out.len();
+    let written = write_shifted(out, value, detector, days).is_some();
+    if !written {
+        out.truncate(start);
+    }
+    written
+}
+
+/// The body of [`shift_into`]: on `None` it may have written part of the date.
+fn write_shifted(out: &mut String, value: &str, detector: &str, days: i64) -> Option<()> {
     if is_year_alone(detector) {
-        return Some(value.to_string());
+        out.push_str(value);
+        return Some(());
     }
     let parsed = Parsed::new(value, detector)?;
     let first = parsed.date(0)?;
     let moved = [Some(first.add(days)), parsed.date(1).map(|d| d.add(days))];
-    let mut out = String::with_capacity(value.len() + 4);
+    out.reserve(value.len() + 4);
     for t in &parsed.tokens {
         let Some(date) = moved.get(t.group).copied().flatten().or(moved[0]) else {
             continue;
@@ -55,16 +74,16 @@ pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
         match t.role {
             Role::Sep => out.push_str(text),
             Role::Day => {
-                push_num(&mut out, date.day, t.width, parsed.padded);
+                push_num(out, date.day, t.width, parsed.padded);
                 if t.suffix {
-                    out.push_str(&match_case(text, ordinal(date.day)));
+                    push_case(out, text, ordinal(date.day));
                 }
             }
-            Role::Month => push_num(&mut out, date.month, t.width, parsed.padded),
+            Role::Month => push_num(out, date.month, t.width, parsed.padded),
             Role::Year if t.width == 4 => {
-                push_num(&mut out, date.year.rem_euclid(10_000) as u32, 4, true)
+                push_num(out, date.year.rem_euclid(10_000) as u32, 4, true)
             }
-            Role::Year => push_num(&mut out, date.year.rem_euclid(100) as u32, 2, true),
+            Role::Year => push_num(out, date.year.rem_euclid(100) as u32, 2, true),
             Role::MonthName => {
                 let name = MONTHS.get(date.month as usize - 1).copied().unwrap_or("");
                 let full = MONTHS
@@ -75,11 +94,11 @@ pub(crate) fn shift(value: &str, detector: &str, days: i64) -> Option<String> {
                 } else {
                     name.get(..3).unwrap_or(name)
                 };
-                out.push_str(&match_case(text, word));
+                push_case(out, text, word);
             }
         }
     }
-    Some(out)
+    Some(())
 }
 
 /// The year of a date, as written (`2021`, or `'21` for a two-digit year), for generalization.
@@ -94,17 +113,36 @@ pub(crate) fn year(value: &str, detector: &str) -> Option<String> {
     })
 }
 
-/// Writes `n` into `out` directly (no string per number: a date has up to six of them).
+/// Writes `n` into `out` directly (no string per number: a date has up to six of them), in at
+/// least two digits when `padded` and `width` is 2, at least four when `width` is 4, else as
+/// it is: what `{n:02}`, `{n:04}` and `{n}` write, without the formatting machinery, which
+/// cost more than the rest of the shift.
 fn push_num(out: &mut String, n: u32, width: usize, padded: bool) {
-    use std::fmt::Write as _;
-    // Writing to a String cannot fail.
-    let _ = if padded && width == 2 {
-        write!(out, "{n:02}")
+    let min_digits = if padded && width == 2 {
+        2
     } else if width == 4 {
-        write!(out, "{n:04}")
+        4
     } else {
-        write!(out, "{n}")
+        1
     };
+    // Least significant first; a u32 has at most ten digits.
+    let mut digits = [b'0'; 10];
+    let mut len = 0;
+    let mut rest = n;
+    for d in digits.iter_mut() {
+        *d = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for _ in len..min_digits {
+        out.push('0');
+    }
+    for &d in digits.get(..len).unwrap_or_default().iter().rev() {
+        out.push(char::from(d));
+    }
 }
 
 fn ordinal(day: u32) -> &'static str {
@@ -177,9 +215,20 @@ struct Parsed {
 impl Parsed {
     fn new(value: &str, detector: &str) -> Option<Parsed> {
         let mut tokens = lex(value)?;
-        let numbers: Vec<usize> = (0..tokens.len())
-            .filter(|&i| tokens[i].role == Role::Day)
-            .collect();
+        // Where the numbers are (no rule below reads past the fourth) and how many there are:
+        // in an array, as a date is parsed for every date of every note.
+        let mut numbers = [usize::MAX; 4];
+        let mut count = 0;
+        for (i, _) in tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.role == Role::Day)
+        {
+            if let Some(slot) = numbers.get_mut(count) {
+                *slot = i;
+            }
+            count += 1;
+        }
         let named = tokens.iter().any(|t| t.role == Role::MonthName);
         let num = |tokens: &[Token], k: usize| {
             numbers.get(k).and_then(|&i| tokens.get(i)).map(|t| t.value)
@@ -191,11 +240,11 @@ impl Parsed {
             }
         };
         match detector {
-            "date.iso" if numbers.len() == 3 => {
+            "date.iso" if count == 3 => {
                 set(&mut tokens, 0, Role::Year, 0);
                 set(&mut tokens, 1, Role::Month, 0);
             }
-            "date.numeric" if numbers.len() == 3 => {
+            "date.numeric" if count == 3 => {
                 if num(&tokens, 0)? > 12 {
                     set(&mut tokens, 1, Role::Month, 0);
                 } else {
@@ -203,17 +252,17 @@ impl Parsed {
                 }
                 set(&mut tokens, 2, Role::Year, 0);
             }
-            "date.numeric_month_year" if numbers.len() == 2 => {
+            "date.numeric_month_year" if count == 2 => {
                 set(&mut tokens, 0, Role::Month, 0);
                 set(&mut tokens, 1, Role::Year, 0);
             }
-            "date.month_day_numeric" if numbers.len() == 2 => {
+            "date.month_day_numeric" if count == 2 => {
                 set(&mut tokens, 0, Role::Month, 0);
                 if num(&tokens, 1)? > 31 {
                     set(&mut tokens, 1, Role::Year, 0);
                 }
             }
-            "date.month_day_numeric" if numbers.len() == 4 => {
+            "date.month_day_numeric" if count == 4 => {
                 set(&mut tokens, 0, Role::Month, 0);
                 set(&mut tokens, 2, Role::Month, 1);
                 set(&mut tokens, 3, Role::Day, 1);
@@ -284,7 +333,9 @@ impl Parsed {
 /// other than month names and connectors ("of", "to", "through", "thru") make it unreadable.
 fn lex(value: &str) -> Option<Vec<Token>> {
     let bytes = value.as_bytes();
-    let mut tokens = Vec::new();
+    // Every token takes at least one byte, and dates have a dozen tokens at most but for rare
+    // ranges: one allocation per date, and a small one.
+    let mut tokens = Vec::with_capacity(bytes.len().min(16));
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
@@ -363,20 +414,21 @@ fn sep(start: usize, end: usize) -> Token {
 fn assign_named(tokens: &mut [Token], value: &str, detector: &str) -> Option<()> {
     let month_at = tokens.iter().position(|t| t.role == Role::MonthName)?;
     let mut seen_day = false;
-    let mut prev_sep = String::new();
+    // Where the separators since the last other token begin: tokens cover the value end to
+    // end (see `lex`), so those separators are the text from there to this token.
+    let mut sep_start = 0;
     for (i, tok) in tokens.iter_mut().enumerate() {
         let t = *tok;
         if t.role == Role::Sep {
-            prev_sep.push_str(value.get(t.start..t.end)?);
             continue;
         }
         // What separates this token from the one before, as two facts (no lowercase copy).
-        let connector = prev_sep.trim();
+        let connector = value.get(sep_start..t.start)?.trim();
         let after_apostrophe = connector.ends_with('\'');
         let after_range = ["-", "to", "through", "thru"]
             .iter()
             .any(|c| c.eq_ignore_ascii_case(connector));
-        prev_sep.clear();
+        sep_start = t.end;
         if t.role == Role::MonthName {
             continue;
         }

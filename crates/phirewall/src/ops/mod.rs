@@ -8,7 +8,7 @@ mod date_shift;
 mod generalize;
 mod hash;
 mod simple;
-mod surrogate;
+pub(crate) mod surrogate;
 mod vault;
 
 use std::fmt;
@@ -19,7 +19,7 @@ use sha2::Sha256;
 
 use crate::dict::Dict;
 use crate::error::{Error, ErrorKind};
-use crate::policy::{Op, Policy};
+use crate::policy::{Op, Policy, Rule};
 use crate::secret::Secret;
 use crate::text::Normalized;
 use crate::{Engine, Finding, Kind, Known, Span};
@@ -76,6 +76,9 @@ impl fmt::Debug for Deidentified {
 pub struct Deidentifier {
     engine: Engine,
     policy: Policy,
+    /// The policy's rule of every kind, at `kind as usize`, resolved once: [`Policy::rule`] is a
+    /// map lookup, and every finding needs its rule. The policy never changes after `new`.
+    rules: Vec<Rule>,
     /// The caller's secret, keyed into HMAC once (see [`MacKey`]).
     mac: Option<MacKey>,
     /// The secret's permutation of initials for surrogate names, computed once.
@@ -117,8 +120,15 @@ impl Deidentifier {
         let dict = Dict::shared()?;
         let mac = secret.as_ref().map(MacKey::new);
         let initials = mac.as_ref().map(|mac| surrogate::initials(Keys::new(mac)));
+        let mut rules = vec![policy.default; Kind::ALL.len()];
+        for &kind in Kind::ALL {
+            if let Some(rule) = rules.get_mut(kind as usize) {
+                *rule = policy.rule(kind);
+            }
+        }
         Ok(Deidentifier {
             engine,
+            rules,
             policy,
             mac,
             initials,
@@ -237,14 +247,15 @@ impl Deidentifier {
         // without dates (a third of the notes of a typical corpus) costs none.
         let mut offset: Option<i64> = None;
         let mut out = String::with_capacity(text.len());
-        let mut replacements = Vec::new();
         let mut last = 0;
         let found = match known {
             Some(known) => self.engine.detect_known(text, known),
             None => self.engine.detect(text),
         };
+        // At most one replacement per finding: one allocation, none for a text without any.
+        let mut replacements = Vec::with_capacity(found.len());
         for f in found {
-            let rule = self.policy.rule(f.kind);
+            let rule = self.rule(f.kind);
             let min = rule.min_score.unwrap_or(self.policy.min_score);
             if rule.op == Op::Keep || f.score < min {
                 continue;
@@ -271,7 +282,10 @@ impl Deidentifier {
                 // Only dates read the offset (see `apply`).
                 _ => None,
             };
-            let mut replacement = self.apply(rule.op, &f, folded.as_str(), shift, 0)?;
+            out.push_str(before);
+            // The replacement is written straight after the text before it: `out[start..]`.
+            let start = out.len();
+            self.apply_into(&mut out, rule.op, &f, folded.as_str(), shift, 0)?;
             if let Some(vault) = vault.as_deref() {
                 // A surrogate the vault already holds for another value could not be restored
                 // (the vault would not know which original it stands for): draw again, with the
@@ -280,17 +294,15 @@ impl Deidentifier {
                 let mut attempt = 0;
                 while rule.op == Op::Surrogate
                     && attempt < SURROGATE_ATTEMPTS
-                    && vault.stands_for_another(value, &replacement)
+                    && vault.stands_for_another(value, out.get(start..).unwrap_or_default())
                 {
                     attempt += 1;
-                    replacement = self.apply(rule.op, &f, folded.as_str(), shift, attempt)?;
+                    out.truncate(start);
+                    self.apply_into(&mut out, rule.op, &f, folded.as_str(), shift, attempt)?;
                 }
             }
-            out.push_str(before);
-            let start = out.len();
-            out.push_str(&replacement);
             if let Some(vault) = vault.as_deref_mut() {
-                vault.insert(f.kind, value, &replacement);
+                vault.insert(f.kind, value, out.get(start..).unwrap_or_default());
             }
             replacements.push(Replacement {
                 kind: f.kind,
@@ -308,6 +320,14 @@ impl Deidentifier {
         })
     }
 
+    /// The policy's rule for `kind` (see [`Deidentifier::rules`]).
+    fn rule(&self, kind: Kind) -> Rule {
+        match self.rules.get(kind as usize) {
+            Some(rule) => *rule,
+            None => self.policy.rule(kind),
+        }
+    }
+
     fn keys(&self) -> Result<Keys<'_>, Error> {
         match &self.mac {
             Some(mac) => Ok(Keys {
@@ -321,40 +341,50 @@ impl Deidentifier {
         }
     }
 
-    /// The replacement of `value` under `op`. `attempt` > 0 draws a surrogate anew (see
-    /// [`Keys::stream`]); the other operators ignore it.
-    fn apply(
+    /// Appends the replacement of `value` under `op` to `out`. `attempt` > 0 draws a surrogate
+    /// anew (see [`Keys::stream`]); the other operators ignore it.
+    ///
+    /// Shifted dates and the surrogates of names and places, most replacements of a note, are
+    /// written straight into `out` (the output text) rather than built in a string of their own
+    /// and copied.
+    fn apply_into(
         &self,
+        out: &mut String,
         op: Op,
         f: &Finding,
         value: &str,
         shift: Option<i64>,
         attempt: u32,
-    ) -> Result<String, Error> {
+    ) -> Result<(), Error> {
         let p = &self.policy;
-        Ok(match op {
-            Op::Keep => value.to_string(),
-            Op::Redact => String::new(),
-            Op::Tag => simple::tag(&p.tag, f.kind),
-            Op::Mask => simple::mask(value, p.mask),
-            Op::Hash => hash::hash(self.keys()?, f.kind, value, p.hash_len),
-            Op::DateShift | Op::Surrogate if f.kind == Kind::Date => match shift {
-                Some(days) => date_shift::shift(value, f.detector, days)
-                    .unwrap_or_else(|| simple::tag(&p.tag, f.kind)),
-                None => simple::tag(&p.tag, f.kind),
-            },
-            Op::DateShift => simple::tag(&p.tag, f.kind),
+        let tag = |out: &mut String| out.push_str(&simple::tag(&p.tag, f.kind));
+        match op {
+            Op::Keep => out.push_str(value),
+            Op::Redact => {}
+            Op::Tag => tag(out),
+            Op::Mask => out.push_str(&simple::mask(value, p.mask)),
+            Op::Hash => out.push_str(&hash::hash(self.keys()?, f.kind, value, p.hash_len)),
+            Op::DateShift | Op::Surrogate if f.kind == Kind::Date => {
+                let shifted =
+                    shift.is_some_and(|days| date_shift::shift_into(out, value, f.detector, days));
+                if !shifted {
+                    tag(out);
+                }
+            }
+            Op::DateShift => tag(out),
             Op::Surrogate => {
                 let keys = Keys {
                     attempt,
                     ..self.keys()?
                 };
-                surrogate::surrogate(keys, self.dict, f, value)
+                surrogate::surrogate_into(out, keys, self.dict, f, value);
             }
-            Op::Generalize => {
-                generalize::generalize(f, value, p).unwrap_or_else(|| simple::tag(&p.tag, f.kind))
-            }
-        })
+            Op::Generalize => match generalize::generalize(f, value, p) {
+                Some(general) => out.push_str(&general),
+                None => tag(out),
+            },
+        }
+        Ok(())
     }
 }
 
@@ -458,18 +488,28 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
+    /// The next eight bytes of the stream, big-endian. They are copied a run at a time (the
+    /// rest of the block, then the start of the next) rather than byte by byte.
     fn next_u64(&mut self) -> u64 {
         let mut bytes = [0u8; 8];
-        for b in &mut bytes {
-            if self.pos == self.block.len() {
+        let mut filled = 0;
+        while filled < bytes.len() {
+            if self.pos >= self.block.len() {
                 let mut mac = self.keyed.clone();
                 mac.update(&self.counter.to_be_bytes());
                 self.block = mac.finalize().into_bytes().into();
                 self.counter += 1;
                 self.pos = 0;
             }
-            *b = self.block[self.pos];
-            self.pos += 1;
+            let n = (bytes.len() - filled).min(self.block.len() - self.pos);
+            if let (Some(to), Some(from)) = (
+                bytes.get_mut(filled..filled + n),
+                self.block.get(self.pos..self.pos + n),
+            ) {
+                to.copy_from_slice(from);
+            }
+            filled += n;
+            self.pos += n;
         }
         u64::from_be_bytes(bytes)
     }
@@ -499,20 +539,92 @@ impl Stream {
 /// Writes `word` in the letter case of `model`: `SMITH` -> `HAYES`, `smith` -> `hayes`,
 /// `Smith` -> `Hayes`.
 pub(crate) fn match_case(model: &str, word: &str) -> String {
-    let has_upper = model.chars().any(char::is_uppercase);
-    let has_lower = model.chars().any(char::is_lowercase);
-    if has_upper && !has_lower && model.chars().filter(|c| c.is_alphabetic()).count() > 1 {
-        word.to_uppercase()
-    } else if has_lower && !has_upper {
-        word.to_lowercase()
-    } else if model.chars().next().is_some_and(char::is_uppercase) {
-        let lower = word.to_lowercase();
-        let mut chars = lower.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => lower,
+    match Case::of(model) {
+        Case::Upper => word.to_uppercase(),
+        Case::Lower => word.to_lowercase(),
+        Case::Capital => {
+            let lower = word.to_lowercase();
+            let mut chars = lower.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => lower,
+            }
         }
-    } else {
-        word.to_string()
+        Case::AsIs => word.to_string(),
+    }
+}
+
+/// Appends [`match_case`]`(model, word)` to `out`. An ASCII word (month names and ordinal
+/// suffixes of shifted dates) is cased byte by byte straight into `out`, which gives the same
+/// characters without a `String` of its own; any other word goes through [`match_case`].
+pub(crate) fn push_case(out: &mut String, model: &str, word: &str) {
+    if !word.is_ascii() {
+        out.push_str(&match_case(model, word));
+        return;
+    }
+    let case = Case::of(model);
+    for (i, b) in word.bytes().enumerate() {
+        let b = match case {
+            Case::Upper => b.to_ascii_uppercase(),
+            Case::Capital if i == 0 => b.to_ascii_uppercase(),
+            Case::Lower | Case::Capital => b.to_ascii_lowercase(),
+            Case::AsIs => b,
+        };
+        out.push(char::from(b));
+    }
+}
+
+/// The letter case of a word, as [`match_case`] copies it.
+#[derive(Clone, Copy)]
+enum Case {
+    /// All capitals, and more than one letter (`SMITH`; a lone `J` is [`Case::Capital`]).
+    Upper,
+    /// No capital (`smith`).
+    Lower,
+    /// A capital first (`Smith`, `McDonald`, `J`).
+    Capital,
+    /// Anything else: the word is written as it is.
+    AsIs,
+}
+
+impl Case {
+    fn of(model: &str) -> Case {
+        let has_upper = model.chars().any(char::is_uppercase);
+        let has_lower = model.chars().any(char::is_lowercase);
+        if has_upper && !has_lower && model.chars().filter(|c| c.is_alphabetic()).count() > 1 {
+            Case::Upper
+        } else if has_lower && !has_upper {
+            Case::Lower
+        } else if model.chars().next().is_some_and(char::is_uppercase) {
+            Case::Capital
+        } else {
+            Case::AsIs
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_case_writes_what_match_case_returns() {
+        let models = [
+            "SMITH", "smith", "Smith", "J", "j", "McDonald", "4th", "4TH", "", "-", "É",
+        ];
+        let words = [
+            "hayes", "HAYES", "Hayes", "th", "March", "x", "", "élan", "ΣΑΣ",
+        ];
+        for model in models {
+            for word in words {
+                let mut out = String::from("<");
+                push_case(&mut out, model, word);
+                assert_eq!(
+                    out,
+                    format!("<{}", match_case(model, word)),
+                    "{model:?} {word:?}"
+                );
+            }
+        }
     }
 }

@@ -27,18 +27,41 @@ use std::sync::{Mutex, MutexGuard};
 use super::hash::normalize;
 use super::{match_case, Keys, Stream};
 use crate::detect::checksum;
-use crate::dict::{Class, Dict};
+use crate::dict::{Class, Dict, Entry};
 use crate::{Finding, Kind};
 
+/// The surrogate of `value`.
+#[cfg(test)]
 pub(crate) fn surrogate(keys: Keys<'_>, dict: &Dict, f: &Finding, value: &str) -> String {
+    let mut out = String::new();
+    surrogate_into(&mut out, keys, dict, f, value);
+    out
+}
+
+/// Appends the surrogate of `value` to `out`. Names and places are written word by word
+/// straight into `out` (a note's output text): they are most of the surrogates of a note.
+pub(crate) fn surrogate_into(
+    out: &mut String,
+    keys: Keys<'_>,
+    dict: &Dict,
+    f: &Finding,
+    value: &str,
+) {
     // Names and places are keyed word by word, not by the whole value: they need no stream of
     // their own (drawing one would cost an HMAC and two blocks for nothing).
     if matches!(
         f.kind,
         Kind::Name | Kind::City | Kind::County | Kind::Location | Kind::StreetAddress
     ) {
-        return words(keys, dict, f.kind, value);
+        words_into(out, keys, dict, f.kind, value);
+    } else {
+        out.push_str(&of_identifier(keys, f, value));
     }
+}
+
+/// The surrogate of a value that is not a name or place: drawn from one keyed stream of the
+/// whole (normalized) value.
+fn of_identifier(keys: Keys<'_>, f: &Finding, value: &str) -> String {
     let norm = normalize(f.kind, value);
     let mut stream = keys.stream(&[b"surrogate", f.kind.as_str().as_bytes(), norm.as_bytes()]);
     let s = &mut stream;
@@ -79,35 +102,41 @@ fn identifier(s: &mut Stream, value: &str) -> String {
 }
 
 /// Letters stay letters (same case), digits stay digits, everything else is copied.
+///
+/// The result has the length of `value`, so it is allocated once at that size (collecting the
+/// characters would start at a quarter and grow).
 fn shape(s: &mut Stream, value: &str) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                s.digit()
-            } else if c.is_ascii_uppercase() {
-                s.letter().to_ascii_uppercase()
-            } else if c.is_ascii_lowercase() {
-                s.letter()
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(value.len());
+    shape_into(&mut out, s, value);
+    out
+}
+
+/// [`shape`], appended to `out`.
+fn shape_into(out: &mut String, s: &mut Stream, value: &str) {
+    for c in value.chars() {
+        out.push(if c.is_ascii_digit() {
+            s.digit()
+        } else if c.is_ascii_uppercase() {
+            s.letter().to_ascii_uppercase()
+        } else if c.is_ascii_lowercase() {
+            s.letter()
+        } else {
+            c
+        });
+    }
 }
 
 /// Writes the digits of `next` over the digits of `value`, keeping every other character.
 fn fill_digits(value: &str, next: &mut dyn Iterator<Item = char>) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                next.next().unwrap_or('0')
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        out.push(if c.is_ascii_digit() {
+            next.next().unwrap_or('0')
+        } else {
+            c
+        });
+    }
+    out
 }
 
 /// A shape-preserving surrogate whose check digit is valid when the original's was: the shape
@@ -410,12 +439,25 @@ fn ssn(s: &mut Stream, value: &str) -> String {
 /// NANP numbers become 555-01xx (reserved for fiction) with a random valid area code; a seven
 /// digit number becomes 555-01xx; other shapes (international) get random digits.
 fn phone(s: &mut Stream, value: &str) -> String {
-    let digits: Vec<char> = value.chars().filter(char::is_ascii_digit).collect();
-    let line = format!("55501{:02}", s.below(100));
-    let new: String = match digits.len() {
-        7 => line,
-        10 => format!("{}{}", area(s), line),
-        11 if digits.first() == Some(&'1') => format!("1{}{}", area(s), line),
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    let first_digit = value.bytes().find(u8::is_ascii_digit);
+    // Drawn first whatever the shape: the order of the draws decides every later one.
+    let n = s.below(100) as u8;
+    let line = [b'5', b'5', b'5', b'0', b'1', b'0' + n / 10, b'0' + n % 10];
+    // The new digits are written over the old ones straight from the parts (no string per
+    // part: phone numbers are among the most frequent identifiers).
+    let as_char = |d: &u8| char::from(*d);
+    match digits {
+        7 => fill_digits(value, &mut line.iter().map(as_char)),
+        10 => {
+            let area = area(s);
+            fill_digits(value, &mut area.iter().chain(&line).map(as_char))
+        }
+        11 if first_digit == Some(b'1') => {
+            let area = area(s);
+            let digits = b"1".iter().chain(&area).chain(&line);
+            fill_digits(value, &mut digits.map(as_char))
+        }
         // International numbers and extensions: new digits; letters ("x", "ext") are labels.
         // After a "+" the first digit stays: it opens the country code, and a drawn 1 would
         // make it a North American number (0 opens none).
@@ -429,20 +471,19 @@ fn phone(s: &mut Stream, value: &str) -> String {
                     Some(s.digit())
                 }
             });
-            return fill_digits(value, &mut digits);
+            fill_digits(value, &mut digits)
         }
-    };
-    fill_digits(value, &mut new.chars())
+    }
 }
 
-/// A plausible NANP area code: `[2-9][0-8][0-9]`, not an N11 code.
-fn area(s: &mut Stream) -> String {
+/// A plausible NANP area code: `[2-9][0-8][0-9]`, not an N11 code; its three ASCII digits.
+fn area(s: &mut Stream) -> [u8; 3] {
     loop {
-        let a = 2 + s.below(8);
-        let b = s.below(9);
-        let c = s.below(10);
+        let a = 2 + s.below(8) as u8;
+        let b = s.below(9) as u8;
+        let c = s.below(10) as u8;
         if !(b == 1 && c == 1) {
-            return format!("{a}{b}{c}");
+            return [b'0' + a, b'0' + b, b'0' + c];
         }
     }
 }
@@ -450,7 +491,13 @@ fn area(s: &mut Stream) -> String {
 /// The local part keeps its shape; the domain becomes example.org (reserved, RFC 2606).
 fn email(s: &mut Stream, value: &str) -> String {
     match value.rsplit_once('@') {
-        Some((local, _)) => format!("{}@example.org", shape(s, local)),
+        Some((local, _)) => {
+            const DOMAIN: &str = "@example.org";
+            let mut out = String::with_capacity(local.len() + DOMAIN.len());
+            shape_into(&mut out, s, local);
+            out.push_str(DOMAIN);
+            out
+        }
         None => shape(s, value),
     }
 }
@@ -522,23 +569,24 @@ fn age(s: &mut Stream, value: &str) -> String {
 /// Names and places, word by word. Titles, suffixes, street types, unit words and facility
 /// words are kept ("Dr.", "Jr", "Street", "Apt", "Hospital"); numbers keep their shape; an
 /// initial is permuted; every other word is drawn from a list by its own key.
-fn words(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str) -> String {
-    let out = words_with(keys, dict, kind, value, false);
+/// The result is appended to `out`.
+fn words_into(out: &mut String, keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str) {
+    let start = out.len();
+    words_with(out, keys, dict, kind, value, false);
     // Generic words are kept so that "12 Elm Street" stays an address, but a value made only of
     // them (the town of "Cove", a name "Van") would then come out unchanged: a leak. Such a
     // value has all its words replaced.
-    if out == value && value.chars().any(char::is_alphabetic) {
-        words_with(keys, dict, kind, value, true)
-    } else {
-        out
+    if out.get(start..) == Some(value) && value.chars().any(char::is_alphabetic) {
+        out.truncate(start);
+        words_with(out, keys, dict, kind, value, true);
     }
 }
 
-/// Replaces each word of `value`; `force` replaces generic words (titles, particles, street
-/// suffixes) too.
-fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool) -> String {
+/// Replaces each word of `value`, appending to `out`; `force` replaces generic words (titles,
+/// particles, street suffixes) too.
+fn words_with(out: &mut String, keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool) {
     let perm = initials(keys);
-    let mut out = String::with_capacity(value.len() + 8);
+    out.reserve(value.len() + 8);
     let mut rest = value;
     while let Some(c) = rest.chars().next() {
         let len = if c.is_alphabetic() {
@@ -558,10 +606,10 @@ fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool)
                 b"#",
                 word.as_bytes(),
             ]);
-            out.push_str(&shape(&mut s, word));
+            shape_into(out, &mut s, word);
         } else if c.is_alphabetic() {
             let cache = keys.words.filter(|_| keys.attempt == 0);
-            if !cache.is_some_and(|cache| cache.append(kind, force, word, &mut out)) {
+            if !cache.is_some_and(|cache| cache.append(kind, force, word, out)) {
                 let new = replace_word(keys, dict, kind, &perm, word, force);
                 out.push_str(&new);
                 if let Some(cache) = cache {
@@ -572,7 +620,6 @@ fn words_with(keys: Keys<'_>, dict: &Dict, kind: Kind, value: &str, force: bool)
             out.push(c);
         }
     }
-    out
 }
 
 /// Name and place words already replaced, by kind and word as written: the same word always
@@ -873,7 +920,51 @@ pub(crate) fn warm_up(dict: &Dict) {
     pools(dict);
 }
 
-/// The pools, built from the dictionary on first use (one pass over it, about 30 ms).
+/// The pool a dictionary term is drawn into (see [`Pools`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pool {
+    First,
+    Surname,
+    Place,
+}
+
+/// Which pool a dictionary term (lowercase, as the dictionary stores it) goes to, if any: the
+/// frequent first names and surnames that are nothing else, and one-word towns that are no name
+/// and nothing else.
+///
+/// [`Dict::open`] asks this of every term during the one pass over the dictionary it makes
+/// anyway and keeps the terms that go somewhere (a few thousand of its 339,000), so that
+/// [`pools`] needs no second pass: streaming the whole dictionary costs about 200 million
+/// instructions, which was half of a run's start-up.
+pub(crate) fn pool_of(term: &[u8], e: Entry) -> Option<Pool> {
+    // The integer tests come first and the byte scan last: this runs on every term.
+    if e.word_rank != 0 || !(3..=12).contains(&term.len()) {
+        return None;
+    }
+    let plain = e.classes & NOT_A_SURROGATE == 0;
+    let first = plain
+        && (1..=POOL_FIRST_RANK).contains(&e.first_rank)
+        && (e.surname_rank == 0 || e.first_rank <= e.surname_rank);
+    let surname = plain && !first && (1..=POOL_SURNAME_RANK).contains(&e.surname_rank);
+    // One-word US towns that are no name and nothing else: "Ashford"-like surrogates for
+    // streets, towns and hospitals.
+    let town = e.is(Class::City)
+        && e.classes & (NOT_A_SURROGATE & !(Class::City as u16 | Class::County as u16)) == 0
+        && e.first_rank == 0
+        && e.surname_rank == 0;
+    let pool = if first {
+        Pool::First
+    } else if surname {
+        Pool::Surname
+    } else if town {
+        Pool::Place
+    } else {
+        return None;
+    };
+    term.iter().all(u8::is_ascii_lowercase).then_some(pool)
+}
+
+/// The pools, built from the dictionary's pool terms on first use.
 fn pools(dict: &Dict) -> &'static Pools {
     static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
     POOLS.get_or_init(|| {
@@ -889,45 +980,27 @@ fn pools(dict: &Dict) -> &'static Pools {
             surnames: seed(&SURNAMES),
             places: seed(&PLACES),
         };
-        dict.for_each(|term, e| {
-            let word = (3..=12).contains(&term.len())
-                && term.iter().all(u8::is_ascii_lowercase)
-                && e.word_rank == 0;
-            if !word {
-                return;
-            }
-            let plain = e.classes & NOT_A_SURROGATE == 0;
-            let first = plain
-                && (1..=POOL_FIRST_RANK).contains(&e.first_rank)
-                && (e.surname_rank == 0 || e.first_rank <= e.surname_rank);
-            let surname = plain && !first && (1..=POOL_SURNAME_RANK).contains(&e.surname_rank);
-            // One-word US towns that are no name and nothing else: "Ashford"-like surrogates
-            // for streets, towns and hospitals.
-            let town = e.is(Class::City)
-                && e.classes & (NOT_A_SURROGATE & !(Class::City as u16 | Class::County as u16))
-                    == 0
-                && e.first_rank == 0
-                && e.surname_rank == 0;
-            let pool = if first {
-                &mut pools.first
-            } else if surname {
-                &mut pools.surnames
-            } else if town {
-                &mut pools.places
-            } else {
+        dict.for_each_pool_term(|term, e| {
+            let (pool, seeds) = match pool_of(term, e) {
+                Some(Pool::First) => (&mut pools.first, &FIRST),
+                Some(Pool::Surname) => (&mut pools.surnames, &SURNAMES),
+                Some(Pool::Place) => (&mut pools.places, &PLACES),
+                None => return,
+            };
+            let Some(letter) = term.first().map(|&c| usize::from(c - b'a')) else {
                 return;
             };
-            let Some(bucket) = term
-                .first()
-                .and_then(|&c| pool.get_mut(usize::from(c - b'a')))
-            else {
+            let (Some(bucket), Some(seeds)) = (pool.get_mut(letter), seeds.get(letter)) else {
                 return;
             };
             let mut name = String::from_utf8_lossy(term).into_owned();
             if let Some(c) = name.get_mut(..1) {
                 c.make_ascii_uppercase();
             }
-            if !bucket.iter().any(|w| w.eq_ignore_ascii_case(&name)) {
+            // Dictionary terms are distinct and all lowercase, so the only word of the bucket
+            // this one can equal (ignoring case) is a hand-written one: checking those few is
+            // the same as checking the whole bucket, which holds hundreds.
+            if !seeds.iter().any(|w| w.eq_ignore_ascii_case(&name)) {
                 bucket.push(name);
             }
         });
@@ -1135,6 +1208,24 @@ mod tests {
             .map(|k| name(k, "John Smith"))
             .collect();
         assert!(others.iter().any(|o| *o != full));
+    }
+
+    #[test]
+    fn the_pool_terms_kept_at_open_are_those_of_a_full_pass() {
+        let dict = Dict::shared().expect("the dictionary opens");
+        let mut full = Vec::new();
+        dict.for_each(|term, e| {
+            if let Some(pool) = pool_of(term, e) {
+                full.push((term.to_vec(), e, pool));
+            }
+        });
+        let mut kept = Vec::new();
+        dict.for_each_pool_term(|term, e| {
+            let pool = pool_of(term, e).expect("only pool terms are kept");
+            kept.push((term.to_vec(), e, pool));
+        });
+        assert!(full.len() > 1_000, "{}", full.len());
+        assert_eq!(kept, full);
     }
 
     #[test]
