@@ -186,7 +186,11 @@ impl Scanner {
         let syntax = syntax::Config::new().unicode(false).utf8(true);
         let regex = Regex::builder()
             .syntax(syntax)
-            .configure(Regex::config().hybrid_cache_capacity(CACHE))
+            .configure(
+                Regex::config()
+                    .hybrid_cache_capacity(CACHE)
+                    .auto_prefilter(false),
+            )
             .build_many(&sources)
             .map_err(|_| BUILD)?;
         let every = Regex::builder()
@@ -194,7 +198,8 @@ impl Scanner {
             .configure(
                 Regex::config()
                     .match_kind(regex_automata::MatchKind::All)
-                    .hybrid_cache_capacity(CACHE),
+                    .hybrid_cache_capacity(CACHE)
+                    .auto_prefilter(false),
             )
             .build_many(&sources)
             .map_err(|_| BUILD)?;
