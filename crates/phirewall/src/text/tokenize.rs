@@ -369,20 +369,37 @@ fn by_blocks<'t>(text: &'t str, out: &mut Vec<Token<'t>>, mut each: impl FnMut(S
             continue;
         }
         // A word of 63 bytes or more starts the block.
-        match scan(text, &mut pos, &mut line) {
-            Scanned::Token(t) => {
+        let found = scan(text, &mut pos, &mut line);
+        if !append(text, found, line, out, &mut each) {
+            return;
+        }
+    }
+}
+
+/// Appends what [`scan`] found to `out` (calling `each` with every token's shape); `false`
+/// when the scan reached the end of the text.
+#[inline(always)]
+fn append<'t>(
+    text: &'t str,
+    found: Scanned<'t>,
+    line: u32,
+    out: &mut Vec<Token<'t>>,
+    each: &mut impl FnMut(Shape),
+) -> bool {
+    match found {
+        Scanned::Token(t) => {
+            each(t.shape);
+            out.push(t);
+        }
+        Scanned::NonAscii(start, end) => {
+            for t in segment(text, start, end, line) {
                 each(t.shape);
                 out.push(t);
             }
-            Scanned::NonAscii(start, end) => {
-                for t in segment(text, start, end, line) {
-                    each(t.shape);
-                    out.push(t);
-                }
-            }
-            Scanned::End => return,
         }
+        Scanned::End => return false,
     }
+    true
 }
 
 /// For the runs of set bits in `runs`, the bit just past each run that has a bit of `x`.
@@ -407,18 +424,9 @@ fn by_bytes<'t>(text: &'t str, out: &mut Vec<Token<'t>>, mut each: impl FnMut(Sh
     let mut pos = 0;
     let mut line = 0;
     loop {
-        match scan(text, &mut pos, &mut line) {
-            Scanned::Token(t) => {
-                each(t.shape);
-                out.push(t);
-            }
-            Scanned::NonAscii(start, end) => {
-                for t in segment(text, start, end, line) {
-                    each(t.shape);
-                    out.push(t);
-                }
-            }
-            Scanned::End => return,
+        let found = scan(text, &mut pos, &mut line);
+        if !append(text, found, line, out, &mut each) {
+            return;
         }
     }
 }
